@@ -1,0 +1,1 @@
+"""Word (.docx) documents built from domain objects with python-docx."""

@@ -1,0 +1,61 @@
+"""Which SOPs soptrack knows: the shipped ones plus the user's own files."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from sop.errors import BadInput
+from sop.loader import load_sop
+from sop.model import Sop
+
+SHIPPED_DIR = Path(__file__).with_name("data")
+
+
+def sop_files(directory: Path) -> list[Path]:
+    if not directory.is_dir():
+        return []
+    return sorted(p for p in directory.glob("*.toml") if p.is_file())
+
+
+@dataclass(frozen=True)
+class Catalog:
+    """SOPs by id, in a stable order. A user file with a shipped id replaces the shipped one,
+    so an office can fill in its own Nomor SOP and dates without renaming the SOP."""
+
+    sops: tuple[Sop, ...]
+
+    @classmethod
+    def load(cls, user_dirs: Iterable[Path] = ()) -> Catalog:
+        by_id: dict[str, Sop] = {}
+        for directory in (SHIPPED_DIR, *user_dirs):
+            for path in sop_files(directory):
+                sop = load_sop(path)
+                by_id[sop.id] = sop
+        return cls(tuple(by_id.values()))
+
+    def __iter__(self) -> Iterator[Sop]:
+        return iter(self.sops)
+
+    def __len__(self) -> int:
+        return len(self.sops)
+
+    def get(self, sop_id: str) -> Sop:
+        for sop in self.sops:
+            if sop.id == sop_id or sop.code == sop_id:
+                return sop
+        known = ", ".join(s.id for s in self.sops)
+        raise BadInput(f"SOP {sop_id!r} tidak dikenal (unknown SOP); yang ada: {known}")
+
+    def find(self, sop_id: str) -> Sop | None:
+        return next((s for s in self.sops if s.id == sop_id), None)
+
+    @property
+    def roles(self) -> list[str]:
+        """Every lane id of every SOP: the roles a user can hold."""
+        seen: dict[str, None] = {}
+        for sop in self.sops:
+            for lane in sop.lanes:
+                seen.setdefault(lane.id, None)
+        return list(seen)

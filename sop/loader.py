@@ -1,0 +1,296 @@
+"""Read SOP definition files (TOML, documented in docs/sop-format.md).
+
+Users write these files by hand, so every mistake must come back as one line that names the
+file and the place: `SopFileError(path, "langkah 4, waktu", "...")`.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any, NoReturn
+
+from sop.durations import DurationError, parse_duration
+from sop.errors import SopFileError
+from sop.model import Identity, Lane, Signatory, Sop, Step, StepKind
+
+FORMAT_VERSION = 1
+_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,39}$")
+_CODE = re.compile(r"^[a-z][a-z0-9]{0,5}$")
+_KINDS = {"proses": StepKind.PROCESS, "keputusan": StepKind.DECISION}
+_BLOCKS = {
+    "dasar_hukum": "dasar_hukum",
+    "kualifikasi_pelaksana": "kualifikasi_pelaksana",
+    "keterkaitan": "keterkaitan",
+    "peralatan": "peralatan",
+    "peringatan": "peringatan",
+    "pencatatan": "pencatatan",
+}
+_BARE_UNITS = ("menit", "jam", "hari")
+
+
+class _Reader:
+    """Typed access to one TOML table that reports errors with the file and the place."""
+
+    def __init__(self, path: str, where: str, table: Any) -> None:
+        self.path = path
+        self.where = where
+        if not isinstance(table, Mapping):
+            self.fail("", "harus berupa tabel (table)")
+        self.table: Mapping[str, Any] = table
+
+    def fail(self, key: str, message: str) -> NoReturn:
+        where = f"{self.where}, {key}" if self.where and key else (self.where or key)
+        raise SopFileError(self.path, where, message)
+
+    def only(self, *keys: str) -> None:
+        """Catch typos: a key the format does not know is an error, not silently ignored."""
+        for key in self.table:
+            if key not in keys:
+                self.fail(key, f"kunci tidak dikenal (unknown key); yang boleh: {', '.join(keys)}")
+
+    def text(self, key: str, *, required: bool = True, default: str = "") -> str:
+        if key not in self.table:
+            if required:
+                self.fail(key, "wajib diisi (missing field)")
+            return default
+        value = self.table[key]
+        if not isinstance(value, str):
+            self.fail(key, f"harus berupa teks, bukan {value!r}")
+        if required and not value.strip():
+            self.fail(key, "tidak boleh kosong (empty)")
+        return value.strip()
+
+    def integer(self, key: str, *, required: bool = True, default: int = 0) -> int:
+        if key not in self.table:
+            if required:
+                self.fail(key, "wajib diisi (missing field)")
+            return default
+        value = self.table[key]
+        if isinstance(value, bool) or not isinstance(value, int):
+            self.fail(key, f"harus berupa bilangan bulat, bukan {value!r}")
+        return value
+
+    def texts(self, key: str) -> tuple[str, ...]:
+        value = self.table.get(key, [])
+        if isinstance(value, str):
+            value = [value]
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            self.fail(key, "harus berupa daftar teks, mis. [\"...\", \"...\"]")
+        return tuple(v.strip() for v in value if v.strip())
+
+    def sub(self, key: str, *, required: bool = True) -> _Reader:
+        if key not in self.table:
+            if required:
+                self.fail(key, "bagian wajib tidak ada (missing table)")
+            return _Reader(self.path, key, {})
+        where = f"{self.where}.{key}" if self.where else key
+        return _Reader(self.path, where, self.table[key])
+
+    def array(self, key: str) -> list[Any]:
+        value = self.table.get(key)
+        if value is None:
+            self.fail(key, f"tidak ada; tambahkan [[{key}]]")
+        if not isinstance(value, list) or not value:
+            self.fail(key, f"harus berupa daftar [[{key}]] yang tidak kosong")
+        return value
+
+
+def load_sop(path: str | Path) -> Sop:
+    """Load and validate one SOP file."""
+    path = Path(path)
+    name = str(path)
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise SopFileError(name, "", "file tidak ditemukan (no such file)") from None
+    except IsADirectoryError:
+        raise SopFileError(name, "", "ini folder, bukan file SOP (.toml)") from None
+    except OSError as exc:
+        raise SopFileError(name, "", f"tidak dapat dibaca: {exc.strerror}") from None
+    return parse_sop(raw, name)
+
+
+def parse_sop(raw: bytes | str, name: str = "<sop>") -> Sop:
+    """Validate the text of a SOP file; `name` is what errors call the file."""
+    if isinstance(raw, bytes):
+        try:
+            raw = raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise SopFileError(name, f"byte {exc.start}", "bukan teks UTF-8") from None
+    try:
+        data = tomllib.loads(raw)
+    except tomllib.TOMLDecodeError as exc:
+        raise SopFileError(name, "", f"sintaks TOML salah: {exc}") from None
+    return _build(_Reader(name, "", data))
+
+
+_TOP_KEYS = ("format", "id", "code", "name", "title", "waktu_unit", "menit_per_hari", "identitas",
+             "blok", "pelaksana", "langkah")
+_IDENTITY_KEYS = ("pemerintah", "unit", "nomor", "tanggal_pembuatan", "tanggal_revisi",
+                  "tanggal_efektif", "judul", "disahkan_oleh")
+_STEP_KEYS = ("no", "kegiatan", "singkat", "pelaksana", "kelengkapan", "waktu", "output",
+              "keterangan", "jenis", "kembali_ke", "terminator")
+
+
+def _build(top: _Reader) -> Sop:
+    top.only(*_TOP_KEYS)
+    version = top.integer("format", required=False, default=FORMAT_VERSION)
+    if version != FORMAT_VERSION:
+        top.fail("format", f"versi {version} tidak dikenal; soptrack ini membaca format 1")
+    sop_id = top.text("id")
+    if not _ID.match(sop_id):
+        top.fail("id", f"{sop_id!r}: pakai huruf kecil, angka dan '-' saja (mis. 'pengukuran-kinerja')")
+    code = top.text("code", required=False) or _default_code(sop_id)
+    if not _CODE.match(code):
+        top.fail("code", f"{code!r}: 1-6 huruf kecil/angka, diawali huruf (mis. 'pk')")
+    bare_unit = top.text("waktu_unit", required=False, default="menit").lower()
+    if bare_unit not in _BARE_UNITS:
+        top.fail("waktu_unit", f"{bare_unit!r}: pilih salah satu dari {', '.join(_BARE_UNITS)}")
+    per_day = top.integer("menit_per_hari", required=False, default=510)
+    if not 60 <= per_day <= 1440:
+        top.fail("menit_per_hari", f"{per_day}: harus antara 60 dan 1440")
+
+    ident = top.sub("identitas")
+    ident.only(*_IDENTITY_KEYS)
+    signer = ident.sub("disahkan_oleh", required=False)
+    signer.only("jabatan", "nama", "nip", "pangkat")
+    identity = Identity(
+        pemerintah=ident.text("pemerintah"),
+        unit=ident.text("unit"),
+        nomor=ident.text("nomor", required=False),
+        tanggal_pembuatan=ident.text("tanggal_pembuatan", required=False),
+        tanggal_revisi=ident.text("tanggal_revisi", required=False),
+        tanggal_efektif=ident.text("tanggal_efektif", required=False),
+        judul=ident.text("judul"),
+        disahkan_oleh=Signatory(
+            jabatan=signer.text("jabatan", required=False),
+            nama=signer.text("nama", required=False),
+            nip=signer.text("nip", required=False),
+            pangkat=signer.text("pangkat", required=False),
+        ),
+    )
+    blocks = top.sub("blok", required=False)
+    blocks.only(*_BLOCKS)
+    lanes = _lanes(top)
+    steps = _steps(top, lanes, bare_unit, per_day)
+    return Sop(
+        id=sop_id,
+        name=top.text("name"),
+        title=top.text("title", required=False) or top.text("name"),
+        code=code,
+        identity=identity,
+        lanes=lanes,
+        steps=steps,
+        minutes_per_day=per_day,
+        source=top.path,
+        **{field: blocks.texts(key) for key, field in _BLOCKS.items()},
+    )
+
+
+def _default_code(sop_id: str) -> str:
+    letters = "".join(part[0] for part in sop_id.split("-") if part and part[0].isalpha())
+    return (letters or "s")[:6]
+
+
+def _lanes(top: _Reader) -> tuple[Lane, ...]:
+    lanes: list[Lane] = []
+    for index, table in enumerate(top.array("pelaksana"), start=1):
+        reader = _Reader(top.path, f"pelaksana ke-{index}", table)
+        reader.only("id", "nama")
+        lane_id = reader.text("id")
+        if not _ID.match(lane_id):
+            reader.fail("id", f"{lane_id!r}: pakai huruf kecil, angka dan '-' saja")
+        if any(lane.id == lane_id for lane in lanes):
+            reader.fail("id", f"{lane_id!r} sudah dipakai pelaksana lain")
+        lanes.append(Lane(id=lane_id, name=reader.text("nama")))
+    return tuple(lanes)
+
+
+def _steps(top: _Reader, lanes: tuple[Lane, ...], bare_unit: str, per_day: int) -> tuple[Step, ...]:
+    lane_ids = [lane.id for lane in lanes]
+    steps: list[Step] = []
+    seen: set[int] = set()
+    for index, table in enumerate(top.array("langkah"), start=1):
+        probe = _Reader(top.path, f"langkah ke-{index}", table)
+        number = probe.integer("no")
+        reader = _Reader(top.path, f"langkah {number}", table)
+        reader.only(*_STEP_KEYS)
+        if number in seen:
+            reader.fail("no", f"nomor langkah {number} dipakai dua kali (duplicate step number)")
+        seen.add(number)
+        step_lanes = reader.texts("pelaksana")
+        if not step_lanes:
+            reader.fail("pelaksana", "wajib diisi: id pelaksana, mis. [\"kadis\"]")
+        for lane_id in step_lanes:
+            if lane_id not in lane_ids:
+                reader.fail(
+                    "pelaksana",
+                    f"pelaksana {lane_id!r} tidak dikenal (unknown lane); "
+                    f"yang ada: {', '.join(lane_ids)}",
+                )
+        waktu = reader.text("waktu")
+        try:
+            minutes = parse_duration(waktu, bare_unit=bare_unit, minutes_per_day=per_day)
+        except DurationError as exc:
+            reader.fail("waktu", str(exc))
+        kind_text = reader.text("jenis", required=False, default="proses").lower()
+        if kind_text not in _KINDS:
+            reader.fail("jenis", f"{kind_text!r}: pilih 'proses' atau 'keputusan'")
+        kind = _KINDS[kind_text]
+        return_to: int | None = None
+        if kind is StepKind.DECISION:
+            return_to = reader.integer("kembali_ke")
+        elif "kembali_ke" in reader.table:
+            reader.fail("kembali_ke", "hanya untuk langkah jenis = \"keputusan\"")
+        terminator = reader.table.get("terminator", False)
+        if not isinstance(terminator, bool):
+            reader.fail("terminator", "harus true atau false")
+        steps.append(
+            Step(
+                number=number,
+                kegiatan=reader.text("kegiatan"),
+                lanes=step_lanes,
+                kelengkapan=reader.text("kelengkapan", required=False),
+                waktu=waktu,
+                minutes=minutes,
+                output=reader.text("output", required=False),
+                keterangan=reader.text("keterangan", required=False),
+                kind=kind,
+                return_to=return_to,
+                terminator=terminator,
+                short=reader.text("singkat", required=False),
+            )
+        )
+    _check_numbering(top, steps)
+    return tuple(steps)
+
+
+def _check_numbering(top: _Reader, steps: list[Step]) -> None:
+    numbers = [step.number for step in steps]
+    expected = list(range(1, len(steps) + 1))
+    if numbers != expected:
+        missing = sorted(set(expected) - set(numbers))
+        if missing:
+            top.fail("langkah", f"nomor langkah {missing[0]} tidak ada (missing step number)")
+        top.fail("langkah", "langkah harus berurutan 1, 2, 3, ... (steps out of order)")
+    for step in steps:
+        if step.return_to is None:
+            continue
+        if step.return_to not in numbers:
+            top.fail(
+                f"langkah {step.number}, kembali_ke",
+                f"langkah {step.return_to} tidak ada (decision returns to a missing step)",
+            )
+        if step.return_to >= step.number:
+            top.fail(
+                f"langkah {step.number}, kembali_ke",
+                f"harus langkah sebelum {step.number}, bukan {step.return_to} "
+                "(a decision returns to an earlier step)",
+            )
+
+
+def load_many(paths: Iterable[Path]) -> list[Sop]:
+    return [load_sop(path) for path in paths]

@@ -1,0 +1,131 @@
+"""The SOP-AP format (PermenPANRB 35/2012) as plain, immutable dataclasses.
+
+An SOP definition never changes while soptrack runs: runs refer to it by id, and the
+workflow rules read it. Frozen dataclasses make that promise checkable.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+
+class StepKind(StrEnum):
+    """The flowchart symbol a step is drawn with."""
+
+    PROCESS = "process"
+    DECISION = "decision"
+
+
+@dataclass(frozen=True)
+class Signatory:
+    """Whoever signs: the 'Disahkan oleh' block of an SOP or a letter's sender."""
+
+    jabatan: str = ""
+    nama: str = ""
+    nip: str = ""
+    pangkat: str = ""
+
+
+@dataclass(frozen=True)
+class Identity:
+    """The identity block in the top right of an SOP-AP sheet."""
+
+    pemerintah: str = ""
+    unit: str = ""
+    nomor: str = ""
+    tanggal_pembuatan: str = ""
+    tanggal_revisi: str = ""
+    tanggal_efektif: str = ""
+    disahkan_oleh: Signatory = field(default_factory=Signatory)
+    judul: str = ""
+
+
+@dataclass(frozen=True)
+class Lane:
+    """A Pelaksana column. `id` doubles as the role name users hold."""
+
+    id: str
+    name: str
+
+
+@dataclass(frozen=True)
+class Step:
+    """One row of the flowchart table."""
+
+    number: int
+    kegiatan: str
+    lanes: tuple[str, ...]
+    kelengkapan: str
+    waktu: str
+    minutes: int
+    output: str
+    keterangan: str = ""
+    kind: StepKind = StepKind.PROCESS
+    return_to: int | None = None
+    terminator: bool = False
+    short: str = ""
+
+    @property
+    def lane(self) -> str:
+        """The lane the step's card sits in: the first one the Kegiatan names."""
+        return self.lanes[0]
+
+    @property
+    def is_decision(self) -> bool:
+        return self.kind is StepKind.DECISION
+
+    @property
+    def label(self) -> str:
+        """A short name for cards and tables."""
+        return self.short or _shorten(self.kegiatan)
+
+
+@dataclass(frozen=True)
+class Sop:
+    """A whole SOP: identity, the three two-column blocks, lanes and steps."""
+
+    id: str
+    name: str
+    title: str
+    code: str
+    identity: Identity
+    lanes: tuple[Lane, ...]
+    steps: tuple[Step, ...]
+    dasar_hukum: tuple[str, ...] = ()
+    kualifikasi_pelaksana: tuple[str, ...] = ()
+    keterkaitan: tuple[str, ...] = ()
+    peralatan: tuple[str, ...] = ()
+    peringatan: tuple[str, ...] = ()
+    pencatatan: tuple[str, ...] = ()
+    minutes_per_day: int = 510
+    source: str = ""
+
+    def step(self, number: int) -> Step:
+        for step in self.steps:
+            if step.number == number:
+                return step
+        raise KeyError(number)
+
+    def lane(self, lane_id: str) -> Lane:
+        for lane in self.lanes:
+            if lane.id == lane_id:
+                return lane
+        raise KeyError(lane_id)
+
+    @property
+    def total_minutes(self) -> int:
+        """The standard time of one pass through every step (no returns)."""
+        return sum(step.minutes for step in self.steps)
+
+    @property
+    def last_step(self) -> int:
+        return self.steps[-1].number
+
+
+def _shorten(text: str, limit: int = 60) -> str:
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    cut = text[:limit].rsplit(" ", 1)[0]
+    return cut + "…"

@@ -1,0 +1,274 @@
+"""A run: one execution of an SOP, with the state of each step and its history.
+
+Runs are immutable values. Workflow functions return a new Run, so a rule that refuses a
+transition can never leave a half-changed run behind, and the store writes whole values.
+"""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+
+class StepState(StrEnum):
+    BELUM = "belum"
+    BERJALAN = "berjalan"
+    SELESAI = "selesai"
+    DIKEMBALIKAN = "dikembalikan"
+
+
+class Action(StrEnum):
+    START = "start"
+    DONE = "done"
+    APPROVE = "approve"
+    RETURN = "return"
+    NOTE = "note"
+    UNDO = "undo"
+
+
+ACTION_LABELS: dict[Action, str] = {
+    Action.START: "mulai",
+    Action.DONE: "selesai",
+    Action.APPROVE: "disetujui",
+    Action.RETURN: "dikembalikan",
+    Action.NOTE: "catatan",
+    Action.UNDO: "dibatalkan",
+}
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who acts: the OS login and the role (lane id) they act in."""
+
+    user: str
+    role: str = ""
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.role})" if self.role else self.user
+
+
+@dataclass(frozen=True)
+class Note:
+    at: datetime
+    user: str
+    role: str
+    text: str
+
+
+@dataclass(frozen=True)
+class StepRecord:
+    """What happened to one step of one run."""
+
+    number: int
+    state: StepState = StepState.BELUM
+    user: str = ""
+    role: str = ""
+    started_at: datetime | None = None
+    finished_at: datetime | None = None
+    notes: tuple[Note, ...] = ()
+    revisions: int = 0
+    late: bool = False
+    worked_minutes: float | None = None
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    """One transition. `before` holds the step records it changed, so undo can restore them
+    while the history itself is only ever appended to."""
+
+    seq: int
+    run_id: str
+    step: int
+    action: Action
+    from_state: StepState
+    to_state: StepState
+    user: str
+    role: str
+    at: datetime
+    note: str = ""
+    undoes: int | None = None
+    before: tuple[StepRecord, ...] = ()
+    before_revisions: int = 0
+    before_finished_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class Run:
+    id: str
+    sop_id: str
+    title: str
+    year: int
+    created_by: str
+    created_at: datetime
+    steps: tuple[StepRecord, ...]
+    history: tuple[HistoryEntry, ...] = ()
+    revisions: int = 0
+    finished_at: datetime | None = None
+    extra: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
+
+    def record(self, number: int) -> StepRecord:
+        for record in self.steps:
+            if record.number == number:
+                return record
+        raise KeyError(number)
+
+    @property
+    def finished(self) -> bool:
+        return self.finished_at is not None
+
+    @property
+    def state(self) -> str:
+        """`selesai` once the last step is done, else `berjalan` (the --json contract)."""
+        return StepState.SELESAI.value if self.finished else StepState.BERJALAN.value
+
+    @property
+    def done_count(self) -> int:
+        return sum(1 for r in self.steps if r.state is StepState.SELESAI)
+
+    @property
+    def current(self) -> StepRecord | None:
+        """The step the run waits on: the first one not done (steps run in order)."""
+        return next((r for r in self.steps if r.state is not StepState.SELESAI), None)
+
+    def with_steps(self, records: dict[int, StepRecord]) -> Run:
+        steps = tuple(records.get(r.number, r) for r in self.steps)
+        return replace(self, steps=steps)
+
+
+def new_run(
+    run_id: str, sop_id: str, step_numbers: list[int], title: str, year: int, actor: Actor,
+    now: datetime,
+) -> Run:
+    return Run(
+        id=run_id,
+        sop_id=sop_id,
+        title=title,
+        year=year,
+        created_by=actor.user,
+        created_at=now,
+        steps=tuple(StepRecord(number=n) for n in step_numbers),
+    )
+
+
+# -- plain-dict form, for the store and --json ---------------------------------------------
+
+
+def _dt(value: datetime | None) -> str | None:
+    return value.isoformat(timespec="seconds") if value else None
+
+
+def _parse_dt(value: str | None) -> datetime | None:
+    return datetime.fromisoformat(value) if value else None
+
+
+def note_to_dict(note: Note) -> dict[str, Any]:
+    return {"at": _dt(note.at), "user": note.user, "role": note.role, "text": note.text}
+
+
+def record_to_dict(record: StepRecord) -> dict[str, Any]:
+    return {
+        "number": record.number,
+        "state": record.state.value,
+        "user": record.user,
+        "role": record.role,
+        "started_at": _dt(record.started_at),
+        "finished_at": _dt(record.finished_at),
+        "notes": [note_to_dict(n) for n in record.notes],
+        "revisions": record.revisions,
+        "late": record.late,
+        "worked_minutes": record.worked_minutes,
+    }
+
+
+def record_from_dict(data: dict[str, Any]) -> StepRecord:
+    return StepRecord(
+        number=int(data["number"]),
+        state=StepState(data.get("state", "belum")),
+        user=data.get("user", ""),
+        role=data.get("role", ""),
+        started_at=_parse_dt(data.get("started_at")),
+        finished_at=_parse_dt(data.get("finished_at")),
+        notes=tuple(
+            Note(at=_parse_dt(n["at"]), user=n["user"], role=n.get("role", ""), text=n["text"])
+            for n in data.get("notes", [])
+        ),
+        revisions=int(data.get("revisions", 0)),
+        late=bool(data.get("late", False)),
+        worked_minutes=data.get("worked_minutes"),
+    )
+
+
+def entry_to_dict(entry: HistoryEntry, *, with_undo_data: bool = True) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "seq": entry.seq,
+        "run": entry.run_id,
+        "step": entry.step,
+        "action": entry.action.value,
+        "from": entry.from_state.value,
+        "to": entry.to_state.value,
+        "user": entry.user,
+        "role": entry.role,
+        "at": _dt(entry.at),
+        "note": entry.note,
+    }
+    if entry.undoes is not None:
+        data["undoes"] = entry.undoes
+    if with_undo_data and entry.before:
+        data["before"] = [record_to_dict(r) for r in entry.before]
+        data["before_revisions"] = entry.before_revisions
+        data["before_finished_at"] = _dt(entry.before_finished_at)
+    return data
+
+
+def entry_from_dict(data: dict[str, Any]) -> HistoryEntry:
+    return HistoryEntry(
+        seq=int(data["seq"]),
+        run_id=data["run"],
+        step=int(data["step"]),
+        action=Action(data["action"]),
+        from_state=StepState(data["from"]),
+        to_state=StepState(data["to"]),
+        user=data.get("user", ""),
+        role=data.get("role", ""),
+        at=_parse_dt(data["at"]),
+        note=data.get("note", ""),
+        undoes=data.get("undoes"),
+        before=tuple(record_from_dict(r) for r in data.get("before", [])),
+        before_revisions=int(data.get("before_revisions", 0)),
+        before_finished_at=_parse_dt(data.get("before_finished_at")),
+    )
+
+
+def run_to_dict(run: Run) -> dict[str, Any]:
+    return {
+        "id": run.id,
+        "sop_id": run.sop_id,
+        "title": run.title,
+        "year": run.year,
+        "created_by": run.created_by,
+        "created_at": _dt(run.created_at),
+        "revisions": run.revisions,
+        "finished_at": _dt(run.finished_at),
+        "steps": [record_to_dict(r) for r in run.steps],
+        "history": [entry_to_dict(e) for e in run.history],
+        "extra": copy.deepcopy(run.extra),
+    }
+
+
+def run_from_dict(data: dict[str, Any]) -> Run:
+    return Run(
+        id=data["id"],
+        sop_id=data["sop_id"],
+        title=data["title"],
+        year=int(data["year"]),
+        created_by=data.get("created_by", ""),
+        created_at=_parse_dt(data["created_at"]),
+        steps=tuple(record_from_dict(r) for r in data["steps"]),
+        history=tuple(entry_from_dict(e) for e in data.get("history", [])),
+        revisions=int(data.get("revisions", 0)),
+        finished_at=_parse_dt(data.get("finished_at")),
+        extra=copy.deepcopy(data.get("extra") or {}),
+    )

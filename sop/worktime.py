@@ -1,0 +1,233 @@
+"""Working time: lateness counts office hours, not wall-clock time.
+
+An SOP step of "1 Jam" started Friday at 15:55 is not late on Saturday morning: the office
+is closed, so only the minutes inside office hours count. This module converts between wall
+clock instants and minutes of office time for a configurable week and a list of holidays.
+
+Datetimes are handled in wall-clock time of the start's timezone. Indonesian offices use
+fixed-offset zones (WIB/WITA/WIT, no daylight saving), so wall time and elapsed time agree.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+__all__ = ["DAY_NAMES", "OfficeHours", "add_working_minutes", "working_minutes"]
+
+# Indexed by datetime.weekday(): 0 is Monday (Senin).
+DAY_NAMES: tuple[str, ...] = ("senin", "selasa", "rabu", "kamis", "jumat", "sabtu", "minggu")
+# Common alternative spellings people type in config files.
+_DAY_ALIASES: dict[str, int] = {
+    **{name: index for index, name in enumerate(DAY_NAMES)},
+    "jum'at": 4,
+    "ahad": 6,
+}
+_OFF_VALUES = frozenset({"", "-"})
+# "07:30-16:00"; "07.30 – 16.00" is how the same hours appear in Indonesian letters.
+_WINDOW = re.compile(r"(\d{1,2})[:.](\d{2})\s*[-\u2013]\s*(\d{1,2})[:.](\d{2})")
+_MINUTE = timedelta(minutes=1)
+
+Window = tuple[time, time]
+
+
+@dataclass(frozen=True)
+class OfficeHours:
+    """When an office works: one opening window per weekday, and the holidays it is closed.
+
+    `windows` has seven entries indexed by `datetime.weekday()` (0 Monday .. 6 Sunday);
+    None means the office is closed that day. A tuple (not a dict) keeps the value hashable
+    and frozen, so it can sit inside other frozen definitions. Each window lies within one
+    day (start < end); night shifts are not an SOP concern.
+    """
+
+    windows: tuple[Window | None, ...]
+    holidays: frozenset[date] = frozenset()
+
+    def __post_init__(self) -> None:
+        """Reject malformed weeks early, so the arithmetic below can trust them."""
+        if len(self.windows) != 7:
+            raise ValueError(
+                f"OfficeHours needs 7 windows (Monday..Sunday), got {len(self.windows)}"
+            )
+        for name, window in zip(DAY_NAMES, self.windows, strict=True):
+            if window is None:
+                continue
+            start, end = window
+            if start.tzinfo is not None or end.tzinfo is not None:
+                raise ValueError(f"{name}: office hours are wall-clock times without a timezone")
+            if not start < end:
+                raise ValueError(f"{name}: closing time {end:%H:%M} is not after {start:%H:%M}")
+        if not isinstance(self.holidays, frozenset):
+            object.__setattr__(self, "holidays", frozenset(self.holidays))
+
+    @classmethod
+    def default(cls) -> OfficeHours:
+        """Monday to Friday 07:30-16:00, the usual hours of a regional government office."""
+        weekday = (time(7, 30), time(16, 0))
+        return cls(windows=(weekday,) * 5 + (None, None))
+
+    @classmethod
+    def from_mapping(cls, mapping: Mapping[str, str], holidays: Iterable[str] = ()) -> OfficeHours:
+        """Build from config text: {"senin": "07:30-16:00", ..., "sabtu": "-"}.
+
+        Keys are Indonesian day names (case-insensitive; "jum'at" and "ahad" also accepted);
+        a value of "" or "-" or a missing day means closed. Holidays are ISO dates
+        ("2026-12-25"). Raises ValueError naming the offending key or value.
+        """
+        windows: list[Window | None] = [None] * 7
+        seen: dict[int, str] = {}
+        for key, value in mapping.items():
+            name = key.strip().lower()
+            if name not in _DAY_ALIASES:
+                raise ValueError(f"unknown day {key!r} (use {', '.join(DAY_NAMES)})")
+            index = _DAY_ALIASES[name]
+            if index in seen:
+                raise ValueError(f"day {key!r} given twice (also as {seen[index]!r})")
+            seen[index] = key
+            windows[index] = _parse_window(key, value)
+        return cls(windows=tuple(windows), holidays=frozenset(_parse_holidays(holidays)))
+
+    def to_mapping(self) -> dict[str, str]:
+        """The inverse of from_mapping for the days: all seven, "-" for a closed day.
+
+        Holidays are not part of the mapping; see holiday_strings().
+        """
+        return {
+            name: "-" if window is None else f"{window[0]:%H:%M}-{window[1]:%H:%M}"
+            for name, window in zip(DAY_NAMES, self.windows, strict=True)
+        }
+
+    def holiday_strings(self) -> list[str]:
+        """Holidays as sorted ISO dates, the `holidays` argument of from_mapping."""
+        return [day.isoformat() for day in sorted(self.holidays)]
+
+    def window_on(self, day: date) -> Window | None:
+        """The opening window on `day`, or None if the office is closed (weekend, holiday)."""
+        if day in self.holidays:
+            return None
+        return self.windows[day.weekday()]
+
+
+def working_minutes(start: datetime, end: datetime, hours: OfficeHours) -> float:
+    """Minutes of office time between `start` and `end` (0 if `end` <= `start`).
+
+    Both datetimes must be naive or both aware; an aware `end` is converted to the start's
+    timezone and the count is done in that wall-clock time. Runs in O(days spanned).
+    Example (default hours): Friday 15:55 to Monday 07:40 is 5 + 10 = 15.0 minutes.
+    """
+    begin, finish = _same_wall_clock(start, end)
+    if finish <= begin:
+        return 0.0
+    total = timedelta(0)
+    day = begin.date()
+    last = finish.date()
+    while day <= last:
+        window = hours.window_on(day)
+        if window is not None:
+            opens = max(begin, datetime.combine(day, window[0]))
+            closes = min(finish, datetime.combine(day, window[1]))
+            if closes > opens:
+                total += closes - opens
+        day += timedelta(days=1)
+    return total / _MINUTE
+
+
+def add_working_minutes(start: datetime, minutes: float, hours: OfficeHours) -> datetime:
+    """The instant at which `minutes` of office time have passed since `start`: a due time.
+
+    Counting begins at the next opening if `start` is outside office hours. The result is the
+    earliest such instant, so a step due exactly at closing time is due that day, not at the
+    next opening; zero minutes returns `start` unchanged. The result carries the start's
+    tzinfo. Raises ValueError for negative or non-finite minutes, for office hours without
+    any working day (the count would never end), and for a due time beyond the calendar.
+    """
+    if not math.isfinite(minutes) or minutes < 0:
+        raise ValueError(f"minutes must be a finite number >= 0, not {minutes!r}")
+    if all(window is None for window in hours.windows):
+        raise ValueError("office hours have no working day, so nothing can ever become due")
+    if minutes == 0:
+        return start
+    try:
+        due = _add_wall(start.replace(tzinfo=None), timedelta(minutes=minutes), hours)
+    except OverflowError as error:
+        raise ValueError(
+            f"{minutes!r} working minutes from {start} is beyond the calendar"
+        ) from error
+    return due.replace(tzinfo=start.tzinfo)
+
+
+def _add_wall(cursor: datetime, remaining: timedelta, hours: OfficeHours) -> datetime:
+    """add_working_minutes on naive wall time; `remaining` > 0 and some day works."""
+    week = sum((_length(w) for w in hours.windows if w is not None), timedelta(0))
+    last_holiday = max(hours.holidays, default=date.min)
+    day = cursor.date()
+    while True:
+        # Past the last holiday every week is identical: skip whole weeks arithmetically so a
+        # due time years ahead costs O(holidays + 7) days of iteration, not O(years).
+        if day > last_holiday and remaining > week:
+            weeks = (remaining - _MINUTE) // week
+            # From any instant, the next 7 days hold exactly one week of office time.
+            day += timedelta(weeks=weeks)
+            cursor += timedelta(weeks=weeks)
+            remaining -= week * weeks
+        window = hours.window_on(day)
+        if window is not None:
+            opens = max(cursor, datetime.combine(day, window[0]))
+            closes = datetime.combine(day, window[1])
+            if closes > opens:
+                if remaining <= closes - opens:
+                    return opens + remaining
+                remaining -= closes - opens
+        day += timedelta(days=1)
+        cursor = datetime.combine(day, time.min)
+
+
+def _length(window: Window) -> timedelta:
+    """How long a window is open (time objects cannot be subtracted directly)."""
+    return datetime.combine(date.min, window[1]) - datetime.combine(date.min, window[0])
+
+
+def _same_wall_clock(start: datetime, end: datetime) -> tuple[datetime, datetime]:
+    """Both instants as naive wall-clock time in the start's timezone."""
+    if (start.tzinfo is None) != (end.tzinfo is None):
+        raise TypeError("start and end must both be naive or both be timezone-aware")
+    if start.tzinfo is not None:
+        end = end.astimezone(start.tzinfo)
+    return start.replace(tzinfo=None), end.replace(tzinfo=None)
+
+
+def _parse_window(key: str, value: str) -> Window | None:
+    """ "07:30-16:00" -> (time(7, 30), time(16, 0)); "" or "-" -> None (closed)."""
+    text = value.strip()
+    if text in _OFF_VALUES:
+        return None
+    match = _WINDOW.fullmatch(text)
+    if match is None:
+        raise ValueError(
+            f"{key}: {value!r} is not office hours like '07:30-16:00' (or '-' for closed)"
+        )
+    try:
+        start = time(int(match[1]), int(match[2]))
+        end = time(int(match[3]), int(match[4]))
+    except ValueError:
+        raise ValueError(f"{key}: {value!r} contains an impossible time of day") from None
+    if not start < end:
+        raise ValueError(f"{key}: {value!r} closes before it opens")
+    return start, end
+
+
+def _parse_holidays(holidays: Iterable[str]) -> list[date]:
+    """ISO dates -> date objects; a bare string would iterate by character, so refuse it."""
+    if isinstance(holidays, str):
+        raise ValueError("holidays must be a list of ISO dates, not a single string")
+    days: list[date] = []
+    for text in holidays:
+        try:
+            days.append(date.fromisoformat(text.strip()))
+        except (ValueError, AttributeError):
+            raise ValueError(f"holiday {text!r} is not an ISO date like '2026-12-25'") from None
+    return days

@@ -1,0 +1,62 @@
+"""Rolling backups beside the database: the last good versions of the file.
+
+Just before a write replaces the file, the old file (which this process has just parsed, so
+it is known good) is hard-linked into the backup folder: no bytes are copied, so backups cost
+the write path almost nothing. At most one backup per interval, the newest KEEP kept.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import time
+from pathlib import Path
+
+KEEP = 10
+INTERVAL_SECONDS = 600
+
+
+def backup_dir(db_path: str | os.PathLike[str]) -> Path:
+    path = Path(db_path)
+    return path.with_name(path.name + ".backups")
+
+
+def list_backups(db_path: str | os.PathLike[str]) -> list[Path]:
+    """Newest first. Names carry a sortable timestamp."""
+    directory = backup_dir(db_path)
+    if not directory.is_dir():
+        return []
+    return sorted(directory.glob("*.json"), reverse=True)
+
+
+def latest(db_path: str | os.PathLike[str]) -> Path | None:
+    found = list_backups(db_path)
+    return found[0] if found else None
+
+
+def rotate(db_path: str, *, force: bool = False, now: float | None = None) -> Path | None:
+    """Keep the file about to be replaced, if the newest backup is older than the interval."""
+    now = time.time() if now is None else now
+    newest = latest(db_path)
+    if not force and newest is not None:
+        with contextlib.suppress(OSError):
+            if now - newest.stat().st_mtime < INTERVAL_SECONDS:
+                return None
+    directory = backup_dir(db_path)
+    try:
+        directory.mkdir(exist_ok=True)
+        stamp = time.strftime("%Y%m%d-%H%M%S", time.localtime(now))
+        target = directory / f"{Path(db_path).stem}-{stamp}-{int(now * 1000) % 1000:03d}.json"
+        try:
+            os.link(db_path, target)
+            os.utime(target, (now, now))
+        except OSError:
+            shutil.copy2(db_path, target)
+            os.utime(target, (now, now))
+    except OSError:
+        return None  # a backup must never stop a write
+    for old in list_backups(db_path)[KEEP:]:
+        with contextlib.suppress(OSError):
+            old.unlink()
+    return target

@@ -1,0 +1,79 @@
+"""`soptrack doctor` and `soptrack restore`: check a database, bring back a good backup.
+
+Restore never destroys anything: the file it replaces is kept beside it under a new name.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from store import backups
+from store.errors import StoreError
+from store.schema import SCHEMA_VERSION
+from store.storage import AtomicJSONStorage, forget
+
+
+@dataclass
+class Report:
+    ok: bool = True
+    lines: list[str] = field(default_factory=list)
+
+
+def readable(path: Path) -> bool:
+    """Whether `path` loads as a soptrack database of a version this soptrack reads."""
+    try:
+        forget(str(path))
+        return AtomicJSONStorage(str(path)).read() is not None
+    except StoreError:
+        return False
+    finally:
+        forget(str(path))
+
+
+def check(path: Path) -> Report:
+    report = Report()
+    report.lines.append(f"Database: {path}")
+    if not path.exists():
+        report.lines.append("Belum ada (dibuat pada penulisan pertama).")
+    else:
+        try:
+            data = AtomicJSONStorage(str(path)).read() or {}
+            runs = len(data.get("runs", {}))
+            report.lines.append(
+                f"OK: skema versi {SCHEMA_VERSION}, {runs} run, {path.stat().st_size:,} byte"
+            )
+        except StoreError as exc:
+            report.ok = False
+            report.lines.append(f"RUSAK: {exc}")
+        if not os.access(path, os.W_OK):
+            report.ok = False
+            report.lines.append(f"TIDAK BISA DITULIS oleh pengguna ini: {path}")
+    found = backups.list_backups(path)
+    good = [b for b in found if readable(b)]
+    report.lines.append(
+        f"Cadangan: {len(found)} di {backups.backup_dir(path)}"
+        + (f", terbaru yang baik: {good[0].name}" if good else "")
+    )
+    return report
+
+
+def restore(path: Path, backup: Path | None = None) -> tuple[Path, Path | None]:
+    """Put a good backup in place; the current file, if any, is kept as `.rusak-<time>`."""
+    candidates = [backup] if backup else backups.list_backups(path)
+    chosen = next((b for b in candidates if b is not None and readable(b)), None)
+    if chosen is None:
+        where = backup or backups.backup_dir(path)
+        raise StoreError(f"tidak ada cadangan yang terbaca di {where}; tidak ada yang diubah")
+    kept: Path | None = None
+    if path.exists():
+        kept = path.with_name(f"{path.name}.rusak-{time.strftime('%Y%m%d-%H%M%S')}")
+        os.replace(path, kept)
+    tmp = path.with_name(f".{path.name}.restore")
+    shutil.copy2(chosen, tmp)
+    os.replace(tmp, path)
+    forget(str(path))
+    return chosen, kept

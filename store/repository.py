@@ -1,0 +1,178 @@
+"""The repository: what the rest of soptrack asks of the database, in domain objects.
+
+Reads take no lock: writes replace the file atomically, so a reader always sees a whole
+database. Every read-modify-write takes the inter-process lock, opens a fresh TinyDB (so no
+next-id or query cache from before the lock survives), re-reads the file, applies a pure
+function to the fresh state and writes once.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import datetime
+from pathlib import Path
+from typing import Any, TypeVar
+
+from filelock import FileLock, Timeout
+from tinydb import TinyDB
+from tinydb.table import Document
+
+from sop.errors import BadInput
+from sop.office import OfficeProfile, profile_from_dict, profile_to_dict
+from sop.run import Actor, Run, new_run, run_from_dict, run_to_dict
+from store import storage as storage_mod
+from store.errors import StoreBusy, StoreError
+from store.storage import AtomicJSONStorage
+
+RUNS = "runs"
+OFFICE = "office"
+LETTERS = "letters"
+T = TypeVar("T")
+
+
+class Repository:
+    def __init__(self, path: str | os.PathLike[str], *, lock_timeout: float = 10.0) -> None:
+        self.path = Path(path).expanduser().absolute()
+        self.lock_timeout = lock_timeout
+        self._lock = FileLock(str(self.path) + ".lock", timeout=lock_timeout, mode=0o664)
+
+    # -- plumbing --------------------------------------------------------------------------
+
+    def _open(self) -> TinyDB:
+        return TinyDB(str(self.path), storage=AtomicJSONStorage)
+
+    @contextmanager
+    def reading(self) -> Iterator[TinyDB]:
+        db = self._open()
+        try:
+            yield db
+        finally:
+            db.close()
+
+    @contextmanager
+    def transaction_lock(self) -> Iterator[None]:
+        """The inter-process lock alone, with a clear message when it is busy."""
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StoreError(
+                f"folder {self.path.parent} tidak dapat dibuat: {exc.strerror}"
+            ) from None
+        try:
+            self._lock.acquire()
+        except Timeout:
+            raise StoreBusy(
+                f"database {self.path} sedang dipakai (database busy) lebih dari "
+                f"{self.lock_timeout:g} detik; coba lagi sebentar lagi"
+            ) from None
+        except PermissionError:
+            raise StoreError(
+                f"tidak ada izin membuat kunci {self.path}.lock; minta admin memberi izin "
+                "tulis untuk grup kantor pada folder itu"
+            ) from None
+        try:
+            yield
+        finally:
+            self._lock.release()
+
+    @contextmanager
+    def transaction(self) -> Iterator[TinyDB]:
+        """Lock, fresh read, yield, one atomic write. An exception writes nothing."""
+        with self.transaction_lock():
+            db = self._open()
+            store = db.storage
+            assert isinstance(store, AtomicJSONStorage)
+            try:
+                yield db
+            except BaseException:
+                store.discard()
+                raise
+            store.flush()
+
+    def signature(self) -> tuple[int, int, int, int] | None:
+        """Changes whenever any process writes the database: cheap polling for the TUI."""
+        return storage_mod.stat_signature(str(self.path))
+
+    def exists(self) -> bool:
+        return self.path.exists()
+
+    # -- runs ------------------------------------------------------------------------------
+
+    def list_runs(self) -> list[Run]:
+        with self.reading() as db:
+            return [_run(doc) for doc in db.table(RUNS).all()]
+
+    def get_run(self, ref: str) -> Run:
+        with self.reading() as db:
+            return _run(self._find(db, ref))
+
+    def create_run(
+        self, sop_id: str, code: str, step_numbers: list[int], title: str, year: int,
+        actor: Actor, now: datetime,
+    ) -> Run:
+        with self.transaction() as db:
+            table = db.table(RUNS)
+            doc_id = _next_id(table)
+            run = new_run(f"{code}-{doc_id}", sop_id, step_numbers, title, year, actor, now)
+            table.insert(Document(run_to_dict(run), doc_id=doc_id))
+            return run
+
+    def update_run(self, ref: str, change: Callable[[Run], Run]) -> Run:
+        """Apply `change` to the run as it is in the file now, under the lock."""
+        with self.transaction() as db:
+            doc = self._find(db, ref)
+            run = change(_run(doc))
+            db.table(RUNS).update(run_to_dict(run), doc_ids=[doc.doc_id])
+            return run
+
+    def _find(self, db: TinyDB, ref: str) -> Document:
+        ref = ref.strip()
+        number = ref.rsplit("-", 1)[-1]
+        doc = db.table(RUNS).get(doc_id=int(number)) if number.isdigit() else None
+        if doc is None or (ref != number and doc.get("id") != ref):
+            raise BadInput(f"run {ref!r} tidak ada di {self.path}; lihat daftar: soptrack runs")
+        assert isinstance(doc, Document)
+        return doc
+
+    # -- office profile --------------------------------------------------------------------
+
+    def get_office(self) -> OfficeProfile:
+        with self.reading() as db:
+            doc = db.table(OFFICE).get(doc_id=1)
+        return profile_from_dict(doc) if doc else OfficeProfile()
+
+    def update_office(self, change: Callable[[OfficeProfile], OfficeProfile]) -> OfficeProfile:
+        with self.transaction() as db:
+            table = db.table(OFFICE)
+            doc = table.get(doc_id=1)
+            profile = change(profile_from_dict(doc) if doc else OfficeProfile())
+            table.upsert(Document(profile_to_dict(profile), doc_id=1))
+            return profile
+
+    # -- raw access for store-level features (letters, doctor) -------------------------------
+
+    def modify(self, table_name: str, change: Callable[[list[dict[str, Any]]], T]) -> T:
+        """Hand `change` the table's documents under the lock; it may append to the list."""
+        with self.transaction() as db:
+            table = db.table(table_name)
+            docs = [dict(doc) for doc in table.all()]
+            count = len(docs)
+            result = change(docs)
+            if len(docs) > count:
+                table.insert_multiple(docs[count:])
+            return result
+
+    def rows(self, table_name: str) -> list[dict[str, Any]]:
+        with self.reading() as db:
+            return [dict(doc) for doc in db.table(table_name).all()]
+
+
+def _run(doc: Document) -> Run:
+    return run_from_dict(doc)
+
+
+def _next_id(table: Any) -> int:
+    ids = [doc.doc_id for doc in table.all()]
+    return max(ids, default=0) + 1

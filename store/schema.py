@@ -1,0 +1,58 @@
+"""The database's schema version and the migrations between versions.
+
+Every written file carries `meta` with the schema version. A file from an older soptrack is
+migrated in memory on read (and backed up before the first write); a file from a newer one is
+refused, because writing it back would drop what this version does not know.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from store.errors import StoreTooNew
+
+SCHEMA_VERSION = 1
+META_TABLE = "meta"
+APP_MARK = "soptrack"
+
+Tables = dict[str, Any]
+# MIGRATIONS[n] turns a version-n database into version n + 1.
+MIGRATIONS: dict[int, Callable[[Tables], Tables]] = {}
+
+
+class ForeignFile(Exception):
+    """JSON, but not a soptrack database."""
+
+
+def version_of(data: Tables) -> int | None:
+    meta = data.get(META_TABLE, {}).get("1")
+    if not isinstance(meta, dict) or meta.get("app") != APP_MARK:
+        return None
+    version = meta.get("schema")
+    return version if isinstance(version, int) else None
+
+
+def upgrade(data: Tables, path: str) -> tuple[Tables, bool]:
+    """Return the data at SCHEMA_VERSION and whether a migration ran."""
+    version = version_of(data)
+    if version is None:
+        raise ForeignFile("bukan database soptrack (tidak ada versi skema)")
+    if version > SCHEMA_VERSION:
+        raise StoreTooNew(
+            f"database {path} memakai skema versi {version}, soptrack ini hanya kenal sampai "
+            f"versi {SCHEMA_VERSION}; perbarui soptrack (pip install -U soptrack)"
+        )
+    migrated = version < SCHEMA_VERSION
+    while version < SCHEMA_VERSION:
+        step = MIGRATIONS.get(version)
+        if step is None:
+            raise ForeignFile(f"tidak ada migrasi dari skema versi {version}")
+        data = step(data)
+        version += 1
+    return data, migrated
+
+
+def stamp(data: Tables) -> Tables:
+    data[META_TABLE] = {"1": {"app": APP_MARK, "schema": SCHEMA_VERSION}}
+    return data

@@ -1,0 +1,192 @@
+"""A TinyDB storage that is safe for several processes sharing one file.
+
+TinyDB's JSONStorage keeps a handle open and writes in place (seek, write, truncate): a kill
+mid-write leaves old bytes after the new ones, and a process holding the old handle after
+another's os.replace writes into a deleted file. This storage instead opens the file by path
+on every read, and writes a whole new file (temporary file, fsync, os.replace, fsync of the
+directory), so a reader always sees either the old or the new database, never a mix.
+
+Writes are deferred until `flush()`: one repository transaction may touch several tables and
+still costs exactly one atomic write. Parsed data is cached by the file's identity (inode,
+size, mtime, ctime): a transaction that finds the file unchanged skips the parse, which keeps
+one write at 1,000 runs close to the floor of a plain json.dump + fsync + os.replace.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import stat
+import tempfile
+from typing import Any
+
+from tinydb.storages import Storage
+
+from store import backups, schema
+from store.errors import StoreCorrupt, StoreError
+
+_Signature = tuple[int, int, int, int]
+# path -> (signature of the file parsed, parsed data, file needs a backup before next write)
+_CACHE: dict[str, tuple[_Signature, dict[str, Any], bool]] = {}
+
+
+def _signature(st: os.stat_result) -> _Signature:
+    return (st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
+
+
+def forget(path: str) -> None:
+    """Drop the cached parse of `path` (after a restore, or in tests)."""
+    _CACHE.pop(os.path.abspath(path), None)
+
+
+def stat_signature(path: str) -> _Signature | None:
+    try:
+        return _signature(os.stat(path))
+    except FileNotFoundError:
+        return None
+
+
+class AtomicJSONStorage(Storage):
+    def __init__(self, path: str) -> None:
+        self.path = os.path.abspath(path)
+        self._pending: dict[str, Any] | None = None
+
+    # -- reading ---------------------------------------------------------------------------
+
+    def read(self) -> dict[str, Any] | None:
+        if self._pending is not None:
+            return self._pending
+        try:
+            st = os.stat(self.path)
+        except FileNotFoundError:
+            return None
+        except PermissionError:
+            raise _permission_error(self.path, "membaca") from None
+        if stat.S_ISDIR(st.st_mode):
+            raise StoreCorrupt(
+                f"database {self.path} adalah folder, bukan file; pindahkan folder itu "
+                "atau pakai --db FILE"
+            )
+        sig = _signature(st)
+        cached = _CACHE.get(self.path)
+        if cached and cached[0] == sig:
+            return cached[1]
+        data, migrated = self._parse()
+        _CACHE[self.path] = (sig, data, migrated)
+        return data
+
+    def _parse(self) -> tuple[dict[str, Any], bool]:
+        try:
+            with open(self.path, "rb") as handle:
+                raw = handle.read()
+        except PermissionError:
+            raise _permission_error(self.path, "membaca") from None
+        except OSError as exc:
+            raise StoreError(f"database {self.path} tidak dapat dibaca: {exc.strerror}") from None
+        if not raw.strip():
+            raise self._corrupt("file kosong (empty file)")
+        try:
+            data = json.loads(raw)
+        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+            raise self._corrupt(f"JSON rusak: {exc}") from None
+        if not isinstance(data, dict) or not all(isinstance(t, dict) for t in data.values()):
+            raise self._corrupt("bukan database soptrack (struktur tidak dikenal)")
+        try:
+            return schema.upgrade(data, self.path)
+        except schema.ForeignFile as exc:
+            raise self._corrupt(str(exc)) from None
+
+    def _corrupt(self, why: str) -> StoreCorrupt:
+        backup = backups.latest(self.path)
+        fix = (
+            f"pulihkan cadangan terakhir {backup} dengan: soptrack restore"
+            if backup
+            else "tidak ada cadangan; perbaiki atau pindahkan file itu"
+        )
+        return StoreCorrupt(f"database {self.path} rusak ({why}); tidak diubah. {fix}")
+
+    # -- writing ---------------------------------------------------------------------------
+
+    def write(self, data: dict[str, Any]) -> None:
+        self._pending = data
+
+    def discard(self) -> None:
+        if self._pending is not None:
+            forget(self.path)  # TinyDB changed the cached dict in place
+        self._pending = None
+
+    def flush(self) -> None:
+        """Write what the transaction changed, atomically; nothing if nothing changed."""
+        if self._pending is None:
+            return
+        data = schema.stamp(self._pending)
+        self._pending = None
+        try:
+            self._write_atomically(data)
+        except BaseException:
+            forget(self.path)
+            raise
+
+    def _write_atomically(self, data: dict[str, Any]) -> None:
+        directory = os.path.dirname(self.path)
+        payload = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        try:
+            fd, tmp = tempfile.mkstemp(prefix=".soptrack-", suffix=".tmp", dir=directory)
+        except PermissionError:
+            raise _permission_error(directory, "menulis di folder") from None
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(payload)
+                handle.flush()
+                os.fsync(handle.fileno())
+            os.chmod(tmp, self._mode())
+            cached = _CACHE.get(self.path)
+            current = stat_signature(self.path)
+            if cached and current == cached[0]:
+                backups.rotate(self.path, force=cached[2])
+            os.replace(tmp, self.path)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+            raise
+        _fsync_dir(directory)
+        _CACHE[self.path] = (_signature(os.stat(self.path)), data, False)
+
+    def _mode(self) -> int:
+        """Keep the mode of the file being replaced, so a shared group-writable file stays so."""
+        try:
+            return stat.S_IMODE(os.stat(self.path).st_mode)
+        except FileNotFoundError:
+            umask = os.umask(0)
+            os.umask(umask)
+            return 0o666 & ~umask
+
+    def close(self) -> None:
+        self._pending = None
+
+
+def _fsync_dir(directory: str) -> None:
+    with contextlib.suppress(OSError):
+        fd = os.open(directory, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+def _permission_error(path: str, doing: str) -> StoreError:
+    try:
+        st = os.stat(path)
+        import grp
+        import pwd
+
+        owner = pwd.getpwuid(st.st_uid).pw_name
+        group = grp.getgrgid(st.st_gid).gr_name
+        who = f" (pemilik {owner}:{group}, mode {stat.filemode(st.st_mode)})"
+    except (OSError, KeyError):
+        who = ""
+    return StoreError(
+        f"tidak ada izin {doing} {path}{who}; minta admin memberi izin baca/tulis "
+        "untuk grup kantor (chmod g+rw) atau pakai --db FILE lain"
+    )

@@ -1,0 +1,127 @@
+"""Rich renderings for the command line: an SOP, one run's status, a run's history."""
+
+from __future__ import annotations
+
+from rich import box
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from sop.durations import format_minutes
+from sop.model import Sop
+from sop.run import ACTION_LABELS, Run, StepState
+from sop.status import RunStatus
+
+STATE_STYLE = {
+    StepState.BELUM: "dim",
+    StepState.BERJALAN: "bold yellow",
+    StepState.SELESAI: "green",
+    StepState.DIKEMBALIKAN: "bold red",
+}
+
+
+def _mins(minutes: float | None) -> str:
+    return "-" if minutes is None else format_minutes(minutes)
+
+
+def _numbered(items: tuple[str, ...]) -> str:
+    return "\n".join(f"{i}. {item}" for i, item in enumerate(items, 1)) or "-"
+
+
+def print_sop(console: Console, sop: Sop) -> None:
+    ident = sop.identity
+    head = Table.grid(padding=(0, 2))
+    head.add_column(style="bold")
+    head.add_column()
+    signer = ident.disahkan_oleh
+    for key, value in [
+        ("SOP", f"{sop.name} ({sop.id})"),
+        ("Judul SOP", ident.judul),
+        ("Instansi", f"{ident.pemerintah} / {ident.unit}"),
+        ("Nomor SOP", ident.nomor or "-"),
+        ("Tgl pembuatan", ident.tanggal_pembuatan or "-"),
+        ("Tgl revisi", ident.tanggal_revisi or "-"),
+        ("Tgl efektif", ident.tanggal_efektif or "-"),
+        ("Disahkan oleh", f"{signer.jabatan} {signer.nama} NIP. {signer.nip}".strip()),
+        ("File", sop.source),
+    ]:
+        head.add_row(key, value)
+    console.print(Text(sop.title, style="bold"))
+    console.print(head)
+    for title, items in [
+        ("Dasar Hukum", sop.dasar_hukum),
+        ("Kualifikasi Pelaksana", sop.kualifikasi_pelaksana),
+        ("Keterkaitan", sop.keterkaitan),
+        ("Peralatan/Perlengkapan", sop.peralatan),
+        ("Peringatan", sop.peringatan),
+        ("Pencatatan dan Pendataan", sop.pencatatan),
+    ]:
+        console.print(Text(f"\n{title}", style="bold"))
+        console.print(_numbered(items))
+    table = Table(box=box.SIMPLE_HEAD, title="\nLangkah", title_justify="left", pad_edge=False)
+    for column in ["No", "Kegiatan", "Pelaksana", "Kelengkapan", "Waktu", "Output", "Ket"]:
+        table.add_column(column, overflow="fold")
+    for step in sop.steps:
+        kegiatan = step.kegiatan
+        if step.is_decision:
+            kegiatan += f"\n◆ keputusan: tidak -> kembali ke langkah {step.return_to}"
+        table.add_row(
+            str(step.number),
+            kegiatan,
+            ", ".join(sop.lane(lane).name for lane in step.lanes),
+            step.kelengkapan,
+            f"{step.waktu} ({_mins(step.minutes)})",
+            step.output,
+            step.keterangan,
+        )
+    console.print(table)
+    console.print(f"Waktu baku total: {_mins(sop.total_minutes)}")
+
+
+def print_run_status(console: Console, status: RunStatus) -> None:
+    run = status.run
+    console.print(
+        Text(f"{run.id}  {run.title} ({run.year})", style="bold"),
+        Text(f"\n{status.sop.name}: {status.done}/{status.total} langkah, "
+             f"{run.state}, waktu kerja {_mins(status.elapsed_minutes)} "
+             f"dari baku {_mins(status.standard_minutes)}"
+             + (f", {run.revisions} kali dikembalikan" if run.revisions else "")),
+    )
+    table = Table(box=box.SIMPLE_HEAD, pad_edge=False)
+    for column in ["", "No", "Langkah", "Pelaksana", "Status", "Oleh", "Waktu", "Telat"]:
+        table.add_column(column, overflow="fold")
+    for step in status.steps:
+        lanes = ", ".join(status.sop.lane(lane).name for lane in step.lanes)
+        table.add_row(
+            "▶" if step.current else "",
+            str(step.number),
+            ("◆ " if step.decision else "") + step.label,
+            lanes,
+            Text(step.state.value, style=STATE_STYLE[step.state]),
+            step.user or "-",
+            f"{_mins(step.worked_minutes)} / {_mins(step.standard_minutes)}",
+            Text("TERLAMBAT", style="bold red") if step.late else "",
+        )
+    console.print(table)
+
+
+def print_history(console: Console, run: Run) -> None:
+    table = Table(box=box.SIMPLE_HEAD, title=f"Riwayat {run.id}: {run.title}",
+                  title_justify="left", pad_edge=False)
+    for column in ["#", "Waktu", "Langkah", "Aksi", "Status", "Oleh", "Catatan"]:
+        table.add_column(column, overflow="fold")
+    for entry in run.history:
+        who = f"{entry.user} ({entry.role})" if entry.role else entry.user
+        table.add_row(
+            str(entry.seq),
+            entry.at.strftime("%Y-%m-%d %H:%M"),
+            str(entry.step),
+            ACTION_LABELS[entry.action],
+            f"{entry.from_state.value} -> {entry.to_state.value}",
+            who,
+            entry.note,
+        )
+    if not run.history:
+        console.print(f"Run {run.id} belum punya riwayat.")
+        return
+    console.print(table)

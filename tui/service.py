@@ -1,0 +1,151 @@
+"""The application service both faces use: the CLI and the Textual app call the same
+functions, so a rule or a role check can never differ between them.
+
+It wires the pure domain (sop/) to the store; it holds no state the UI must observe.
+"""
+
+from __future__ import annotations
+
+import getpass
+import os
+import shutil
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+
+from sop.catalog import Catalog
+from sop.errors import BadInput
+from sop.loader import load_sop
+from sop.model import Sop
+from sop.office import OfficeProfile, check_may_act, resolve_actor, set_value
+from sop.run import Action, Actor, Run
+from sop.status import RunStatus, run_status
+from sop.workflow import clean_text, transition, undo, undoable
+from store import Repository
+from store.paths import resolve_db_path, user_sop_dir
+
+
+def os_user() -> str:
+    """The login acting: under sudo, the user who ran sudo, not root."""
+    sudo_user = os.environ.get("SUDO_USER")
+    if sudo_user and hasattr(os, "geteuid") and os.geteuid() == 0:
+        return sudo_user
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return f"uid{os.getuid()}" if hasattr(os, "getuid") else "pengguna"
+
+
+def local_now() -> datetime:
+    return datetime.now().astimezone().replace(microsecond=0)
+
+
+class Services:
+    def __init__(
+        self,
+        db: str | os.PathLike[str] | None = None,
+        *,
+        as_role: str | None = None,
+        sop_dirs: list[Path] | None = None,
+        clock: Callable[[], datetime] = local_now,
+        user: str | None = None,
+    ) -> None:
+        self.repo = Repository(resolve_db_path(str(db) if db else None))
+        self.as_role = as_role
+        self.sop_dirs = sop_dirs if sop_dirs is not None else [user_sop_dir()]
+        self.clock = clock
+        self.user = user or os_user()
+        self._catalog: Catalog | None = None
+
+    # -- SOPs ------------------------------------------------------------------------------
+
+    @property
+    def catalog(self) -> Catalog:
+        if self._catalog is None:
+            self._catalog = Catalog.load(self.sop_dirs)
+        return self._catalog
+
+    def sop_of(self, run: Run) -> Sop:
+        sop = self.catalog.find(run.sop_id)
+        if sop is None:
+            raise BadInput(
+                f"run {run.id} memakai SOP {run.sop_id!r} yang tidak ditemukan; "
+                f"tambahkan lagi filenya: soptrack sop add FILE"
+            )
+        return sop
+
+    def add_sop(self, path: Path, *, replace: bool = False) -> tuple[Sop, Path]:
+        """Validate, then copy into the user's SOP folder so it sits beside the shipped ones."""
+        sop = load_sop(path)
+        target_dir = self.sop_dirs[-1]
+        target = target_dir / f"{sop.id}.toml"
+        if target.exists() and not replace and target.resolve() != path.resolve():
+            raise BadInput(f"{target} sudah ada; tambahkan --replace untuk menggantinya")
+        target_dir.mkdir(parents=True, exist_ok=True)
+        if target.resolve() != path.resolve():
+            shutil.copyfile(path, target)
+        self._catalog = None
+        return sop, target
+
+    # -- who acts --------------------------------------------------------------------------
+
+    def office(self) -> OfficeProfile:
+        return self.repo.get_office()
+
+    def actor(self, office: OfficeProfile | None = None) -> Actor:
+        office = office or self.office()
+        return resolve_actor(self.user, self.as_role, office, self.catalog.roles)
+
+    def set_office(self, key: str, value: str) -> OfficeProfile:
+        roles = self.catalog.roles
+        return self.repo.update_office(lambda p: set_value(p, key, value, roles))
+
+    # -- runs ------------------------------------------------------------------------------
+
+    def new_run(self, sop_id: str, title: str, year: int) -> Run:
+        sop = self.catalog.get(sop_id)
+        title = clean_text(title)
+        if not title:
+            raise BadInput("judul run (--title) tidak boleh kosong")
+        if not 1900 <= year <= 2200:
+            raise BadInput(f"tahun {year} tidak masuk akal (--year, mis. 2026)")
+        actor = self.actor()
+        return self.repo.create_run(
+            sop.id, sop.code, [s.number for s in sop.steps], title, year, actor, self.clock()
+        )
+
+    def act(self, run_ref: str, number: int, action: Action | str, note: str = "") -> Run:
+        """One step transition, checked against the run as it is in the file right now."""
+        office = self.office()
+        actor = self.actor(office)
+        now = self.clock()
+
+        def change(run: Run) -> Run:
+            sop = self.sop_of(run)
+            if any(s.number == number for s in sop.steps) and Action(action) is not Action.NOTE:
+                check_may_act(sop.step(number), actor, office)
+            return transition(run, sop, action, number, actor, now, note=note, hours=office.hours)
+
+        return self.repo.update_run(run_ref, change)
+
+    def undo(self, run_ref: str) -> Run:
+        office = self.office()
+        actor = self.actor(office)
+        now = self.clock()
+
+        def change(run: Run) -> Run:
+            sop = self.sop_of(run)
+            entry = undoable(run)
+            if entry is not None and entry.action is not Action.NOTE:
+                check_may_act(sop.step(entry.step), actor, office)
+            return undo(run, actor, now)
+
+        return self.repo.update_run(run_ref, change)
+
+    def status(self, run: Run, office: OfficeProfile | None = None) -> RunStatus:
+        office = office or self.office()
+        return run_status(run, self.sop_of(run), self.clock(), office.hours)
+
+    def statuses(self) -> list[RunStatus]:
+        office = self.office()
+        return [self.status(run, office) for run in self.repo.list_runs()]
