@@ -111,6 +111,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--from", dest="backup", type=Path, metavar="FILE",
                    help="cadangan tertentu (default: yang terbaru yang terbaca)")
 
+    from tui import cli_docs
+
+    _HANDLERS.update(cli_docs.register(sub, common))
+
     p = cmd("open", "buka papan sebuah run di aplikasi TUI")
     p.add_argument("run", metavar="RUN")
     cmd("tui", "buka aplikasi TUI (sama dengan soptrack tanpa perintah)")
