@@ -78,7 +78,7 @@ class _Reader:
         if isinstance(value, str):
             value = [value]
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            self.fail(key, "harus berupa daftar teks, mis. [\"...\", \"...\"]")
+            self.fail(key, 'harus berupa daftar teks, mis. ["...", "..."]')
         return tuple(v.strip() for v in value if v.strip())
 
     def sub(self, key: str, *, required: bool = True) -> _Reader:
@@ -127,12 +127,42 @@ def parse_sop(raw: bytes | str, name: str = "<sop>") -> Sop:
     return _build(_Reader(name, "", data))
 
 
-_TOP_KEYS = ("format", "id", "code", "name", "title", "waktu_unit", "menit_per_hari", "identitas",
-             "blok", "pelaksana", "langkah")
-_IDENTITY_KEYS = ("pemerintah", "unit", "nomor", "tanggal_pembuatan", "tanggal_revisi",
-                  "tanggal_efektif", "judul", "disahkan_oleh")
-_STEP_KEYS = ("no", "kegiatan", "singkat", "pelaksana", "kelengkapan", "waktu", "output",
-              "keterangan", "jenis", "kembali_ke", "terminator")
+_TOP_KEYS = (
+    "format",
+    "id",
+    "code",
+    "name",
+    "title",
+    "waktu_unit",
+    "menit_per_hari",
+    "identitas",
+    "blok",
+    "pelaksana",
+    "langkah",
+)
+_IDENTITY_KEYS = (
+    "pemerintah",
+    "unit",
+    "nomor",
+    "tanggal_pembuatan",
+    "tanggal_revisi",
+    "tanggal_efektif",
+    "judul",
+    "disahkan_oleh",
+)
+_STEP_KEYS = (
+    "no",
+    "kegiatan",
+    "singkat",
+    "pelaksana",
+    "kelengkapan",
+    "waktu",
+    "output",
+    "keterangan",
+    "jenis",
+    "kembali_ke",
+    "terminator",
+)
 
 
 def _build(top: _Reader) -> Sop:
@@ -142,7 +172,9 @@ def _build(top: _Reader) -> Sop:
         top.fail("format", f"versi {version} tidak dikenal; soptrack ini membaca format 1")
     sop_id = top.text("id")
     if not _ID.match(sop_id):
-        top.fail("id", f"{sop_id!r}: pakai huruf kecil, angka dan '-' saja (mis. 'pengukuran-kinerja')")
+        top.fail(
+            "id", f"{sop_id!r}: pakai huruf kecil, angka dan '-' saja (mis. 'pengukuran-kinerja')"
+        )
     code = top.text("code", required=False) or _default_code(sop_id)
     if not _CODE.match(code):
         top.fail("code", f"{code!r}: 1-6 huruf kecil/angka, diawali huruf (mis. 'pk')")
@@ -223,7 +255,7 @@ def _steps(top: _Reader, lanes: tuple[Lane, ...], bare_unit: str, per_day: int) 
         seen.add(number)
         step_lanes = reader.texts("pelaksana")
         if not step_lanes:
-            reader.fail("pelaksana", "wajib diisi: id pelaksana, mis. [\"kadis\"]")
+            reader.fail("pelaksana", 'wajib diisi: id pelaksana, mis. ["kadis"]')
         for lane_id in step_lanes:
             if lane_id not in lane_ids:
                 reader.fail(
@@ -244,7 +276,7 @@ def _steps(top: _Reader, lanes: tuple[Lane, ...], bare_unit: str, per_day: int) 
         if kind is StepKind.DECISION:
             return_to = reader.integer("kembali_ke")
         elif "kembali_ke" in reader.table:
-            reader.fail("kembali_ke", "hanya untuk langkah jenis = \"keputusan\"")
+            reader.fail("kembali_ke", 'hanya untuk langkah jenis = "keputusan"')
         terminator = reader.table.get("terminator", False)
         if not isinstance(terminator, bool):
             reader.fail("terminator", "harus true atau false")

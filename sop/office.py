@@ -100,7 +100,9 @@ def profile_rows(profile: OfficeProfile) -> list[tuple[str, str]]:
     return rows
 
 
-def set_value(profile: OfficeProfile, key: str, value: str, known_roles: Iterable[str]) -> OfficeProfile:
+def set_value(
+    profile: OfficeProfile, key: str, value: str, known_roles: Iterable[str]
+) -> OfficeProfile:
     """Return the profile with one key changed; a bad key or value is BadInput."""
     key = key.strip().lower()
     value = value.strip()
@@ -167,7 +169,9 @@ def _holidays(hours: OfficeHours) -> list[str]:
 
 def _check_pattern(pattern: str) -> None:
     if "{nomor}" not in pattern:
-        raise BadInput("surat.pola harus memuat {nomor}, mis. {klasifikasi}/{nomor}/{kode_unit}/{tahun}")
+        raise BadInput(
+            "surat.pola harus memuat {nomor}, mis. {klasifikasi}/{nomor}/{kode_unit}/{tahun}"
+        )
     try:
         pattern.format(klasifikasi="", nomor=1, kode_unit="", tahun=2026, bulan="", bulan_romawi="")
     except (KeyError, IndexError, ValueError) as exc:

@@ -139,7 +139,12 @@ class Run:
 
 
 def new_run(
-    run_id: str, sop_id: str, step_numbers: list[int], title: str, year: int, actor: Actor,
+    run_id: str,
+    sop_id: str,
+    step_numbers: list[int],
+    title: str,
+    year: int,
+    actor: Actor,
     now: datetime,
 ) -> Run:
     return Run(

@@ -39,7 +39,9 @@ class StepStatus:
             "decision": self.decision,
             "user": self.user,
             "role": self.role,
-            "worked_minutes": None if self.worked_minutes is None else round(self.worked_minutes, 1),
+            "worked_minutes": None
+            if self.worked_minutes is None
+            else round(self.worked_minutes, 1),
             "standard_minutes": self.standard_minutes,
             "late": self.late,
             "revisions": self.revisions,

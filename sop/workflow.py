@@ -125,9 +125,7 @@ def clean_text(text: str) -> str:
     ).strip()
 
 
-def step_worked_minutes(
-    record: StepRecord, now: datetime, hours: OfficeHours
-) -> float | None:
+def step_worked_minutes(record: StepRecord, now: datetime, hours: OfficeHours) -> float | None:
     """Working minutes the step took (done) or has taken so far (running)."""
     if record.started_at is None:
         return None

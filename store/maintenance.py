@@ -5,6 +5,7 @@ Restore never destroys anything: the file it replaces is kept beside it under a 
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import time
@@ -68,12 +69,33 @@ def restore(path: Path, backup: Path | None = None) -> tuple[Path, Path | None]:
     if chosen is None:
         where = backup or backups.backup_dir(path)
         raise StoreError(f"tidak ada cadangan yang terbaca di {where}; tidak ada yang diubah")
-    kept: Path | None = None
-    if path.exists():
-        kept = path.with_name(f"{path.name}.rusak-{time.strftime('%Y%m%d-%H%M%S')}")
-        os.replace(path, kept)
+    # Copy first, then swap: readers (who take no lock) never find the database missing, and
+    # a failed copy leaves everything as it was.
     tmp = path.with_name(f".{path.name}.restore")
     shutil.copy2(chosen, tmp)
-    os.replace(tmp, path)
+    kept: Path | None = None
+    try:
+        if path.is_dir():
+            kept = _aside(path)
+            os.replace(path, kept)
+        elif path.exists():
+            kept = _aside(path)
+            os.link(path, kept)  # keep the broken file: never destroy what we replace
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
     forget(str(path))
     return chosen, kept
+
+
+def _aside(path: Path) -> Path:
+    """A name beside `path` that is not taken: two restores in one second keep both files."""
+    base = f"{path.name}.rusak-{time.strftime('%Y%m%d-%H%M%S')}"
+    candidate = path.with_name(base)
+    number = 1
+    while os.path.lexists(candidate):
+        number += 1
+        candidate = path.with_name(f"{base}-{number}")
+    return candidate

@@ -109,8 +109,14 @@ class Repository:
             return _run(self._find(db, ref))
 
     def create_run(
-        self, sop_id: str, code: str, step_numbers: list[int], title: str, year: int,
-        actor: Actor, now: datetime,
+        self,
+        sop_id: str,
+        code: str,
+        step_numbers: list[int],
+        title: str,
+        year: int,
+        actor: Actor,
+        now: datetime,
     ) -> Run:
         with self.transaction() as db:
             table = db.table(RUNS)

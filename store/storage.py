@@ -63,10 +63,20 @@ class AtomicJSONStorage(Storage):
             return None
         except PermissionError:
             raise _permission_error(self.path, "membaca") from None
+        except (OSError, ValueError) as exc:
+            # e.g. a parent that is a file (ENOTDIR), a name too long, a NUL in the path
+            why = exc.strerror if isinstance(exc, OSError) else str(exc)
+            raise StoreError(f"database {self.path} tidak dapat dibuka: {why}") from None
         if stat.S_ISDIR(st.st_mode):
             raise StoreCorrupt(
                 f"database {self.path} adalah folder, bukan file; pindahkan folder itu "
                 "atau pakai --db FILE"
+            )
+        if not stat.S_ISREG(st.st_mode):
+            # a FIFO would block the read forever; a device would be replaced by a file
+            raise StoreCorrupt(
+                f"database {self.path} bukan file biasa ({stat.filemode(st.st_mode)}); "
+                "pakai --db FILE"
             )
         sig = _signature(st)
         cached = _CACHE.get(self.path)
@@ -88,9 +98,11 @@ class AtomicJSONStorage(Storage):
             raise self._corrupt("file kosong (empty file)")
         try:
             data = json.loads(raw)
-        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-            raise self._corrupt(f"JSON rusak: {exc}") from None
-        if not isinstance(data, dict) or not all(isinstance(t, dict) for t in data.values()):
+        except (ValueError, RecursionError) as exc:
+            # ValueError covers JSONDecodeError, UnicodeDecodeError and over-long integers;
+            # RecursionError is what deeply nested brackets raise
+            raise self._corrupt(f"JSON rusak: {str(exc)[:200]}") from None
+        if not _tinydb_shaped(data):
             raise self._corrupt("bukan database soptrack (struktur tidak dikenal)")
         try:
             return schema.upgrade(data, self.path)
@@ -112,8 +124,9 @@ class AtomicJSONStorage(Storage):
         self._pending = data
 
     def discard(self) -> None:
-        if self._pending is not None:
-            forget(self.path)  # TinyDB changed the cached dict in place
+        # TinyDB changes the cached dict in place, and a transaction may fail after mutating
+        # a document it read (before any write()): the cache can no longer be trusted.
+        forget(self.path)
         self._pending = None
 
     def flush(self) -> None:
@@ -164,6 +177,19 @@ class AtomicJSONStorage(Storage):
 
     def close(self) -> None:
         self._pending = None
+
+
+def _tinydb_shaped(data: Any) -> bool:
+    """{table: {"<int>": {document}}}: anything else makes TinyDB raise deep inside."""
+    if not isinstance(data, dict):
+        return False
+    for table in data.values():
+        if not isinstance(table, dict):
+            return False
+        for doc_id, doc in table.items():
+            if not isinstance(doc, dict) or not (doc_id.isascii() and doc_id.isdigit()):
+                return False
+    return True
 
 
 def _fsync_dir(directory: str) -> None:

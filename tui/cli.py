@@ -30,11 +30,16 @@ class _Parser(argparse.ArgumentParser):
 def _common() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument(
-        "--db", default=argparse.SUPPRESS, metavar="PATH",
+        "--db",
+        default=argparse.SUPPRESS,
+        metavar="PATH",
         help="file database (default: $SOPTRACK_DB, lalu folder data pengguna)",
     )
     common.add_argument(
-        "--as", dest="as_role", default=argparse.SUPPRESS, metavar="ROLE",
+        "--as",
+        dest="as_role",
+        default=argparse.SUPPRESS,
+        metavar="ROLE",
         help="bertindak sebagai peran ini (id pelaksana, mis. kadis)",
     )
     return common
@@ -56,21 +61,25 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true")
 
     p = cmd("sop", "lihat, periksa atau tambah file SOP")
-    sop_sub = p.add_subparsers(dest="sop_command", metavar="AKSI", required=True,
-                               parser_class=_Parser)
+    sop_sub = p.add_subparsers(
+        dest="sop_command", metavar="AKSI", required=True, parser_class=_Parser
+    )
     s = sop_sub.add_parser("show", help="tampilkan SOP", parents=[common])
     s.add_argument("sop_id", metavar="ID")
-    s = sop_sub.add_parser("validate", help="periksa file SOP tanpa menambahkannya",
-                           parents=[common])
+    s = sop_sub.add_parser(
+        "validate", help="periksa file SOP tanpa menambahkannya", parents=[common]
+    )
     s.add_argument("file", type=Path, metavar="FILE")
-    s = sop_sub.add_parser("add", help="tambahkan file SOP ke folder SOP pengguna",
-                           parents=[common])
+    s = sop_sub.add_parser(
+        "add", help="tambahkan file SOP ke folder SOP pengguna", parents=[common]
+    )
     s.add_argument("file", type=Path, metavar="FILE")
     s.add_argument("--replace", action="store_true", help="ganti file dengan id yang sama")
 
     p = cmd("run", "buat run baru dari sebuah SOP")
-    run_sub = p.add_subparsers(dest="run_command", metavar="AKSI", required=True,
-                               parser_class=_Parser)
+    run_sub = p.add_subparsers(
+        dest="run_command", metavar="AKSI", required=True, parser_class=_Parser
+    )
     s = run_sub.add_parser("new", help="mulai run baru; mencetak id run", parents=[common])
     s.add_argument("sop_id", metavar="SOP_ID")
     s.add_argument("--title", required=True)
@@ -86,8 +95,12 @@ def build_parser() -> argparse.ArgumentParser:
     p = cmd("step", "ubah status sebuah langkah")
     p.add_argument("run", metavar="RUN")
     p.add_argument("number", type=int, metavar="N")
-    p.add_argument("action", choices=STEP_ACTIONS, metavar="AKSI",
-                   help="start | done | approve | return | note")
+    p.add_argument(
+        "action",
+        choices=STEP_ACTIONS,
+        metavar="AKSI",
+        help="start | done | approve | return | note",
+    )
     p.add_argument("--note", default="", metavar="TEKS", help="catatan (wajib untuk return)")
 
     p = cmd("undo", "batalkan transisi terakhir sebuah run")
@@ -98,8 +111,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true")
 
     p = cmd("office", "profil kantor (instansi, kepala, peran, jam kerja)")
-    office_sub = p.add_subparsers(dest="office_command", metavar="AKSI", required=True,
-                                  parser_class=_Parser)
+    office_sub = p.add_subparsers(
+        dest="office_command", metavar="AKSI", required=True, parser_class=_Parser
+    )
     s = office_sub.add_parser("show", help="tampilkan profil kantor", parents=[common])
     s.add_argument("--json", action="store_true")
     s = office_sub.add_parser("set", help="ubah satu kunci profil", parents=[common])
@@ -108,8 +122,13 @@ def build_parser() -> argparse.ArgumentParser:
 
     cmd("doctor", "periksa database dan cadangannya")
     p = cmd("restore", "pulihkan database dari cadangan terakhir yang baik")
-    p.add_argument("--from", dest="backup", type=Path, metavar="FILE",
-                   help="cadangan tertentu (default: yang terbaru yang terbaca)")
+    p.add_argument(
+        "--from",
+        dest="backup",
+        type=Path,
+        metavar="FILE",
+        help="cadangan tertentu (default: yang terbaru yang terbaca)",
+    )
 
     from tui import cli_docs
 
@@ -194,23 +213,30 @@ def _bar(done: int, total: int, width: int = 10) -> str:
 def _cmd_sops(args: argparse.Namespace) -> int:
     catalog = _services(args).catalog
     if args.json:
-        return _print_json([
-            {
-                "id": s.id,
-                "code": s.code,
-                "title": s.name,
-                "steps": len(s.steps),
-                "lanes": [lane.name for lane in s.lanes],
-                "lane_ids": [lane.id for lane in s.lanes],
-                "total_minutes": s.total_minutes,
-                "source": s.source,
-            }
-            for s in catalog
-        ])
+        return _print_json(
+            [
+                {
+                    "id": s.id,
+                    "code": s.code,
+                    "title": s.name,
+                    "steps": len(s.steps),
+                    "lanes": [lane.name for lane in s.lanes],
+                    "lane_ids": [lane.id for lane in s.lanes],
+                    "total_minutes": s.total_minutes,
+                    "source": s.source,
+                }
+                for s in catalog
+            ]
+        )
     table = _table(None, ["ID", "Judul", "Langkah", "Pelaksana", "Waktu baku"])
     for s in catalog:
-        table.add_row(s.id, s.name, str(len(s.steps)), ", ".join(lane.name for lane in s.lanes),
-                      _mins(s.total_minutes))
+        table.add_row(
+            s.id,
+            s.name,
+            str(len(s.steps)),
+            ", ".join(lane.name for lane in s.lanes),
+            _mins(s.total_minutes),
+        )
     _console().print(table)
     return EXIT_OK
 
@@ -220,8 +246,10 @@ def _cmd_sop(args: argparse.Namespace) -> int:
         from sop.loader import load_sop
 
         sop = load_sop(args.file)
-        print(f"OK: {args.file}: {sop.id} ({sop.name}), {len(sop.steps)} langkah, "
-              f"{len(sop.lanes)} pelaksana, waktu baku {_mins(sop.total_minutes)}")
+        print(
+            f"OK: {args.file}: {sop.id} ({sop.name}), {len(sop.steps)} langkah, "
+            f"{len(sop.lanes)} pelaksana, waktu baku {_mins(sop.total_minutes)}"
+        )
         return EXIT_OK
     services = _services(args)
     if args.sop_command == "add":
@@ -245,13 +273,21 @@ def _cmd_runs(args: argparse.Namespace) -> int:
     if args.json:
         return _print_json([s.to_dict() for s in statuses])
     if not statuses:
-        print("Belum ada run. Mulai dengan: soptrack run new pengukuran-kinerja "
-              "--title \"Pengukuran Kinerja 2026\" --year 2026")
+        print(
+            "Belum ada run. Mulai dengan: soptrack run new pengukuran-kinerja "
+            '--title "Pengukuran Kinerja 2026" --year 2026'
+        )
         return EXIT_OK
     table = _table(None, ["ID", "SOP", "Judul", "Tahun", "Kemajuan", "Status"])
     for s in statuses:
-        table.add_row(s.run.id, s.sop.name, s.run.title, str(s.run.year),
-                      f"{_bar(s.done, s.total)} {s.done}/{s.total}", s.run.state)
+        table.add_row(
+            s.run.id,
+            s.sop.name,
+            s.run.title,
+            str(s.run.year),
+            f"{_bar(s.done, s.total)} {s.done}/{s.total}",
+            s.run.state,
+        )
     _console().print(table)
     return EXIT_OK
 
@@ -271,8 +307,9 @@ def _cmd_status(args: argparse.Namespace) -> int:
         return _print_json([s.to_dict() for s in statuses])
     if not statuses:
         return _cmd_runs(args)
-    table = _table(None, ["ID", "Judul", "Kemajuan", "Langkah kini", "Menunggu", "Waktu",
-                          "Terlambat"])
+    table = _table(
+        None, ["ID", "Judul", "Kemajuan", "Langkah kini", "Menunggu", "Waktu", "Terlambat"]
+    )
     for s in statuses:
         current = s.current
         table.add_row(
@@ -293,16 +330,20 @@ def _cmd_step(args: argparse.Namespace) -> int:
     run = services.act(args.run, args.number, args.action, args.note)
     record = run.record(args.number)
     entry = run.history[-1]
-    print(f"{run.id} langkah {args.number}: {entry.from_state.value} -> {record.state.value}"
-          + (" (run selesai)" if run.finished else ""))
+    print(
+        f"{run.id} langkah {args.number}: {entry.from_state.value} -> {record.state.value}"
+        + (" (run selesai)" if run.finished else "")
+    )
     return EXIT_OK
 
 
 def _cmd_undo(args: argparse.Namespace) -> int:
     run = _services(args).undo(args.run)
     entry = run.history[-1]
-    print(f"{run.id} langkah {entry.step}: {entry.from_state.value} -> {entry.to_state.value} "
-          f"({entry.note})")
+    print(
+        f"{run.id} langkah {entry.step}: {entry.from_state.value} -> {entry.to_state.value} "
+        f"({entry.note})"
+    )
     return EXIT_OK
 
 

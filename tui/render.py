@@ -82,10 +82,12 @@ def print_run_status(console: Console, status: RunStatus) -> None:
     run = status.run
     console.print(
         Text(f"{run.id}  {run.title} ({run.year})", style="bold"),
-        Text(f"\n{status.sop.name}: {status.done}/{status.total} langkah, "
-             f"{run.state}, waktu kerja {_mins(status.elapsed_minutes)} "
-             f"dari baku {_mins(status.standard_minutes)}"
-             + (f", {run.revisions} kali dikembalikan" if run.revisions else "")),
+        Text(
+            f"\n{status.sop.name}: {status.done}/{status.total} langkah, "
+            f"{run.state}, waktu kerja {_mins(status.elapsed_minutes)} "
+            f"dari baku {_mins(status.standard_minutes)}"
+            + (f", {run.revisions} kali dikembalikan" if run.revisions else "")
+        ),
     )
     table = Table(box=box.SIMPLE_HEAD, pad_edge=False)
     for column in ["", "No", "Langkah", "Pelaksana", "Status", "Oleh", "Waktu", "Telat"]:
@@ -106,8 +108,12 @@ def print_run_status(console: Console, status: RunStatus) -> None:
 
 
 def print_history(console: Console, run: Run) -> None:
-    table = Table(box=box.SIMPLE_HEAD, title=f"Riwayat {run.id}: {run.title}",
-                  title_justify="left", pad_edge=False)
+    table = Table(
+        box=box.SIMPLE_HEAD,
+        title=f"Riwayat {run.id}: {run.title}",
+        title_justify="left",
+        pad_edge=False,
+    )
     for column in ["#", "Waktu", "Langkah", "Aksi", "Status", "Oleh", "Catatan"]:
         table.add_column(column, overflow="fold")
     for entry in run.history:

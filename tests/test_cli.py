@@ -1,0 +1,201 @@
+"""The command line end to end, through a subprocess, as a user types it."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from sop.catalog import SHIPPED_DIR
+
+
+def new_pk(cli) -> str:
+    result = cli(
+        "run", "new", "pengukuran-kinerja", "--title", "PK 2026", "--year", "2026", check=True
+    )
+    run_id = result.stdout.strip()
+    assert run_id == "pk-1" and result.stdout == "pk-1\n"  # the id alone, for scripts
+    return run_id
+
+
+def test_sops_lists_both(cli) -> None:
+    data = json.loads(cli("sops", "--json", check=True).stdout)
+    by_id = {s["id"]: s for s in data}
+    assert by_id["pengukuran-kinerja"]["steps"] == 13
+    assert by_id["pengukuran-kinerja"]["lanes"] == [
+        "Kadis",
+        "Sekretaris",
+        "Sek Tim SAKIP",
+        "Anggota Tim SAKIP",
+    ]
+    assert by_id["pengukuran-kinerja"]["total_minutes"] == 665
+    assert by_id["monitoring-renstra"]["steps"] == 10
+    table = cli("sops", check=True).stdout
+    assert "pengukuran-kinerja" in table and "11 jam 5 mnt" in table
+
+
+def test_sop_show(cli) -> None:
+    out = cli("sop", "show", "pengukuran-kinerja", check=True).stdout
+    assert "Dasar Hukum" in out and "keputusan" in out and "Mekanisme Pengumpulan" in out
+
+
+def test_walk_pengukuran_kinerja_to_the_end_with_one_return(cli) -> None:
+    run_id = new_pk(cli)
+    refused = cli("step", run_id, "5", "start")
+    assert refused.returncode == 1
+    assert "langkah 4 belum selesai" in refused.stderr.lower()
+    assert "Traceback" not in refused.stderr and refused.stderr.count("\n") == 1
+    for n in range(1, 9):
+        cli("step", run_id, str(n), "start", check=True)
+        cli("step", run_id, str(n), "done", check=True)
+    cli("step", run_id, "9", "start", check=True)
+    no_note = cli("step", run_id, "9", "return")
+    assert no_note.returncode == 1 and "catatan" in no_note.stderr
+    cli("step", run_id, "9", "return", "--note", "Capaian indikator 3 keliru", check=True)
+    status = json.loads(cli("status", run_id, "--json", check=True).stdout)
+    assert status["current_step"] == 8 and status["current_state"] == "dikembalikan"
+    assert status["steps"][7]["revisions"] == 1
+    cli("step", run_id, "8", "start", check=True)
+    cli("step", run_id, "8", "done", check=True)
+    cli("step", run_id, "9", "start", check=True)
+    cli("step", run_id, "9", "approve", check=True)
+    for n in range(10, 14):
+        cli("step", run_id, str(n), "start", check=True)
+        last = cli("step", run_id, str(n), "done", check=True)
+    assert "run selesai" in last.stdout
+    runs = json.loads(cli("runs", "--json", check=True).stdout)
+    assert runs[0]["state"] == "selesai" and runs[0]["steps_done"] == 13
+    assert runs[0]["steps_total"] == 13 and runs[0]["current_step"] is None
+    history = json.loads(cli("history", run_id, "--json", check=True).stdout)
+    assert len(history) == 8 * 2 + 2 + 4 + 8
+    assert [h["action"] for h in history].count("return") == 1
+    assert history[0]["run"] == run_id and history[0]["from"] == "belum"
+    assert {"run", "step", "action", "from", "to", "user", "role", "at", "note"} <= set(history[0])
+    text = cli("history", run_id, check=True).stdout
+    assert "Capaian indikator 3 keliru" in text
+
+
+def test_undo_and_note(cli) -> None:
+    run_id = new_pk(cli)
+    cli("step", run_id, "1", "start", check=True)
+    cli("step", run_id, "1", "note", "--note", "Disposisi diterima", check=True)
+    out = cli("undo", run_id, check=True).stdout
+    assert "membatalkan #2" in out
+    out = cli("undo", run_id, check=True).stdout
+    assert "berjalan -> belum" in out
+    assert cli("undo", run_id).returncode == 1
+
+
+def test_status_overview_and_runs_json_contract(cli) -> None:
+    run_id = new_pk(cli)
+    cli("step", run_id, "1", "start", check=True)
+    overview = json.loads(cli("status", "--json", check=True).stdout)
+    keys = {
+        "id",
+        "sop_id",
+        "title",
+        "year",
+        "state",
+        "steps_done",
+        "steps_total",
+        "current_step",
+        "late",
+    }
+    assert keys <= set(overview[0])
+    assert overview[0]["state"] == "berjalan" and overview[0]["current_step"] == 1
+    text = cli("status", check=True).stdout
+    assert run_id in text and "Kadis" in text
+
+
+def test_bad_input_is_one_line_exit_2(cli, tmp_path: Path) -> None:
+    cases = [
+        ("step", "pk-99", "1", "start"),
+        ("run", "new", "tidak-ada", "--title", "x"),
+        ("status", "--bogus"),
+        ("step", "pk-1", "x", "start"),
+        ("sop", "show", "nope"),
+    ]
+    new_pk(cli)
+    cases.append(("step", "pk-1", "14", "start"))
+    for args in cases:
+        result = cli(*args)
+        assert result.returncode == 2, (args, result.stderr)
+        assert result.stderr.count("\n") == 1, (args, result.stderr)
+        assert "Traceback" not in result.stderr
+
+
+def test_validate_and_add_sop(cli, tmp_path: Path) -> None:
+    good = tmp_path / "kunjungan.toml"
+    good.write_text(
+        (SHIPPED_DIR / "pengukuran-kinerja.toml")
+        .read_text()
+        .replace('id = "pengukuran-kinerja"', 'id = "kunjungan"')
+        .replace('code = "pk"', 'code = "kj"')
+    )
+    out = cli("sop", "validate", str(good), check=True).stdout
+    assert out.startswith(f"OK: {good}")
+    bad = tmp_path / "rusak.toml"
+    bad.write_text(good.read_text().replace('waktu = "1 Jam"', 'waktu = "lama"', 1))
+    result = cli("sop", "validate", str(bad))
+    assert result.returncode == 2 and str(bad) in result.stderr and "langkah 2" in result.stderr
+    assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
+    cli("sop", "add", str(good), check=True)
+    ids = [s["id"] for s in json.loads(cli("sops", "--json", check=True).stdout)]
+    assert "kunjungan" in ids
+    assert cli("run", "new", "kj", "--title", "Kunjungan", check=True).stdout.strip() == "kj-1"
+
+
+def test_office_show_and_set(cli) -> None:
+    out = cli("office", "show", check=True).stdout
+    assert "PEMERINTAH KABUPATEN BANGGAI" in out and "19660113 199203 1 002" in out
+    cli("office", "set", "kepala.nip", "196601131992031002", check=True)
+    cli("office", "set", "peran.budi", "sekretaris", check=True)
+    data = json.loads(cli("office", "show", "--json", check=True).stdout)
+    assert data["kepala"]["nip"] == "19660113 199203 1 002"
+    assert data["users"] == {"budi": ["sekretaris"]}
+    bad = cli("office", "set", "kepala.nip", "123")
+    assert bad.returncode == 2 and "18 angka" in bad.stderr
+    assert cli("office", "set", "warna", "biru").returncode == 2
+
+
+def test_role_enforcement_from_the_command_line(cli) -> None:
+    run_id = new_pk(cli)
+    import getpass
+
+    me = getpass.getuser()
+    cli("office", "set", f"peran.{me}", "sekretaris", check=True)
+    cli("office", "set", "peran.wajib", "ya", check=True)
+    refused = cli("step", run_id, "1", "start")
+    assert refused.returncode == 1 and "Langkah 1" in refused.stderr
+    claim = cli("--as", "kadis", "step", run_id, "1", "start")
+    assert claim.returncode == 1 and "tidak memegang peran" in claim.stderr
+    cli("office", "set", f"peran.{me}", "sekretaris,kadis", check=True)
+    cli("step", run_id, "1", "start", "--as", "kadis", check=True)
+    entry = json.loads(cli("history", run_id, "--json", check=True).stdout)[-1]
+    assert entry["role"] == "kadis" and entry["user"] == me
+
+
+def test_sop_environment_variable_chooses_the_db(tmp_path: Path) -> None:
+    db = tmp_path / "shared.json"
+    env = {**__import__("os").environ, "SOPTRACK_DB": str(db)}
+    result = subprocess.run(
+        [sys.executable, "-m", "tui.cli", "run", "new", "pk", "--title", "x"],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=True,
+    )
+    assert result.stdout.strip() == "pk-1" and db.exists()
+
+
+def test_cli_commands_do_not_import_textual(db_path: Path) -> None:
+    code = (
+        "import sys; from tui.cli import main; "
+        f"main(['--db', {str(db_path)!r}, 'status']); "
+        "print('textual' in sys.modules)"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout
+    assert out.strip().endswith("False")
