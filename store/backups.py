@@ -13,6 +13,8 @@ import shutil
 import time
 from pathlib import Path
 
+from store import shared
+
 KEEP = 10
 INTERVAL_SECONDS = 600
 
@@ -45,7 +47,7 @@ def rotate(db_path: str, *, force: bool = False, now: float | None = None) -> Pa
                 return None
     directory = backup_dir(db_path)
     try:
-        directory.mkdir(exist_ok=True)
+        shared.make_dir(directory)
         stamp = time.strftime("%Y%m%d-%H%M%S", time.localtime(now))
         target = directory / f"{Path(db_path).stem}-{stamp}-{int(now * 1000) % 1000:03d}.json"
         try:

@@ -91,6 +91,15 @@ class Repository:
                 raise
             store.flush()
 
+    def initialize(self) -> bool:
+        """Create the database file (with its schema version) if it does not exist yet."""
+        if self.path.exists():
+            return False
+        with self.transaction() as db:
+            store = db.storage
+            store.write(store.read() or {})
+        return True
+
     def signature(self) -> tuple[int, int, int, int] | None:
         """Changes whenever any process writes the database: cheap polling for the TUI."""
         return storage_mod.stat_signature(str(self.path))

@@ -23,7 +23,7 @@ from typing import Any
 
 from tinydb.storages import Storage
 
-from store import backups, schema
+from store import backups, schema, shared
 from store.errors import StoreCorrupt, StoreError
 
 _Signature = tuple[int, int, int, int]
@@ -145,7 +145,7 @@ class AtomicJSONStorage(Storage):
         directory = os.path.dirname(self.path)
         payload = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
         try:
-            fd, tmp = tempfile.mkstemp(prefix=".soptrack-", suffix=".tmp", dir=directory)
+            fd, tmp = tempfile.mkstemp(prefix=_tmp_prefix(self.path), suffix=".tmp", dir=directory)
         except PermissionError:
             raise _permission_error(directory, "menulis di folder") from None
         try:
@@ -153,11 +153,11 @@ class AtomicJSONStorage(Storage):
                 handle.write(payload)
                 handle.flush()
                 os.fsync(handle.fileno())
-            os.chmod(tmp, self._mode())
+            shared.match_permissions(tmp, self.path)
             cached = _CACHE.get(self.path)
             current = stat_signature(self.path)
-            if cached and current == cached[0]:
-                backups.rotate(self.path, force=cached[2])
+            if cached and current == cached[0] and backups.rotate(self.path, force=cached[2]):
+                _remove_stale_temps(self.path, keep=tmp)  # at most once per backup interval
             os.replace(tmp, self.path)
         except BaseException:
             with contextlib.suppress(OSError):
@@ -166,17 +166,29 @@ class AtomicJSONStorage(Storage):
         _fsync_dir(directory)
         _CACHE[self.path] = (_signature(os.stat(self.path)), data, False)
 
-    def _mode(self) -> int:
-        """Keep the mode of the file being replaced, so a shared group-writable file stays so."""
-        try:
-            return stat.S_IMODE(os.stat(self.path).st_mode)
-        except FileNotFoundError:
-            umask = os.umask(0)
-            os.umask(umask)
-            return 0o666 & ~umask
-
     def close(self) -> None:
         self._pending = None
+
+
+def _tmp_prefix(path: str) -> str:
+    """Temporary files are named after their database, so a cleanup touches only its own."""
+    return f".{os.path.basename(path)}."
+
+
+def _remove_stale_temps(path: str, keep: str) -> None:
+    """Remove temporary files a killed writer left behind (SIGKILL, SSH hang-up mid-write).
+
+    Called under the database's lock: every writer of this database holds it while its
+    temporary file exists, so any other temporary file of this database is garbage.
+    """
+    directory = os.path.dirname(path)
+    prefix = _tmp_prefix(path)
+    with contextlib.suppress(OSError), os.scandir(directory) as entries:
+        for entry in entries:
+            name = entry.name
+            if name.startswith(prefix) and name.endswith(".tmp") and entry.path != keep:
+                with contextlib.suppress(OSError):
+                    os.unlink(entry.path)
 
 
 def _tinydb_shaped(data: Any) -> bool:

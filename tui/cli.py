@@ -120,6 +120,20 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("key", metavar="KUNCI")
     s.add_argument("value", metavar="NILAI")
 
+    cmd("config", "setelan yang berlaku dan asal masing-masing")
+    cmd("whoami", "pengguna, peran dan database yang dipakai")
+    p = cmd("init", "siapkan folder database bersama untuk satu grup Unix")
+    p.add_argument("--shared", type=Path, required=True, metavar="DIR")
+    p.add_argument("--group", required=True, metavar="GROUP")
+    p = cmd("serve", "sajikan aplikasi TUI ke browser (textual-serve)")
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=8000)
+    p.add_argument(
+        "--public",
+        action="store_true",
+        help="izinkan alamat selain loopback (siapa pun yang mencapai port bertindak "
+        "sebagai pengguna server)",
+    )
     cmd("doctor", "periksa database dan cadangannya")
     p = cmd("restore", "pulihkan database dari cadangan terakhir yang baik")
     p.add_argument(
@@ -156,9 +170,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _services(args: argparse.Namespace) -> Any:
+    from tui.config import load_config
     from tui.service import Services
 
-    return Services(getattr(args, "db", None), as_role=getattr(args, "as_role", None))
+    config = load_config(getattr(args, "db", None))
+    return Services(as_role=getattr(args, "as_role", None), config=config)
 
 
 def _dispatch(args: argparse.Namespace) -> int:
@@ -405,7 +421,73 @@ def _cmd_restore(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _cmd_config(args: argparse.Namespace) -> int:
+    services = _services(args)
+    config = services.config
+    table = _table("Setelan yang berlaku", ["Setelan", "Nilai", "Asal"])
+    for key, value, source in config.rows():
+        table.add_row(key, value, source)
+    _console().print(table)
+    from tui.config import system_config_path, user_config_path
+
+    print(f"File config: sistem {system_config_path()}, pengguna {user_config_path()}")
+    return EXIT_OK
+
+
+def _cmd_whoami(args: argparse.Namespace) -> int:
+    services = _services(args)
+    office = services.office()
+    actor = services.actor(office)
+    held = ", ".join(office.roles_of(services.user)) or "tidak ada"
+    print(f"Pengguna: {services.user}")
+    print(f"Peran: {held}; bertindak sebagai: {actor.role or '-'}")
+    print(f"Peran wajib: {'ya' if office.enforce_roles else 'tidak'}")
+    print(f"Database: {services.repo.path} ({services.config.db.source})")
+    return EXIT_OK
+
+
+def _cmd_init(args: argparse.Namespace) -> int:
+    import grp
+
+    from store import shared
+    from store.repository import Repository
+
+    directory = args.shared.expanduser().absolute()
+    for line in shared.prepare(directory, args.group):
+        print(line)
+    db = directory / "soptrack.json"
+    repo = Repository(db)
+    if repo.initialize():
+        print(f"database dibuat: {db}")
+    gid = grp.getgrnam(args.group).gr_gid
+    with repo.transaction_lock():
+        pass  # creates the lock file
+    print(shared.fix_file(db, gid))
+    print(shared.fix_file(Path(str(db) + ".lock"), gid))
+    print("Selanjutnya, untuk semua pengguna: tambahkan ke /etc/soptrack/config.toml")
+    print(f'  db = "{db}"')
+    print(f"dan masukkan pengguna ke grup: usermod -aG {args.group} NAMA")
+    return EXIT_OK
+
+
+def _cmd_serve(args: argparse.Namespace) -> int:
+    from tui.serve import serve
+
+    services = _services(args)
+    return serve(
+        str(services.repo.path),
+        args.host,
+        args.port,
+        public=args.public,
+        as_role=getattr(args, "as_role", None),
+    )
+
+
 _HANDLERS: dict[str, Callable[[argparse.Namespace], int]] = {
+    "config": _cmd_config,
+    "whoami": _cmd_whoami,
+    "init": _cmd_init,
+    "serve": _cmd_serve,
     "sops": _cmd_sops,
     "sop": _cmd_sop,
     "run": _cmd_run,

@@ -23,6 +23,7 @@ from sop.status import RunStatus, run_status
 from sop.workflow import clean_text, transition, undo, undoable
 from store import Repository
 from store.paths import resolve_db_path, user_sop_dir
+from tui.config import Config
 
 
 def os_user() -> str:
@@ -49,10 +50,16 @@ class Services:
         sop_dirs: list[Path] | None = None,
         clock: Callable[[], datetime] = local_now,
         user: str | None = None,
+        config: Config | None = None,
     ) -> None:
+        self.config = config
+        if db is None and config is not None:
+            db = config.db.value
         self.repo = Repository(resolve_db_path(str(db) if db else None))
         self.as_role = as_role
-        self.sop_dirs = sop_dirs if sop_dirs is not None else [user_sop_dir()]
+        if sop_dirs is None:
+            sop_dirs = list(config.sop_dirs) if config is not None else [user_sop_dir()]
+        self.sop_dirs = sop_dirs
         self.clock = clock
         self.user = user or os_user()
         self._catalog: Catalog | None = None
@@ -90,15 +97,31 @@ class Services:
     # -- who acts --------------------------------------------------------------------------
 
     def office(self) -> OfficeProfile:
-        return self.repo.get_office()
+        """The stored profile with the config files' keys on top (an admin's word wins)."""
+        profile = self.repo.get_office()
+        if self.config is None or not self.config.office:
+            return profile
+        roles = self.catalog.roles
+        for key, setting in self.config.office.items():
+            try:
+                profile = set_value(profile, key, setting.value, roles)
+            except BadInput as exc:
+                raise BadInput(f"{setting.source}: {exc}") from None
+        return profile
 
     def actor(self, office: OfficeProfile | None = None) -> Actor:
         office = office or self.office()
         return resolve_actor(self.user, self.as_role, office, self.catalog.roles)
 
     def set_office(self, key: str, value: str) -> OfficeProfile:
+        fixed = self.config.office.get(key.strip().lower()) if self.config else None
+        if fixed is not None:
+            raise BadInput(
+                f"{key} diatur oleh {fixed.source} (= {fixed.value!r}); ubah di file itu"
+            )
         roles = self.catalog.roles
-        return self.repo.update_office(lambda p: set_value(p, key, value, roles))
+        self.repo.update_office(lambda p: set_value(p, key, value, roles))
+        return self.office()
 
     # -- runs ------------------------------------------------------------------------------
 

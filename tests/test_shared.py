@@ -1,0 +1,278 @@
+"""One office, one server: config precedence, group permissions, identity, serve."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from tui.config import load_config
+from tui.service import Services, os_user
+
+ROOT = hasattr(os, "geteuid") and os.geteuid() == 0
+
+
+def write(path: Path, text: str) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text)
+    return path
+
+
+def test_precedence_flag_env_user_system_default(tmp_path: Path, isolated_home: Path) -> None:
+    system = write(
+        tmp_path / "etc" / "config.toml",
+        'db = "/srv/system.json"\n'
+        '[office]\nkota = "Luwuk"\nalamat = "Jl. Sistem"\n[peran]\nbudi = ["kadis"]\n',
+    )
+    env = {"SOPTRACK_CONFIG": str(system)}
+    assert load_config(env={}).db.source.startswith("bawaan")
+    config = load_config(env=env)
+    assert config.db.value == "/srv/system.json" and "config sistem" in config.db.source
+    assert config.office["peran.budi"].value == "kadis"
+    user = write(
+        isolated_home / ".config" / "soptrack" / "config.toml",
+        'db = "/home/u/user.json"\n[office]\nalamat = "Jl. Pengguna"\n',
+    )
+    config = load_config(env=env)
+    assert config.db.value == "/home/u/user.json" and str(user) in config.db.source
+    assert config.office["alamat"].value == "Jl. Pengguna"
+    assert config.office["kota"].value == "Luwuk"  # still from the system file
+    config = load_config(env={**env, "SOPTRACK_DB": "/tmp/env.json"})
+    assert config.db.value == "/tmp/env.json" and "SOPTRACK_DB" in config.db.source
+    config = load_config("/tmp/flag.json", env={**env, "SOPTRACK_DB": "/tmp/env.json"})
+    assert config.db.value == "/tmp/flag.json" and config.db.source == "flag --db"
+
+
+def test_config_office_keys_win_and_cannot_be_set_in_the_db(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    system = write(
+        tmp_path / "config.toml",
+        f'db = "{tmp_path / "db.json"}"\n[office]\nalamat = "Jl. Ahmad Yani 1"\n'
+        '[office.kepala]\nnama = "Drs. CONTOH"\n[peran]\nbudi = "sekretaris,kadis"\n'
+        "wajib = true\n",
+    )
+    monkeypatch.setenv("SOPTRACK_CONFIG", str(system))
+    services = Services(config=load_config(), user="budi")
+    office = services.office()
+    assert office.alamat == "Jl. Ahmad Yani 1" and office.kepala.nama == "Drs. CONTOH"
+    assert office.roles_of("budi") == ("sekretaris", "kadis") and office.enforce_roles
+    from sop.errors import BadInput
+
+    with pytest.raises(BadInput, match="diatur oleh"):
+        services.set_office("alamat", "lain")
+    services.set_office("kota", "Banggai")
+    assert services.office().kota == "Banggai"
+
+
+def test_broken_config_is_one_line_naming_the_file(tmp_path: Path, cli) -> None:
+    bad = write(tmp_path / "config.toml", "db = \n")
+    result = cli("runs", env={"SOPTRACK_CONFIG": str(bad)})
+    assert result.returncode == 2 and str(bad) in result.stderr
+    assert result.stderr.count("\n") == 1
+    unknown = write(tmp_path / "c2.toml", 'warna = "biru"\n')
+    result = cli("runs", env={"SOPTRACK_CONFIG": str(unknown)})
+    assert result.returncode == 2 and "warna" in result.stderr
+
+
+def test_config_and_whoami_commands(tmp_path: Path, cli) -> None:
+    system = write(tmp_path / "config.toml", '[peran]\nbudi = ["sekretaris"]\n')
+    out = cli("config", env={"SOPTRACK_CONFIG": str(system)}, check=True).stdout
+    assert "flag --db" in out and "peran.budi" in out
+    out = cli("whoami", check=True).stdout
+    assert "Pengguna:" in out and "Database:" in out
+
+
+def test_sudo_user_is_the_acting_user(monkeypatch: pytest.MonkeyPatch) -> None:
+    if not ROOT:
+        pytest.skip("needs root to stand for sudo")
+    monkeypatch.setenv("SUDO_USER", "budi")
+    assert os_user() == "budi"
+
+
+def test_new_file_in_group_writable_folder_is_group_writable(tmp_path: Path) -> None:
+    folder = tmp_path / "shared"
+    folder.mkdir()
+    os.chmod(folder, 0o2770)
+    services = Services(db=folder / "db.json", user="budi")
+    services.new_run("pengukuran-kinerja", "PK", 2026)
+    assert (folder / "db.json").stat().st_mode & 0o660 == 0o660
+    services.act("pk-1", 1, "start")
+    assert (folder / "db.json").stat().st_mode & 0o777 == 0o660 | (
+        (folder / "db.json").stat().st_mode & 0o006
+    )
+
+
+def _user_exists(name: str) -> bool:
+    return subprocess.run(["id", name], capture_output=True).returncode == 0
+
+
+@pytest.fixture
+def office_users():
+    """Two real Unix users in one group (only as root, with useradd)."""
+    if not ROOT or not shutil.which("useradd"):
+        pytest.skip("needs root and useradd")
+    group, users = "soptrackuji", ["sopuji1", "sopuji2"]
+    subprocess.run(["groupadd", "-f", group], check=True)
+    for user in users:
+        if not _user_exists(user):
+            subprocess.run(["useradd", "-M", "-N", "-G", group, user], check=True)
+    base = Path(tempfile.mkdtemp(prefix="soptrack-shared-", dir="/tmp"))
+    os.chmod(base, 0o755)
+    yield group, users, base
+    shutil.rmtree(base, ignore_errors=True)
+    for user in users:
+        subprocess.run(["userdel", user], capture_output=True)
+    subprocess.run(["groupdel", group], capture_output=True)
+
+
+def _as(user: str, *args: str) -> subprocess.CompletedProcess[str]:
+    """Run the CLI in a forked child that has become `user`. A fork, not an exec: the
+    interpreter may live under /root, which another user cannot read."""
+    import contextlib
+    import io
+    import pwd
+
+    import rich.box  # noqa: F401 - imported before the fork, the child may not read them
+    import rich.console  # noqa: F401
+    import rich.table  # noqa: F401
+    import rich.text  # noqa: F401
+
+    import store.maintenance  # noqa: F401
+    import tui.cli
+    import tui.render  # noqa: F401
+
+    info = pwd.getpwnam(user)
+    read_fd, write_fd = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child
+        code = 70
+        out, err = io.StringIO(), io.StringIO()
+        try:
+            os.close(read_fd)
+            os.setgroups(os.getgrouplist(user, info.pw_gid))
+            os.setgid(info.pw_gid)
+            os.setuid(info.pw_uid)
+            os.environ.update(
+                {
+                    "USER": user,
+                    "LOGNAME": user,
+                    "HOME": f"/tmp/{user}-home",
+                    "XDG_CONFIG_HOME": f"/tmp/{user}-home/.config",
+                    "XDG_DATA_HOME": f"/tmp/{user}-home/.local/share",
+                }
+            )
+            os.environ.pop("SUDO_USER", None)
+            with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+                try:
+                    code = tui.cli.main(list(args))
+                except SystemExit as exc:
+                    code = exc.code if isinstance(exc.code, int) else 2
+        except BaseException as exc:  # noqa: BLE001 - reported to the parent
+            err.write(f"child failed: {exc!r}\n")
+        finally:
+            payload = json.dumps([code, out.getvalue(), err.getvalue()]).encode()
+            os.write(write_fd, payload)
+            os._exit(0)
+    os.close(write_fd)
+    chunks = []
+    while chunk := os.read(read_fd, 65536):
+        chunks.append(chunk)
+    os.close(read_fd)
+    os.waitpid(pid, 0)
+    code, out, err = json.loads(b"".join(chunks))
+    return subprocess.CompletedProcess(args, code, out, err)
+
+
+def test_two_unix_users_in_one_group_share_one_board(office_users) -> None:
+    group, (first, second), base = office_users
+    shared = base / "kantor"
+    out = subprocess.run(
+        [sys.executable, "-m", "tui.cli", "init", "--shared", str(shared), "--group", group],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert "setgid" in out
+    db = str(shared / "soptrack.json")
+    made = _as(first, "--db", db, "run", "new", "pengukuran-kinerja", "--title", "PK")
+    assert made.returncode == 0, made.stderr
+    run_id = made.stdout.strip()
+    for user, action in [(first, "start"), (second, "done")]:
+        result = _as(user, "--db", db, "step", run_id, "1", action)
+        assert result.returncode == 0, result.stderr
+    history = json.loads(_as(second, "--db", db, "history", run_id, "--json").stdout)
+    assert [h["user"] for h in history] == [first, second]
+    for path in [Path(db), Path(db + ".lock")]:
+        st = path.stat()
+        assert st.st_mode & 0o060 == 0o060, path
+        import grp
+
+        assert grp.getgrgid(st.st_gid).gr_name == group, path
+
+
+def test_permission_error_names_file_owner_and_mode(office_users) -> None:
+    group, (first, _second), base = office_users
+    private = base / "private"
+    private.mkdir()
+    os.chmod(private, 0o700)
+    db = private / "db.json"
+    Services(db=db, user="root").new_run("pengukuran-kinerja", "PK", 2026)
+    os.chmod(private, 0o755)
+    os.chmod(db, 0o600)
+    result = _as(first, "--db", str(db), "runs")
+    assert result.returncode == 2, result.stderr
+    assert str(db) in result.stderr and "root:" in result.stderr and "-rw-------" in result.stderr
+    assert "Traceback" not in result.stderr and result.stderr.count("\n") == 1
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def test_serve_answers_on_loopback(tmp_path: Path) -> None:
+    port = _free_port()
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "tui.cli",
+            "--db",
+            str(tmp_path / "db.json"),
+            "serve",
+            "--port",
+            str(port),
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        body = ""
+        for _ in range(100):
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2) as resp:
+                    body = resp.read().decode()
+                break
+            except OSError:
+                time.sleep(0.1)
+        assert "soptrack" in body and "textual" in body.lower()
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+def test_serve_refuses_a_public_address_without_the_flag(cli) -> None:
+    result = cli("serve", "--host", "0.0.0.0")
+    assert result.returncode == 2 and "--public" in result.stderr

@@ -1,0 +1,149 @@
+"""Settings and where each came from: flag > environment > user config > system config >
+built-in default.
+
+An administrator writes /etc/soptrack/config.toml once (shared database path, office profile,
+role mapping) and no user has to export anything. The file format:
+
+    db = "/srv/soptrack/soptrack.json"
+
+    [office]                 # any key of `soptrack office set`
+    alamat = "Jl. ..."
+    "kepala.nama" = "..."
+
+    [peran]                  # OS user -> roles (lane ids or admin)
+    budi = ["sekretaris"]
+    wajib = true             # enforce roles
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sop.errors import BadInput
+from store.paths import DB_ENV, config_dir, default_db_path, user_sop_dir
+
+CONFIG_ENV = "SOPTRACK_CONFIG"
+SYSTEM_CONFIG = Path("/etc/soptrack/config.toml")
+_TOP_KEYS = {"db", "office", "peran"}
+
+
+@dataclass(frozen=True)
+class Setting:
+    value: str
+    source: str
+
+
+@dataclass(frozen=True)
+class Config:
+    db: Setting
+    office: dict[str, Setting] = field(default_factory=dict)
+    sop_dirs: tuple[Path, ...] = ()
+    files: tuple[Path, ...] = ()
+
+    def rows(self) -> list[tuple[str, str, str]]:
+        rows = [("db", self.db.value, self.db.source)]
+        rows += [(f"office.{k}", s.value, s.source) for k, s in sorted(self.office.items())]
+        rows += [("sop_dir", str(d), "folder SOP") for d in self.sop_dirs]
+        return rows
+
+
+def system_config_path(env: Mapping[str, str] | None = None) -> Path:
+    env = os.environ if env is None else env
+    return Path(env[CONFIG_ENV]).expanduser() if env.get(CONFIG_ENV) else SYSTEM_CONFIG
+
+
+def user_config_path() -> Path:
+    return config_dir() / "config.toml"
+
+
+def load_config(db_flag: str | None = None, env: Mapping[str, str] | None = None) -> Config:
+    env = os.environ if env is None else env
+    system_path = system_config_path(env)
+    user_path = user_config_path()
+    layers = [(p, f"config sistem {p}") for p in [system_path]] + [
+        (user_path, f"config pengguna {user_path}")
+    ]
+    db = Setting(str(default_db_path()), "bawaan (folder data pengguna)")
+    office: dict[str, Setting] = {}
+    files: list[Path] = []
+    for path, source in layers:
+        data = _read(path)
+        if data is None:
+            continue
+        files.append(path)
+        if "db" in data:
+            if not isinstance(data["db"], str) or not data["db"].strip():
+                raise BadInput(
+                    f'{path}: db harus berupa path file, mis. db = "/srv/soptrack/db.json"'
+                )
+            db = Setting(str(Path(data["db"]).expanduser()), source)
+        for key, value in _office_keys(path, data).items():
+            office[key] = Setting(value, source)
+    if env.get(DB_ENV, "").strip():
+        db = Setting(str(Path(env[DB_ENV]).expanduser()), f"variabel {DB_ENV}")
+    if db_flag:
+        db = Setting(str(Path(db_flag).expanduser()), "flag --db")
+    sop_dirs = (system_path.parent / "sops", user_sop_dir())
+    return Config(db=db, office=office, sop_dirs=sop_dirs, files=tuple(files))
+
+
+def _read(path: Path) -> dict[str, Any] | None:
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        return None
+    except IsADirectoryError:
+        raise BadInput(f"{path}: ini folder, bukan file config.toml") from None
+    except PermissionError:
+        raise BadInput(f"{path}: tidak ada izin membaca; minta admin: chmod a+r {path}") from None
+    try:
+        data = tomllib.loads(raw.decode("utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise BadInput(f"{path}: config rusak: {exc}") from None
+    unknown = set(data) - _TOP_KEYS
+    if unknown:
+        raise BadInput(
+            f"{path}: kunci {sorted(unknown)[0]!r} tidak dikenal; yang boleh: db, [office], [peran]"
+        )
+    return data
+
+
+def _office_keys(path: Path, data: dict[str, Any]) -> dict[str, str]:
+    keys: dict[str, str] = {}
+    office = data.get("office", {})
+    if not isinstance(office, dict):
+        raise BadInput(f"{path}: office harus berupa tabel [office]")
+    _flatten(path, office, "", keys)
+    roles = data.get("peran", {})
+    if not isinstance(roles, dict):
+        raise BadInput(f"{path}: peran harus berupa tabel [peran]")
+    for user, value in roles.items():
+        if user == "wajib":
+            keys["peran.wajib"] = _text(path, "peran.wajib", value)
+        else:
+            keys[f"peran.{user}"] = _text(path, f"peran.{user}", value)
+    return keys
+
+
+def _flatten(path: Path, table: dict[str, Any], prefix: str, into: dict[str, str]) -> None:
+    for key, value in table.items():
+        name = f"{prefix}{key}"
+        if isinstance(value, dict):
+            _flatten(path, value, name + ".", into)
+        else:
+            into[name] = _text(path, name, value)
+
+
+def _text(path: Path, key: str, value: Any) -> str:
+    if isinstance(value, bool):
+        return "ya" if value else "tidak"
+    if isinstance(value, list) and all(isinstance(v, str) for v in value):
+        return ",".join(value)
+    if isinstance(value, str | int | float):
+        return str(value)
+    raise BadInput(f"{path}: {key}: nilai {value!r} tidak dikenal")
