@@ -20,9 +20,7 @@ from sop.office import OfficeProfile
 TABLE = "letters"
 
 
-def format_number(
-    pattern: str, *, nomor: int, klasifikasi: str, kode_unit: str, when: date
-) -> str:
+def format_number(pattern: str, *, nomor: int, klasifikasi: str, kode_unit: str, when: date) -> str:
     """Fill the pattern: {klasifikasi} {nomor} {kode_unit} {tahun} {bulan} {bulan_romawi}."""
     try:
         return pattern.format(

@@ -119,8 +119,9 @@ class Performance:
         return list(groups.values())
 
     def merged(self, other: Performance) -> Performance:
-        """`other` laid over this: same rows are updated field by field (a blank field keeps
-        the value already there), new rows are appended."""
+        """`other` laid over this: same rows (same Sasaran and Indikator, or same Program) are
+        updated field by field, a blank field keeping the value already there; Arah always
+        comes from `other`. New rows are appended."""
         indicators = list(self.indicators)
         for new in other.indicators:
             at = next((i for i, old in enumerate(indicators) if old.key == new.key), None)
