@@ -202,14 +202,28 @@ def _print_json(data: Any) -> int:
     return EXIT_OK
 
 
-def _table(title: str | None, columns: list[str]) -> Any:
+def _table(title: str | None, columns: list[str], *, nowrap: tuple[str, ...] = ()) -> Any:
     from rich import box
     from rich.table import Table
 
     table = Table(title=title, box=box.SIMPLE_HEAD, title_justify="left", pad_edge=False)
     for column in columns:
-        table.add_column(column, overflow="fold")
+        if column in nowrap:
+            table.add_column(column, no_wrap=True)
+        else:
+            table.add_column(column, overflow="fold")
     return table
+
+
+def _add_row(table: Any, *cells: Any) -> None:
+    table.add_row(*(_text(c) if isinstance(c, str) else c for c in cells))
+
+
+def _text(*parts: Any) -> Any:
+    """Rich Text from plain strings: user data (titles, notes) is never read as markup."""
+    from rich.text import Text
+
+    return Text.assemble(*parts)
 
 
 def _mins(minutes: float | None) -> str:
@@ -246,7 +260,8 @@ def _cmd_sops(args: argparse.Namespace) -> int:
         )
     table = _table(None, ["ID", "Judul", "Langkah", "Pelaksana", "Waktu baku"])
     for s in catalog:
-        table.add_row(
+        _add_row(
+            table,
             s.id,
             s.name,
             str(len(s.steps)),
@@ -294,9 +309,12 @@ def _cmd_runs(args: argparse.Namespace) -> int:
             '--title "Pengukuran Kinerja 2026" --year 2026'
         )
         return EXIT_OK
-    table = _table(None, ["ID", "SOP", "Judul", "Tahun", "Kemajuan", "Status"])
+    table = _table(
+        None, ["ID", "SOP", "Judul", "Tahun", "Kemajuan", "Status"], nowrap=("ID", "Kemajuan")
+    )
     for s in statuses:
-        table.add_row(
+        _add_row(
+            table,
             s.run.id,
             s.sop.name,
             s.run.title,
@@ -324,17 +342,23 @@ def _cmd_status(args: argparse.Namespace) -> int:
     if not statuses:
         return _cmd_runs(args)
     table = _table(
-        None, ["ID", "Judul", "Kemajuan", "Langkah kini", "Menunggu", "Waktu", "Terlambat"]
+        None,
+        ["ID", "Run / langkah kini", "Kemajuan", "Waktu/baku", "Telat"],
+        nowrap=("ID", "Kemajuan", "Waktu/baku", "Telat"),
     )
     for s in statuses:
         current = s.current
-        table.add_row(
+        where = (
+            f"▶ {current.number}. {current.label} ({current.state.value}), {s.waiting_on}"
+            if current
+            else "✓ selesai"
+        )
+        _add_row(
+            table,
             s.run.id,
-            s.run.title,
-            f"{_bar(s.done, s.total)} {s.done}/{s.total}",
-            f"{current.number}. {current.label} ({current.state.value})" if current else "selesai",
-            s.waiting_on,
-            f"{_mins(s.elapsed_minutes)} / {_mins(s.standard_minutes)}",
+            _text(s.run.title, "\n", (where, "dim")),
+            f"{_bar(s.done, s.total, 5)} {s.done}/{s.total}",
+            f"{_mins(s.elapsed_minutes)}/{_mins(s.standard_minutes)}",
             str(s.late_count) if s.late_count else "-",
         )
     _console().print(table)
@@ -346,10 +370,15 @@ def _cmd_step(args: argparse.Namespace) -> int:
     run = services.act(args.run, args.number, args.action, args.note)
     record = run.record(args.number)
     entry = run.history[-1]
-    print(
-        f"{run.id} langkah {args.number}: {entry.from_state.value} -> {record.state.value}"
-        + (" (run selesai)" if run.finished else "")
-    )
+    if args.action == "note":
+        print(f"{run.id} langkah {args.number}: catatan ditambahkan")
+    elif args.action == "return":
+        print(f"{run.id} langkah {args.number}: dikembalikan ke langkah {entry.before[0].number}")
+    else:
+        done = " (run selesai)" if run.finished else ""
+        print(
+            f"{run.id} langkah {args.number}: {entry.from_state.value} -> {record.state.value}{done}"
+        )
     return EXIT_OK
 
 
@@ -389,7 +418,7 @@ def _cmd_office(args: argparse.Namespace) -> int:
         return _print_json(profile_to_dict(profile))
     table = _table(f"Profil kantor ({services.repo.path})", ["Kunci", "Nilai"])
     for key, value in profile_rows(profile):
-        table.add_row(key, str(value) or "-")
+        _add_row(table, key, str(value) or "-")
     _console().print(table)
     return EXIT_OK
 
@@ -426,7 +455,7 @@ def _cmd_config(args: argparse.Namespace) -> int:
     config = services.config
     table = _table("Setelan yang berlaku", ["Setelan", "Nilai", "Asal"])
     for key, value, source in config.rows():
-        table.add_row(key, value, source)
+        _add_row(table, key, value, source)
     _console().print(table)
     from tui.config import system_config_path, user_config_path
 

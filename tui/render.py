@@ -20,6 +20,11 @@ STATE_STYLE = {
 }
 
 
+def _add_row(table: Table, *cells: str | Text) -> None:
+    """User data (kegiatan, notes, names) is never read as rich markup."""
+    table.add_row(*(Text(c) if isinstance(c, str) else c for c in cells))
+
+
 def _mins(minutes: float | None) -> str:
     return "-" if minutes is None else format_minutes(minutes)
 
@@ -45,7 +50,7 @@ def print_sop(console: Console, sop: Sop) -> None:
         ("Disahkan oleh", f"{signer.jabatan} {signer.nama} NIP. {signer.nip}".strip()),
         ("File", sop.source),
     ]:
-        head.add_row(key, value)
+        _add_row(head, key, value)
     console.print(Text(sop.title, style="bold"))
     console.print(head)
     for title, items in [
@@ -57,7 +62,7 @@ def print_sop(console: Console, sop: Sop) -> None:
         ("Pencatatan dan Pendataan", sop.pencatatan),
     ]:
         console.print(Text(f"\n{title}", style="bold"))
-        console.print(_numbered(items))
+        console.print(Text(_numbered(items)))
     table = Table(box=box.SIMPLE_HEAD, title="\nLangkah", title_justify="left", pad_edge=False)
     for column in ["No", "Kegiatan", "Pelaksana", "Kelengkapan", "Waktu", "Output", "Ket"]:
         table.add_column(column, overflow="fold")
@@ -65,7 +70,8 @@ def print_sop(console: Console, sop: Sop) -> None:
         kegiatan = step.kegiatan
         if step.is_decision:
             kegiatan += f"\n◆ keputusan: tidak -> kembali ke langkah {step.return_to}"
-        table.add_row(
+        _add_row(
+            table,
             str(step.number),
             kegiatan,
             ", ".join(sop.lane(lane).name for lane in step.lanes),
@@ -94,7 +100,8 @@ def print_run_status(console: Console, status: RunStatus) -> None:
         table.add_column(column, overflow="fold")
     for step in status.steps:
         lanes = ", ".join(status.sop.lane(lane).name for lane in step.lanes)
-        table.add_row(
+        _add_row(
+            table,
             "▶" if step.current else "",
             str(step.number),
             ("◆ " if step.decision else "") + step.label,
@@ -114,16 +121,17 @@ def print_history(console: Console, run: Run) -> None:
         title_justify="left",
         pad_edge=False,
     )
-    for column in ["#", "Waktu", "Langkah", "Aksi", "Status", "Oleh", "Catatan"]:
-        table.add_column(column, overflow="fold")
+    for column in ["#", "Waktu", "No", "Aksi", "Status", "Oleh", "Catatan"]:
+        table.add_column(column, overflow="fold", no_wrap=column in ("Waktu", "Status"))
     for entry in run.history:
         who = f"{entry.user} ({entry.role})" if entry.role else entry.user
-        table.add_row(
+        _add_row(
+            table,
             str(entry.seq),
             entry.at.strftime("%Y-%m-%d %H:%M"),
             str(entry.step),
             ACTION_LABELS[entry.action],
-            f"{entry.from_state.value} -> {entry.to_state.value}",
+            f"{entry.from_state.value}→{entry.to_state.value}",
             who,
             entry.note,
         )
