@@ -15,6 +15,7 @@ one write at 1,000 runs close to the floor of a plain json.dump + fsync + os.rep
 from __future__ import annotations
 
 import contextlib
+import gc
 import json
 import os
 import stat
@@ -97,7 +98,7 @@ class AtomicJSONStorage(Storage):
         if not raw.strip():
             raise self._corrupt("file kosong (empty file)")
         try:
-            data = json.loads(raw)
+            data = _loads(raw)
         except (ValueError, RecursionError) as exc:
             # ValueError covers JSONDecodeError, UnicodeDecodeError and over-long integers;
             # RecursionError is what deeply nested brackets raise
@@ -168,6 +169,19 @@ class AtomicJSONStorage(Storage):
 
     def close(self) -> None:
         self._pending = None
+
+
+def _loads(raw: bytes) -> Any:
+    """json.loads with the cyclic garbage collector paused: parsing creates hundreds of
+    thousands of containers but no cycles, and the collections those allocations trigger
+    cost more than the parse itself (28 MB at 1,000 runs: 0.40 s -> 0.18 s)."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return json.loads(raw)
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def _tmp_prefix(path: str) -> str:

@@ -376,9 +376,8 @@ def _cmd_step(args: argparse.Namespace) -> int:
         print(f"{run.id} langkah {args.number}: dikembalikan ke langkah {entry.before[0].number}")
     else:
         done = " (run selesai)" if run.finished else ""
-        print(
-            f"{run.id} langkah {args.number}: {entry.from_state.value} -> {record.state.value}{done}"
-        )
+        change = f"{entry.from_state.value} -> {record.state.value}"
+        print(f"{run.id} langkah {args.number}: {change}{done}")
     return EXIT_OK
 
 
