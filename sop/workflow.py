@@ -120,9 +120,15 @@ def check_run_matches(run: Run, sop: Sop) -> None:
 
 def clean_text(text: str) -> str:
     """Strip characters that are illegal in XML (and so in .docx) and surrounding space."""
-    return "".join(
-        ch for ch in text if ch in "\t\n" or (ord(ch) >= 0x20 and ch not in "\ufffe\uffff")
-    ).strip()
+    return "".join(ch for ch in text if _xml_legal(ch)).strip()
+
+
+def _xml_legal(ch: str) -> bool:
+    """XML 1.0's Char production: what a .docx (and a UTF-8 JSON file) can hold."""
+    code = ord(ch)
+    if code < 0x20:
+        return ch in "\t\n"
+    return not (0xD800 <= code <= 0xDFFF or code in (0xFFFE, 0xFFFF))
 
 
 def step_worked_minutes(record: StepRecord, now: datetime, hours: OfficeHours) -> float | None:

@@ -22,8 +22,9 @@ from tinydb.table import Document
 from sop.errors import BadInput
 from sop.office import OfficeProfile, profile_from_dict, profile_to_dict
 from sop.run import Actor, Run, new_run, run_from_dict, run_to_dict
+from store import backups
 from store import storage as storage_mod
-from store.errors import StoreBusy, StoreError
+from store.errors import StoreBusy, StoreCorrupt, StoreError
 from store.storage import AtomicJSONStorage
 
 RUNS = "runs"
@@ -111,11 +112,11 @@ class Repository:
 
     def list_runs(self) -> list[Run]:
         with self.reading() as db:
-            return [_run(doc) for doc in db.table(RUNS).all()]
+            return [self._run(doc) for doc in db.table(RUNS).all()]
 
     def get_run(self, ref: str) -> Run:
         with self.reading() as db:
-            return _run(self._find(db, ref))
+            return self._run(self._find(db, ref))
 
     def create_run(
         self,
@@ -138,9 +139,23 @@ class Repository:
         """Apply `change` to the run as it is in the file now, under the lock."""
         with self.transaction() as db:
             doc = self._find(db, ref)
-            run = change(_run(doc))
+            run = change(self._run(doc))
             db.table(RUNS).update(run_to_dict(run), doc_ids=[doc.doc_id])
             return run
+
+    def _run(self, doc: Document) -> Run:
+        """A run document that does not parse means the file was damaged or hand-edited."""
+        try:
+            return run_from_dict(doc)
+        except (KeyError, ValueError, TypeError, AttributeError) as exc:
+            backup = backups.latest(self.path)
+            fix = (
+                f"pulihkan cadangan: soptrack restore ({backup})" if backup else "perbaiki file itu"
+            )
+            raise StoreCorrupt(
+                f"database {self.path} rusak: run #{doc.doc_id} tidak lengkap ({exc!r}); "
+                f"tidak diubah. {fix}"
+            ) from None
 
     def _find(self, db: TinyDB, ref: str) -> Document:
         ref = ref.strip()
@@ -182,10 +197,6 @@ class Repository:
     def rows(self, table_name: str) -> list[dict[str, Any]]:
         with self.reading() as db:
             return [dict(doc) for doc in db.table(table_name).all()]
-
-
-def _run(doc: Document) -> Run:
-    return run_from_dict(doc)
 
 
 def _next_id(table: Any) -> int:

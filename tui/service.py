@@ -141,9 +141,9 @@ class Services:
         """One step transition, checked against the run as it is in the file right now."""
         office = self.office()
         actor = self.actor(office)
-        now = self.clock()
 
         def change(run: Run) -> Run:
+            now = self.clock()  # under the lock: history time follows the order of writes
             sop = self.sop_of(run)
             if any(s.number == number for s in sop.steps) and Action(action) is not Action.NOTE:
                 check_may_act(sop.step(number), actor, office)
@@ -154,9 +154,9 @@ class Services:
     def undo(self, run_ref: str) -> Run:
         office = self.office()
         actor = self.actor(office)
-        now = self.clock()
 
         def change(run: Run) -> Run:
+            now = self.clock()  # under the lock, like act()
             sop = self.sop_of(run)
             entry = undoable(run)
             if entry is not None and entry.action is not Action.NOTE:

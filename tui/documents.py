@@ -1,0 +1,344 @@
+"""Document services shared by the CLI and the TUI: performance data, the letter register
+and the exports (.docx, and .pdf through LibreOffice when it is installed).
+
+Exporters get domain objects only; this module is where the store is read and written.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import tempfile
+from dataclasses import replace
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from sop import letters as letters_mod
+from sop import performance as perf_mod
+from sop.errors import BadInput, RuleViolation
+from sop.model import Sop, Step
+from sop.performance import Performance
+from sop.performance_csv import read_files, save_form
+from sop.run import Run, StepState
+
+PK_SOP_ID = "pengukuran-kinerja"
+PENGANTAR_KEY = "pengantar"
+KINDS = ("pk", "pengantar", "sop")
+KIND_ALIASES = {
+    "pk": "pk",
+    "pengukuran": "pk",
+    "pengukuran-kinerja": "pk",
+    "pengantar": "pengantar",
+    "surat-pengantar": "pengantar",
+    "sop": "sop",
+}
+FILE_NAMES = {"pk": "pengukuran-kinerja", "pengantar": "surat-pengantar", "sop": "sop"}
+LETTER_KIND = "pengantar"
+SOFFICE_HINT = (
+    "LibreOffice tidak terpasang, jadi PDF tidak dibuat; pasang dengan: "
+    "sudo apt-get install libreoffice-writer-nogui (lalu ulangi dengan --pdf), "
+    "atau buka file .docx dan simpan sebagai PDF"
+)
+
+
+# -- performance data ----------------------------------------------------------------------
+
+
+def performance_of(run: Run) -> Performance:
+    return perf_mod.of_extra(run.extra)
+
+
+def _with_extra(run: Run, key: str, value: Any) -> Run:
+    extra = dict(run.extra)
+    extra[key] = value
+    return replace(run, extra=extra)
+
+
+def save_performance(services: Any, run_ref: str, perf: Performance) -> Run:
+    perf_mod.check(perf)
+    data = perf_mod.to_dict(perf)
+    return services.repo.update_run(run_ref, lambda run: _with_extra(run, perf_mod.EXTRA_KEY, data))
+
+
+def import_forms(
+    services: Any, run_ref: str, paths: list[Path], *, replace_all: bool = False
+) -> tuple[Run, Performance]:
+    """Read every file first (a bad row anywhere stores nothing), then merge into the run's
+    data under the lock, or replace it with `replace_all`."""
+    imported = read_files(paths)
+    perf_mod.check(imported)
+
+    def change(run: Run) -> Run:
+        base = Performance() if replace_all else performance_of(run)
+        return _with_extra(run, perf_mod.EXTRA_KEY, perf_mod.to_dict(base.merged(imported)))
+
+    return services.repo.update_run(run_ref, change), imported
+
+
+def write_form(
+    services: Any, run_ref: str, output: Path | None = None, *, with_data: bool = False
+) -> Path:
+    run = services.repo.get_run(run_ref)
+    path = _target(output, f"{run.id}-formulir-kinerja.csv", ".csv").absolute()
+    save_form(path, performance_of(run), with_data=with_data)
+    return path
+
+
+# -- recipient of the surat pengantar --------------------------------------------------------
+
+
+def recipient_of(run: Run):
+    from exporters.pengantar import Recipient
+
+    return Recipient.from_dict(run.extra.get(PENGANTAR_KEY))
+
+
+def set_recipient(
+    services: Any,
+    run_ref: str,
+    kepada: str,
+    *,
+    tempat: str | None = None,
+    eksemplar: int | None = None,
+    keterangan: str | None = None,
+) -> Run:
+    kepada = " ".join(kepada.split())
+    if not kepada:
+        raise BadInput("penerima (Kepada Yth.) tidak boleh kosong")
+    if eksemplar is not None and not 1 <= eksemplar <= 999:
+        raise BadInput(f"banyaknya eksemplar {eksemplar} tidak masuk akal (1-999)")
+
+    def change(run: Run) -> Run:
+        old = recipient_of(run)
+        new = replace(
+            old,
+            kepada=kepada,
+            tempat=old.tempat if tempat is None else " ".join(tempat.split()),
+            eksemplar=old.eksemplar if eksemplar is None else eksemplar,
+            keterangan=old.keterangan if keterangan is None else keterangan.strip(),
+        )
+        return _with_extra(run, PENGANTAR_KEY, new.to_dict())
+
+    return services.repo.update_run(run_ref, change)
+
+
+# -- signing ---------------------------------------------------------------------------------
+
+
+def signing_step(sop: Sop) -> Step | None:
+    """The step where the Kepala Dinas signs ("Menandatangani"): step 11 of SOP Pengukuran
+    Kinerja. None for an SOP without one."""
+    for step in sop.steps:
+        if "menandatangani" in step.kegiatan.lower():
+            return step
+    return None
+
+
+def is_signed(run: Run, sop: Sop) -> bool:
+    step = signing_step(sop)
+    if step is None:
+        return run.finished
+    return run.record(step.number).state is StepState.SELESAI
+
+
+def sign_date(run: Run, sop: Sop, today: date) -> date:
+    step = signing_step(sop)
+    if step is not None:
+        record = run.record(step.number)
+        if record.state is StepState.SELESAI and record.finished_at:
+            return record.finished_at.date()
+    return today
+
+
+# -- letter register -------------------------------------------------------------------------
+
+
+def allocate_letter(services: Any, run: Run, kind: str = LETTER_KIND) -> dict[str, Any]:
+    """The run's number for this kind of letter; the next of the year if it has none yet.
+    Runs under the store's lock on a fresh read, so concurrent exports never collide."""
+    office = services.office()
+    subject = run.title
+
+    def change(rows: list[dict[str, Any]]) -> dict[str, Any]:
+        now = services.clock()  # under the lock: a waiting writer does not date backwards
+        return dict(
+            letters_mod.allocate(
+                rows,
+                run_id=run.id,
+                kind=kind,
+                office=office,
+                now=now,
+                user=services.user,
+                subject=subject,
+            )
+        )
+
+    return services.repo.modify(letters_mod.TABLE, change)
+
+
+def letters(services: Any, year: int | None = None) -> list[dict[str, Any]]:
+    return letters_mod.register_rows(services.repo.rows(letters_mod.TABLE), year)
+
+
+# -- exports ---------------------------------------------------------------------------------
+
+
+def normalise_kind(kind: str) -> str:
+    key = KIND_ALIASES.get(kind.strip().lower())
+    if key is None:
+        raise BadInput(f"jenis dokumen {kind!r} tidak dikenal; pilih: {', '.join(KINDS)}")
+    return key
+
+
+def export(
+    services: Any,
+    run_ref: str,
+    kind: str,
+    output: Path | str | None = None,
+    pdf: bool = False,
+    paper: str = "A4",
+) -> list[Path]:
+    """Write one document of a run; returns the files written (.docx, then .pdf)."""
+    from exporters.docx_common import check_paper
+
+    kind = normalise_kind(kind)
+    paper = check_paper(paper)
+    run = services.repo.get_run(run_ref)
+    sop = services.sop_of(run)
+    office = services.office()
+    if kind == "sop":
+        from exporters import sop_sheet
+
+        doc = sop_sheet.render(sop, office, paper=paper)
+    else:
+        if sop.id != PK_SOP_ID:
+            raise RuleViolation(
+                f"dokumen {kind} hanya untuk run SOP Pengukuran Kinerja; run {run.id} memakai "
+                f"SOP {sop.id} (yang bisa diekspor: soptrack export {run.id} sop)"
+            )
+        signed = is_signed(run, sop)
+        if kind == "pk":
+            from exporters import pengukuran
+
+            doc = pengukuran.render(
+                run,
+                office,
+                performance_of(run),
+                signed=signed,
+                sign_date=sign_date(run, sop, services.clock().date()),
+                paper=paper,
+            )
+        else:
+            doc = _pengantar(services, run, sop, office, signed, paper)
+    target = _target(output, f"{run.id}-{FILE_NAMES[kind]}.docx", ".docx")
+    return _save(doc, target, pdf)
+
+
+def _pengantar(services: Any, run: Run, sop: Sop, office: Any, signed: bool, paper: str) -> Any:
+    from exporters import pengantar
+    from exporters.docx_common import konsep_mark
+
+    recipient = recipient_of(run)
+    if signed:
+        letter = allocate_letter(services, run)
+        number, when = letter["number"], letters_mod.letter_date(letter)
+    else:
+        existing = letters_mod.find(services.repo.rows(letters_mod.TABLE), run.id, LETTER_KIND)
+        number = existing["number"] if existing else "(nomor diberikan setelah ditandatangani)"
+        when = letters_mod.letter_date(existing) if existing else services.clock().date()
+    doc = pengantar.render(
+        run, office, number=number, letter_date=when, recipient=recipient, paper=paper
+    )
+    if not signed:
+        step = signing_step(sop)
+        where = f"langkah {step.number}" if step else "run"
+        konsep_mark(doc, f"dokumen belum ditandatangani ({where} belum selesai); belum bernomor")
+    return doc
+
+
+def export_sop(
+    services: Any,
+    sop_id: str,
+    output: Path | str | None = None,
+    pdf: bool = False,
+    paper: str = "A4",
+) -> list[Path]:
+    from exporters import sop_sheet
+    from exporters.docx_common import check_paper
+
+    paper = check_paper(paper)
+    sop = services.catalog.get(sop_id)
+    doc = sop_sheet.render(sop, services.office(), paper=paper)
+    target = _target(output, f"sop-{sop.id}.docx", ".docx")
+    return _save(doc, target, pdf)
+
+
+def _target(output: Path | str | None, default_name: str, suffix: str) -> Path:
+    if output is None or str(output) == "":
+        return Path.cwd() / default_name
+    path = Path(output).expanduser()
+    if path.is_dir():
+        return path / default_name
+    if not path.suffix:
+        return path.with_suffix(suffix)
+    if path.suffix.lower() != suffix:
+        raise BadInput(f"{path}: nama file harus berakhiran {suffix}")
+    return path
+
+
+def _save(doc: Any, target: Path, pdf: bool) -> list[Path]:
+    target = target.absolute()
+    if not target.parent.is_dir():
+        raise BadInput(f"folder {target.parent} tidak ada")
+    fd, tmp = tempfile.mkstemp(prefix=".soptrack-", suffix=".docx", dir=target.parent)
+    os.close(fd)
+    try:
+        doc.save(tmp)
+        os.replace(tmp, target)
+    except OSError as exc:
+        Path(tmp).unlink(missing_ok=True)
+        raise BadInput(f"{target}: tidak dapat ditulis: {exc.strerror or exc}") from None
+    written = [target]
+    if pdf:
+        written.append(to_pdf(target))
+    return written
+
+
+def soffice() -> str | None:
+    return shutil.which("soffice") or shutil.which("libreoffice")
+
+
+def to_pdf(docx: Path, *, timeout: float = 180) -> Path:
+    """Convert with `soffice --headless --convert-to pdf`, in a private LibreOffice profile so
+    a running LibreOffice (or a parallel export) does not block it."""
+    binary = soffice()
+    if binary is None:
+        raise BadInput(f"{docx} sudah ditulis. {SOFFICE_HINT}")
+    with tempfile.TemporaryDirectory(prefix="soptrack-lo-") as profile:
+        command = [
+            binary,
+            f"-env:UserInstallation={Path(profile).as_uri()}",
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(docx.parent),
+            str(docx),
+        ]
+        try:
+            result = subprocess.run(command, capture_output=True, text=True, timeout=timeout)
+        except subprocess.TimeoutExpired:
+            raise BadInput(
+                f"{docx} sudah ditulis; LibreOffice tidak selesai membuat PDF "
+                f"dalam {timeout:g} detik"
+            ) from None
+    pdf = docx.with_suffix(".pdf")
+    if result.returncode != 0 or not pdf.exists():
+        detail = (result.stderr or result.stdout).strip().splitlines()
+        raise BadInput(
+            f"{docx} sudah ditulis; LibreOffice gagal membuat PDF"
+            + (f": {detail[-1]}" if detail else "")
+        )
+    return pdf
