@@ -1,0 +1,234 @@
+"""TUI benchmark: time to first frame against a bare Textual app, and key-to-repaint time
+with 1,000 runs in the database against a database holding only the run on screen.
+
+* First frame: each app runs headless in a fresh process, N times; the figure is the wall
+  time from spawning the process until the first screen is mounted and the app is idle
+  (interpreter start and imports included: what a user over SSH waits for). The baseline is
+  a bare Textual App with one Static, measured the same way in the same run. Target: 1.3.
+* Key to repaint: in one process, the board of a run; median time from sending a key to
+  the last frame the app writes for it (headless driver), for a cursor move (j/k) and for
+  a step written to the store and undone (s then u), on a fresh run in a database of 1,000
+  other runs against the same run alone.
+
+    python bench/bench_tui.py [--json] [--quick] [--repeat 7] [--runs 1000]
+
+Prints figures; never asserts timings.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+sys.path.insert(0, str(HERE.parent))
+
+from bench_store import build_runs, write_database  # noqa: E402
+
+# -- child processes: one app to its first frame, then print the moment and exit -------------
+
+
+def _child(kind: str, db: str, run_ref: str) -> None:
+    first: list[float] = []
+
+    def watch(app) -> None:
+        display = app._display
+
+        def recording(screen, renderable) -> None:
+            display(screen, renderable)
+            if renderable is not None and not first:
+                first.append(time.time())
+
+        app._display = recording
+
+    async def ready(pilot) -> None:
+        await pilot.pause()
+        print(f"READY {first[0] if first else time.time():.6f} {time.time():.6f}", flush=True)
+        pilot.app.exit()
+
+    if kind == "bare":
+        from textual.app import App
+        from textual.widgets import Static
+
+        class Bare(App):
+            def compose(self):
+                yield Static("halo")
+
+        app = Bare()
+        watch(app)
+        app.run(headless=True, size=(80, 24), auto_pilot=ready)
+        return
+    from tui.app import SoptrackApp
+    from tui.service import Services
+
+    app = SoptrackApp(Services(db), run_ref or None)
+    watch(app)
+    app.run(headless=True, size=(80, 24), auto_pilot=ready)
+
+
+def first_frame_ms(
+    kind: str, db: Path, run_ref: str, env: dict[str, str], repeat: int
+) -> tuple[float, float]:
+    """Median ms from spawning to (the first frame written, the app idle after it)."""
+    times = []
+    idle = []
+    for _ in range(repeat):
+        started = time.time()
+        proc = subprocess.run(
+            [sys.executable, __file__, "--child", kind, str(db), run_ref],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        line = next((x for x in proc.stdout.splitlines() if x.startswith("READY ")), None)
+        if line is None:
+            raise SystemExit(f"{kind}: no first frame ({proc.returncode}): {proc.stderr[-800:]}")
+        _, frame, settled = line.split()
+        times.append((float(frame) - started) * 1000)
+        idle.append((float(settled) - started) * 1000)
+    return statistics.median(times), statistics.median(idle)
+
+
+# -- key to repaint ---------------------------------------------------------------------------
+
+
+async def _keys(db: Path, run_ref: str, repeat: int) -> tuple[float, float]:
+    """Median ms from sending a key to the last frame written for it (the repaint)."""
+    from tui.app import SoptrackApp
+    from tui.service import Services
+
+    app = SoptrackApp(Services(db, user="bench"), run_ref, poll_seconds=3600)
+    frames: list[float] = []
+    display = app._display
+
+    def recording(screen, renderable) -> None:
+        display(screen, renderable)
+        frames.append(time.perf_counter())
+
+    app._display = recording  # type: ignore[method-assign]
+    moves: list[float] = []
+    writes: list[float] = []
+
+    async def timed(pilot, key: str, into: list[float]) -> None:
+        await pilot.pause()
+        frames.clear()
+        t0 = time.perf_counter()
+        await pilot.press(key)
+        await pilot.pause()
+        if frames:
+            into.append(frames[-1] - t0)
+
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        board = app.screen
+        for _ in range(repeat):
+            board.focus_step(1)
+            await timed(pilot, "j", moves)
+            await timed(pilot, "k", moves)
+            await timed(pilot, "s", writes)
+            await timed(pilot, "u", writes)
+    return statistics.median(moves) * 1000, statistics.median(writes) * 1000
+
+
+def key_ms(db: Path, run_ref: str, repeat: int) -> tuple[float, float]:
+    return asyncio.run(_keys(db, run_ref, repeat))
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["--child"]:
+        _child(argv[1], argv[2], argv[3] if len(argv) > 3 else "")
+        return 0
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--json", action="store_true")
+    parser.add_argument("--quick", action="store_true", help="3 repeats, 200 runs")
+    parser.add_argument("--repeat", type=int, default=7)
+    parser.add_argument("--runs", type=int, default=1000)
+    args = parser.parse_args(argv)
+    repeat = 3 if args.quick else args.repeat
+    n_runs = 200 if args.quick else args.runs
+    rows: list[dict[str, object]] = []
+    with tempfile.TemporaryDirectory(prefix="soptrack-bench-tui-") as tmp:
+        env = dict(os.environ)
+        env.pop("SOPTRACK_DB", None)
+        env.update(XDG_CONFIG_HOME=f"{tmp}/config", XDG_DATA_HOME=f"{tmp}/data")
+        os.environ.update(XDG_CONFIG_HOME=f"{tmp}/config", XDG_DATA_HOME=f"{tmp}/data")
+        small = Path(tmp, "small.json")
+        write_database(small, build_runs(10))
+        one = Path(tmp, "one.json")
+        big = Path(tmp, "big.json")
+        write_database(big, build_runs(n_runs))
+        # The run on screen: a fresh one, made the same way in both databases.
+        from tui.service import Services
+
+        one_run = Services(one, user="bench").new_run("pengukuran-kinerja", "Bench", 2026).id
+        big_run = Services(big, user="bench").new_run("pengukuran-kinerja", "Bench", 2026).id
+
+        bare, bare_idle = first_frame_ms("bare", small, "", env, repeat)
+        for what, ref in [("soptrack (overview, 10 runs)", ""), ("soptrack open RUN", "pk-4")]:
+            frame, idle = first_frame_ms("app", small, ref, env, repeat)
+            rows += [
+                {
+                    "bench": "tui",
+                    "what": f"first frame: {what}",
+                    "ms": frame,
+                    "baseline": "bare Textual App",
+                    "baseline_ms": bare,
+                    "target": 1.3,
+                },
+                {
+                    "bench": "tui",
+                    "what": f"first frame + idle: {what}",
+                    "ms": idle,
+                    "baseline": "bare Textual App",
+                    "baseline_ms": bare_idle,
+                    "target": None,
+                },
+            ]
+
+        move_one, write_one = key_ms(one, one_run, repeat)
+        move_big, write_big = key_ms(big, big_run, repeat)
+        size = f"{n_runs:,} runs, {big.stat().st_size / 1e6:.1f} MB"
+        rows += [
+            {
+                "bench": "tui",
+                "what": f"key j/k to repaint ({size})",
+                "ms": move_big,
+                "baseline": "same, 1 run",
+                "baseline_ms": move_one,
+                "target": None,
+            },
+            {
+                "bench": "tui",
+                "what": f"key s/u (write) to repaint ({size})",
+                "ms": write_big,
+                "baseline": "same, 1 run",
+                "baseline_ms": write_one,
+                "target": None,
+            },
+        ]
+    if args.json:
+        print(json.dumps(rows))
+    else:
+        for row in rows:
+            ratio = row["ms"] / row["baseline_ms"] if row["baseline_ms"] else float("nan")
+            target = f" (target <= {row['target']})" if row["target"] else ""
+            print(
+                f"{row['what']}: {row['ms']:.1f} ms vs {row['baseline']}: "
+                f"{row['baseline_ms']:.1f} ms -> ratio {ratio:.2f}{target}"
+            )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

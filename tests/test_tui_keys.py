@@ -1,0 +1,691 @@
+"""Pilot tests at 80x24: every key of the board, asserting what the STORE holds afterwards."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from tui_fixtures import USER, async_test, fresh, make_run, services
+
+from sop.errors import BadInput
+from sop.run import Action, StepState
+from tui.app import SoptrackApp, run_app
+from tui.cli import main as cli_main
+from tui.screens.board import BoardScreen
+from tui.screens.detail import StepDetailScreen
+from tui.screens.dialogs import NewRunDialog, NoteDialog
+from tui.screens.help import HelpScreen
+from tui.screens.overview import OverviewScreen
+from tui.screens.picker import RunPickerScreen
+from tui.screens.welcome import WelcomeScreen
+from tui.widgets.card import StepCard
+
+SIZE = (80, 24)
+
+
+class Recorder:
+    """Keeps every notification the app shows (message, severity)."""
+
+    def __init__(self, app: SoptrackApp) -> None:
+        self.seen: list[tuple[str, str]] = []
+        original = app.notify
+
+        def notify(message, *args, **kwargs):
+            self.seen.append((str(message), kwargs.get("severity", "information")))
+            return original(message, *args, **kwargs)
+
+        app.notify = notify  # type: ignore[method-assign]
+
+    def errors(self) -> list[str]:
+        return [m for m, severity in self.seen if severity == "error"]
+
+    def warnings(self) -> list[str]:
+        return [m for m, severity in self.seen if severity == "warning"]
+
+
+def app_for(db: Path, run_ref: str | None = None, **kwargs) -> SoptrackApp:
+    return SoptrackApp(services(db, **kwargs), run_ref, poll_seconds=0.2)
+
+
+def stored(db: Path, run_id: str):
+    return fresh(db).repo.get_run(run_id)
+
+
+def state_of(db: Path, run_id: str, number: int) -> StepState:
+    return stored(db, run_id).record(number).state
+
+
+def focused_number(app: SoptrackApp) -> int | None:
+    focused = app.focused
+    return focused.number if isinstance(focused, StepCard) else None
+
+
+async def focus_step(pilot, number: int) -> None:
+    pilot.app.screen.focus_step(number)
+    await pilot.pause()
+    assert focused_number(pilot.app) == number
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> Path:
+    return tmp_path / "soptrack.json"
+
+
+# -- opening ---------------------------------------------------------------------------------
+
+
+@async_test
+async def test_open_lands_on_board_with_current_step_focused(db: Path) -> None:
+    run_id = make_run(db, done=[1, 2, 3], start=4)
+    app = app_for(db, run_id)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, BoardScreen)
+        assert focused_number(app) == 4
+        lanes = [lane.lane.id for lane in app.screen.lanes]
+        assert lanes == ["kadis", "sekretaris", "sek-tim-sakip", "anggota-tim-sakip"]
+
+
+@async_test
+async def test_renstra_board_has_six_lanes_and_cards_in_first_lane(db: Path) -> None:
+    run_id = make_run(db, "monitoring-renstra", title="Monitoring RENSTRA 2026")
+    app = app_for(db, run_id)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert len(screen.lanes) == 6
+        # Step 5 names six lanes; its card sits in the first one only.
+        assert screen.cards[5].lane == "kasubag-perencanaan"
+        assert sum(len(lane.cards) for lane in screen.lanes) == 10
+
+
+def test_open_unknown_run_is_refused_before_the_app_starts(db: Path, capsys) -> None:
+    make_run(db)
+    with pytest.raises(BadInput):
+        run_app(services(db), "pk-99")
+    code = cli_main(["--db", str(db), "open", "pk-99"])
+    assert code == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "pk-99" in err[0]
+
+
+@async_test
+async def test_no_args_on_runs_opens_overview_and_enter_opens_board(db: Path) -> None:
+    first = make_run(db, done=[1])
+    make_run(db, "monitoring-renstra", title="Monitoring RENSTRA 2026")
+    app = app_for(db)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, OverviewScreen)
+        assert app.screen.run_ids == [first, "mr-2"]
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, BoardScreen) and app.screen.run_id == first
+        await pilot.press("o")
+        await pilot.pause()
+        assert isinstance(app.screen, OverviewScreen)
+        await pilot.press("j", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, BoardScreen) and app.screen.run_id == "mr-2"
+
+
+# -- moving ---------------------------------------------------------------------------------
+
+
+@async_test
+async def test_arrows_and_hjkl_move_between_cards_and_lanes(db: Path) -> None:
+    run_id = make_run(db)
+    app = app_for(db, run_id)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert focused_number(app) == 1  # kadis: 1, 9, 11
+        await pilot.press("down")
+        assert focused_number(app) == 9
+        await pilot.press("j")
+        assert focused_number(app) == 11
+        await pilot.press("j")  # bottom of the lane: stays
+        assert focused_number(app) == 11
+        await pilot.press("k", "up")
+        assert focused_number(app) == 1
+        await pilot.press("right")  # sekretaris: 2, 6, 8, 10 -> nearest to 1
+        assert focused_number(app) == 2
+        await pilot.press("l")  # sek-tim-sakip: 3, 4, 5, 7, 12
+        assert focused_number(app) == 3
+        await pilot.press("l")  # anggota-tim-sakip: 13
+        assert focused_number(app) == 13
+        await pilot.press("l")  # last lane: stays
+        assert focused_number(app) == 13
+        await pilot.press("h", "left")
+        assert focused_number(app) == 10  # nearest to 13 in sekretaris
+
+
+@async_test
+async def test_six_lanes_at_80_columns_keep_the_focused_card_visible(db: Path) -> None:
+    run_id = make_run(db, "monitoring-renstra", title="Monitoring RENSTRA 2026")
+    app = app_for(db, run_id)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        for key in ["l", "l", "j", "j", "j", "h", "j"]:
+            await pilot.press(key)
+            await pilot.pause()
+            card = app.focused
+            assert isinstance(card, StepCard)
+            region = card.region
+            assert region.width > 0 and region.height > 0
+            assert region.x >= 0 and region.right <= 80 and region.bottom <= 24
+
+
+# -- step actions ---------------------------------------------------------------------------
+
+
+@async_test
+async def test_start_and_done_are_stored_and_cursor_follows_the_run(db: Path) -> None:
+    run_id = make_run(db)
+    app = app_for(db, run_id)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("s")
+        await pilot.pause()
+        record = stored(db, run_id).record(1)
+        assert record.state is StepState.BERJALAN and record.user == USER
+        await pilot.press("d")
+        await pilot.pause()
+        assert state_of(db, run_id, 1) is StepState.SELESAI
+        assert focused_number(app) == 2  # the new current step
+        assert "✓ SELESAI" in str(app.screen.cards[1].render())
+
+
+@async_test
+async def test_refused_transition_notifies_the_reason_and_changes_nothing(db: Path) -> None:
+    run_id = make_run(db)
+    app = app_for(db, run_id)
+    recorder = Recorder(app)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await focus_step(pilot, 2)
+        before = stored(db, run_id)
+        await pilot.press("s")  # step 1 not done yet
+        await pilot.press("d")  # step 2 not started
+        await pilot.press("a")  # not a decision, not started
+        await pilot.pause()
+        assert stored(db, run_id) == before
+        errors = recorder.errors()
+        assert any("langkah 1 belum selesai" in e for e in errors)
+        assert any("Langkah 2 belum dimulai" in e for e in errors)
+        assert isinstance(app.screen, BoardScreen)
+
+
+@async_test
+async def test_approve_on_the_decision_is_stored(db: Path) -> None:
+    run_id = make_run(db, done=range(1, 9), start=9)
+    app = app_for(db, run_id)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert focused_number(app) == 9
+        await pilot.press("a")
+        await pilot.pause()
+        run = stored(db, run_id)
+        assert run.record(9).state is StepState.SELESAI
+        assert run.history[-1].action is Action.APPROVE
+        assert focused_number(app) == 10
+
+
+@async_test
+async def test_done_on_a_decision_is_refused(db: Path) -> None:
+    run_id = make_run(db, done=range(1, 9), start=9)
+    app = app_for(db, run_id)
+    recorder = Recorder(app)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("d")
+        await pilot.pause()
+        assert state_of(db, run_id, 9) is StepState.BERJALAN
+        assert any("keputusan" in e for e in recorder.errors())
+
+
+@async_test
+async def test_return_asks_for_a_note_refuses_empty_and_stores_it(db: Path) -> None:
+    run_id = make_run(db, done=range(1, 9), start=9)
+    app = app_for(db, run_id)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("r")
+        await pilot.pause()
+        assert isinstance(app.screen, NoteDialog)
+        await pilot.press("enter")  # empty note: refused, dialog stays
+        await pilot.pause()
+        assert isinstance(app.screen, NoteDialog)
+        assert "tidak boleh kosong" in str(app.screen.query_one("#error").render())
+        assert state_of(db, run_id, 9) is StepState.BERJALAN
+        await pilot.press(*"target belum sesuai")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, BoardScreen)
+        run = stored(db, run_id)
+        assert run.record(8).state is StepState.DIKEMBALIKAN
+        assert run.record(9).state is StepState.BELUM
+        assert run.history[-1].action is Action.RETURN
+        assert run.history[-1].note == "target belum sesuai"
+        assert focused_number(app) == 8
+
+
+@async_test
+async def test_return_cancelled_with_escape_changes_nothing(db: Path) -> None:
+    run_id = make_run(db, done=range(1, 9), start=9)
+    app = app_for(db, run_id)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        before = stored(db, run_id)
+        await pilot.press("r", "x", "escape")
+        await pilot.pause()
+        assert isinstance(app.screen, BoardScreen)
+        assert stored(db, run_id) == before
+
+
+@async_test
+async def test_return_on_a_process_step_is_refused_without_asking(db: Path) -> None:
+    run_id = make_run(db, start=1)
+    app = app_for(db, run_id)
+    recorder = Recorder(app)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("r")
+        await pilot.pause()
+        assert isinstance(app.screen, BoardScreen)
+        assert any("bukan keputusan" in e for e in recorder.errors())
+        assert state_of(db, run_id, 1) is StepState.BERJALAN
+
+
+@async_test
+async def test_note_is_stored_on_the_focused_step(db: Path) -> None:
+    run_id = make_run(db, start=1)
+    app = app_for(db, run_id)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("down")  # step 9: notes are allowed on any step
+        await pilot.press("n")
+        await pilot.pause()
+        assert isinstance(app.screen, NoteDialog)
+        await pilot.press(*"cek lampiran")
+        await pilot.press("enter")
+        await pilot.pause()
+        notes = stored(db, run_id).record(9).notes
+        assert [n.text for n in notes] == ["cek lampiran"]
+        assert notes[0].user == USER
+
+
+@async_test
+async def test_undo_reverts_the_last_transition(db: Path) -> None:
+    run_id = make_run(db, done=[1], start=2)
+    app = app_for(db, run_id)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("u")
+        await pilot.pause()
+        run = stored(db, run_id)
+        assert run.record(2).state is StepState.BELUM
+        assert run.history[-1].action is Action.UNDO
+        assert focused_number(app) == 2
+        await pilot.press("u")
+        await pilot.pause()
+        assert state_of(db, run_id, 1) is StepState.BERJALAN
+
+
+@async_test
+async def test_undo_with_nothing_to_undo_is_refused(db: Path) -> None:
+    run_id = make_run(db)
+    app = app_for(db, run_id)
+    recorder = Recorder(app)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("u")
+        await pilot.pause()
+        assert any("bisa dibatalkan" in e for e in recorder.errors())
+        assert stored(db, run_id).history == ()
+
+
+@async_test
+async def test_enforced_roles_refuse_a_step_outside_my_lane(db: Path) -> None:
+    run_id = make_run(db)
+    admin = services(db)
+    admin.set_office("peran.tester", "sekretaris")
+    admin.set_office("peran.wajib", "ya")
+    app = app_for(db, run_id)
+    recorder = Recorder(app)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("s")  # step 1 is the Kadis's
+        await pilot.pause()
+        assert state_of(db, run_id, 1) is StepState.BELUM
+        assert any("tidak boleh mengubahnya" in e for e in recorder.errors())
+
+
+# -- other screens --------------------------------------------------------------------------
+
+
+@async_test
+async def test_enter_opens_step_detail_with_sop_text_notes_and_history(db: Path) -> None:
+    run_id = make_run(db, done=range(1, 9), start=9)
+    svc = services(db)
+    svc.act(run_id, 9, "note", "mohon dicek")
+    app = app_for(db, run_id)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, StepDetailScreen)
+        body = str(app.screen.query_one("#detail-body").render())
+        for expected in [
+            "Langkah 9",
+            "Kegiatan",
+            "Mutu Baku",
+            "Kelengkapan",
+            "Output",
+            "Waktu",
+            "mohon dicek",
+            "Riwayat",
+            "mulai",
+            "◆ keputusan",
+        ]:
+            assert expected in body, expected
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, BoardScreen)
+
+
+@async_test
+async def test_help_lists_every_board_key(db: Path) -> None:
+    run_id = make_run(db)
+    app = app_for(db, run_id)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        from tui.screens.help import help_sections
+
+        text = " ".join(f"{k} {d}" for _, rows in help_sections() for k, d in rows)
+        for key in [
+            "↑",
+            "k",
+            "Enter",
+            " s ",
+            " d ",
+            " a ",
+            " r ",
+            " n ",
+            " u ",
+            " p ",
+            " o ",
+            " m ",
+            "/",
+            "?",
+            " q ",
+        ]:
+            assert key in f" {text} ", key
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, BoardScreen)
+
+
+@async_test
+async def test_command_palette_offers_the_board_actions(db: Path) -> None:
+    run_id = make_run(db)
+    app = app_for(db, run_id)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        titles = [c.title for c in app.get_system_commands(app.screen)]
+        for word in [
+            "Mulai",
+            "Selesai",
+            "Setujui",
+            "Kembalikan",
+            "Catatan",
+            "Urungkan",
+            "Pilih run",
+            "Ikhtisar",
+            "Laneku",
+            "Cari",
+            "Bantuan",
+            "Keluar",
+        ]:
+            assert any(word in t for t in titles), word
+        command = next(c for c in app.get_system_commands(app.screen) if "Mulai" in c.title)
+        await command.callback()
+        await pilot.pause()
+        assert state_of(db, run_id, 1) is StepState.BERJALAN
+
+
+@async_test
+async def test_run_picker_switches_the_board(db: Path) -> None:
+    first = make_run(db)
+    second = make_run(db, "monitoring-renstra", title="Monitoring RENSTRA 2026")
+    app = app_for(db, first)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("p")
+        await pilot.pause()
+        assert isinstance(app.screen, RunPickerScreen)
+        await pilot.press("down", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, BoardScreen)
+        assert app.screen.run_id == second
+        assert len(app.screen.lanes) == 6
+
+
+@async_test
+async def test_only_my_lane_without_a_role_says_so(db: Path) -> None:
+    run_id = make_run(db)
+    app = app_for(db, run_id)
+    recorder = Recorder(app)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("m")
+        await pilot.pause()
+        assert any("belum punya peran" in w for w in recorder.warnings())
+        assert all(lane.display for lane in app.screen.lanes)
+
+
+@async_test
+async def test_only_my_lane_with_a_role(db: Path) -> None:
+    run_id = make_run(db)
+    app = app_for(db, run_id, as_role="sekretaris")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("m")
+        await pilot.pause()
+        shown = [lane.lane.id for lane in app.screen.lanes if lane.display]
+        assert shown == ["sekretaris"]
+        assert focused_number(app) == 2
+        await pilot.press("m")
+        await pilot.pause()
+        assert all(lane.display for lane in app.screen.lanes)
+
+
+@async_test
+async def test_search_highlights_matches_and_focuses_the_first(db: Path) -> None:
+    run_id = make_run(db)
+    app = app_for(db, run_id)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("slash", *"rapat")
+        await pilot.pause()
+        cards = app.screen.cards
+        matched = {n for n, c in cards.items() if c.matched}
+        assert {4, 5} <= matched and 1 not in matched  # label or full Kegiatan
+        assert cards[1].has_class("-dim")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert focused_number(app) == min(matched)
+        await pilot.press("j")  # keys move again once the search box is closed
+        assert focused_number(app) == 4
+        await pilot.press("escape")
+        await pilot.pause()
+        assert all(c.matched is None for c in cards.values())
+
+
+@async_test
+async def test_q_quits(db: Path) -> None:
+    run_id = make_run(db)
+    app = app_for(db, run_id)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("q")
+        await pilot.pause()
+    assert app.return_code == 0
+
+
+# -- empty database, new runs, the sample ---------------------------------------------------
+
+
+@async_test
+async def test_empty_database_offers_a_new_run(db: Path) -> None:
+    app = app_for(db)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, WelcomeScreen)
+        await pilot.press("b")
+        await pilot.pause()
+        assert isinstance(app.screen, NewRunDialog)
+        await pilot.press("tab", *"PK Dinsos 2026", "enter", "enter")
+        await pilot.pause()
+        await pilot.pause()
+        runs = fresh(db).repo.list_runs()
+        assert [(r.sop_id, r.title, r.year) for r in runs] == [
+            ("pengukuran-kinerja", "PK Dinsos 2026", 2026)
+        ]
+        assert isinstance(app.screen, BoardScreen) and app.screen.run_id == runs[0].id
+        await pilot.press("o")
+        await pilot.pause()
+        assert isinstance(app.screen, OverviewScreen)
+
+
+@async_test
+async def test_new_run_with_empty_title_uses_the_suggestion(db: Path) -> None:
+    make_run(db)
+    app = app_for(db)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("n")
+        await pilot.pause()
+        assert isinstance(app.screen, NewRunDialog)
+        await pilot.press("tab", "enter", "enter")
+        await pilot.pause()
+        await pilot.pause()
+        titles = [r.title for r in fresh(db).repo.list_runs()]
+        assert titles[-1] == "Pengukuran Kinerja 2026"
+
+
+@async_test
+async def test_sample_run_lives_in_a_separate_demo_database(db: Path) -> None:
+    app = app_for(db)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("c")
+        await pilot.pause()
+        await pilot.pause()
+        assert isinstance(app.screen, BoardScreen)
+        assert app.state.demo
+        header = str(app.screen.query_one("#run-header").render())
+        assert "CONTOH" in header
+        demo_db = app.state.services.repo.path
+        assert demo_db != fresh(db).repo.path and demo_db.parent == db.parent
+        assert fresh(db).repo.list_runs() == []
+        demo_run = services(demo_db).repo.list_runs()[0]
+        assert demo_run.record(8).state is StepState.BERJALAN
+        assert demo_run.record(8).revisions == 1
+
+
+# -- several users --------------------------------------------------------------------------
+
+
+async def wait_until(pilot, condition, seconds: float = 2.0) -> bool:
+    for _ in range(int(seconds / 0.05)):
+        if condition():
+            return True
+        await asyncio.sleep(0.05)
+        await pilot.pause()
+    return condition()
+
+
+@async_test
+async def test_change_by_another_services_appears_keeping_cursor_and_dialog(db: Path) -> None:
+    run_id = make_run(db, done=[1], start=2)
+    app = SoptrackApp(services(db), run_id)  # the real 1 s poll
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("down")  # sekretaris: 2 -> 6
+        assert focused_number(app) == 6
+        await pilot.press("n", *"sedang")
+        await pilot.pause()
+        assert isinstance(app.screen, NoteDialog)
+        services(db, user="kolega").act(run_id, 2, "done")
+        board = app.screen_stack[-2]
+        assert await wait_until(
+            pilot, lambda: board.cards[2].status.state is StepState.SELESAI, 2.0
+        )
+        # The dialog and what the user was typing are untouched.
+        assert isinstance(app.screen, NoteDialog)
+        assert app.screen.query_one("#note").value == "sedang"
+        await pilot.press(*" ditulis", "enter")
+        await pilot.pause()
+        assert focused_number(app) == 6
+        notes = stored(db, run_id).record(6).notes
+        assert [n.text for n in notes] == ["sedang ditulis"]
+
+
+@async_test
+async def test_change_from_the_command_line_appears_within_two_seconds(db: Path) -> None:
+    run_id = make_run(db, done=[1], start=2)
+    app = SoptrackApp(services(db), run_id)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        result = subprocess.run(
+            [sys.executable, "-m", "tui.cli", "--db", str(db), "step", run_id, "2", "done"],
+            capture_output=True,
+            text=True,
+            env=dict(os.environ),
+            timeout=60,
+        )
+        assert result.returncode == 0, result.stderr
+        board = app.screen
+        assert await wait_until(
+            pilot, lambda: board.cards[2].status.state is StepState.SELESAI, 2.0
+        )
+        assert "2/13" in str(board.query_one("#run-header").render())
+
+
+@async_test
+async def test_stale_screen_is_checked_against_the_fresh_state(db: Path) -> None:
+    run_id = make_run(db, start=1)
+    app = SoptrackApp(services(db), run_id, poll_seconds=3600)  # no refresh in between
+    recorder = Recorder(app)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        services(db, user="kolega").act(run_id, 1, "done")
+        await pilot.press("d")  # the screen still says BERJALAN
+        await pilot.pause()
+        assert any("belum dimulai" in e or "selesai" in e for e in recorder.errors())
+        run = stored(db, run_id)
+        assert run.record(1).user == "kolega"
+        assert len(run.history) == 2
+        # The refusal re-read the store: the card now shows the colleague's change.
+        assert app.screen.cards[1].status.state is StepState.SELESAI
+
+
+@async_test
+async def test_no_color_still_tells_states_apart(db: Path, monkeypatch) -> None:
+    monkeypatch.setenv("NO_COLOR", "1")
+    run_id = make_run(db, done=[1], start=2)
+    app = app_for(db, run_id)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        cards = app.screen.cards
+        assert "✓ SELESAI" in str(cards[1].render())
+        assert "▶ BERJALAN" in str(cards[2].render())
+        assert "○ BELUM" in str(cards[3].render())
+        assert cards[2].border_subtitle == "KINI"

@@ -1,0 +1,177 @@
+"""The Textual app: screens on top of AppState, which watches the store for other writers.
+
+Start-up is kept lean: only the screen of the first frame is imported before it is shown;
+the others (detail, help, dialogs, picker) are imported when first opened.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from functools import partial
+
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.screen import Screen
+
+from sop.errors import SoptrackError
+from tui.state import AppState, open_demo
+
+POLL_SECONDS = 1.0
+
+
+class SoptrackApp(App[int]):
+    CSS_PATH = "app.tcss"
+    TITLE = "soptrack"
+    BINDINGS = [
+        Binding("question_mark", "help", "Bantuan"),
+        Binding("q", "quit", "Keluar"),
+        Binding("ctrl+p", "command_palette", "Perintah", show=False, priority=True),
+    ]
+
+    def __init__(
+        self, services, run_ref: str | None = None, *, poll_seconds: float = POLL_SECONDS
+    ) -> None:
+        super().__init__()
+        # Over SSH every animation frame is bytes on the wire: scroll and fade at once.
+        self.animation_level = "none"
+        self.real_services = services
+        self.state = AppState(services)
+        self.run_ref = run_ref
+        self.poll_seconds = poll_seconds
+
+    async def on_mount(self) -> None:
+        await self.go(self.run_ref)
+        self.set_interval(self.poll_seconds, self.state.poll, name="store-poll")
+
+    # -- where the user is -----------------------------------------------------------------
+
+    def sop_choices(self) -> list[tuple[str, str]]:
+        """(id, name) of every SOP, Pengukuran Kinerja first: the usual first run."""
+        sops = [(s.id, s.name) for s in self.state.services.catalog]
+        return sorted(sops, key=lambda item: item[0] != "pengukuran-kinerja")
+
+    async def go(self, run_id: str | None) -> None:
+        """Reset the stack to the overview (or the welcome screen) and maybe a board on it."""
+        while len(self.screen_stack) > 1:
+            await self.pop_screen()
+        if run_id is None and not self.state.has_runs():
+            from tui.screens.welcome import WelcomeScreen
+
+            await self.push_screen(WelcomeScreen(self.state, self.sop_choices()))
+            return
+        if run_id is not None:
+            from tui.screens.board import BoardScreen
+
+            # The overview is built only when the user goes back to it (first frame is lean).
+            await self.push_screen(BoardScreen(self.state, run_id))
+            return
+        from tui.screens.overview import OverviewScreen
+
+        await self.push_screen(OverviewScreen(self.state))
+
+    def open_board(self, run_id: str) -> None:
+        from tui.screens.board import BoardScreen
+
+        if isinstance(self.screen, BoardScreen):
+            self.call_next(self.screen.load, run_id)
+        else:
+            self.push_screen(BoardScreen(self.state, run_id))
+
+    def show_overview(self) -> None:
+        from tui.screens.overview import OverviewScreen
+
+        stack = self.screen_stack
+        if len(stack) >= 2 and isinstance(stack[-2], OverviewScreen):
+            self.pop_screen()
+        else:
+            self.switch_screen(OverviewScreen(self.state))
+
+    # -- actions every screen shares -------------------------------------------------------
+
+    def action_help(self) -> None:
+        from tui.screens.help import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen())
+
+    def action_new_run(self) -> None:
+        from tui.screens.dialogs import NewRunDialog
+
+        note = ""
+        if self.state.demo:
+            note = "Run baru dibuat di database asli (bukan CONTOH)."
+        year = self.real_services.clock().year
+
+        def chosen(choice: tuple[str, str, int] | None) -> None:
+            if choice is None:
+                return
+            sop_id, title, year = choice
+            try:
+                run = self.real_services.new_run(sop_id, title, year)
+            except SoptrackError as exc:
+                self.notify(str(exc), severity="error", title="Run tidak dibuat")
+                return
+            if self.state.demo:
+                self.state.switch(self.real_services, demo=False)
+            self.notify(f"Run {run.id} dimulai: {run.title}", timeout=3)
+            self.call_next(self.go, run.id)
+
+        self.push_screen(NewRunDialog(self.sop_choices(), year, note=note), chosen)
+
+    def action_open_demo(self) -> None:
+        try:
+            services, run_id = open_demo(self.real_services)
+        except SoptrackError as exc:
+            self.notify(str(exc), severity="error", title="Contoh tidak dapat dibuka")
+            return
+        self.state.switch(services, demo=True)
+        self.notify(
+            f"Ini run CONTOH di {services.repo.path}, terpisah dari data asli.",
+            title="CONTOH",
+            timeout=6,
+        )
+        self.call_next(self.go, run_id)
+
+    def action_leave_demo(self) -> None:
+        if not self.state.demo:
+            self.notify("Anda sudah memakai database asli.", timeout=3)
+            return
+        self.state.switch(self.real_services, demo=False)
+        self.call_next(self.go, None)
+
+    # -- command palette ---------------------------------------------------------------------
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        from tui.screens.help import key_text
+
+        seen: set[str] = set()
+        for owner in (screen, self):
+            for binding in owner.BINDINGS:
+                if not isinstance(binding, Binding) or binding.action.startswith("move("):
+                    continue
+                if binding.action in seen or binding.action == "command_palette":
+                    continue
+                seen.add(binding.action)
+                yield SystemCommand(
+                    f"{binding.description} ({key_text(binding.key)})",
+                    f"tombol {key_text(binding.key)}",
+                    partial(owner.run_action, binding.action),
+                )
+        yield SystemCommand("Run baru", "mulai run baru dari sebuah SOP", self.action_new_run)
+        yield SystemCommand("Buka CONTOH", "run contoh di database terpisah", self.action_open_demo)
+        if self.state.demo:
+            yield SystemCommand(
+                "Tinggalkan CONTOH", "kembali ke database asli", self.action_leave_demo
+            )
+        yield SystemCommand("Tema", "ganti tema warna", self.action_change_theme)
+
+
+def run_app(services, run_ref: str | None = None) -> int:
+    """Open the app; an unknown RUN is refused (SoptrackError) before the screen is taken."""
+    if run_ref is not None:
+        run = services.repo.get_run(run_ref)
+        services.sop_of(run)
+        run_ref = run.id
+    app = SoptrackApp(services, run_ref)
+    app.run()
+    return app.return_code or 0

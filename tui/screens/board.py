@@ -1,0 +1,408 @@
+"""The board of one run: a column per Pelaksana lane, a card per step.
+
+The screen owns the cursor and the step keys; every change goes through Services, which
+re-reads the run under the store lock, so a colleague's change made meanwhile is checked
+against the fresh state. The store is watched by AppState; this screen re-reads on notice.
+"""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import HorizontalScroll
+from textual.screen import Screen
+from textual.widgets import Input
+
+from sop.errors import SoptrackError
+from sop.run import Action, Run, StepState
+from sop.status import RunStatus
+from tui.widgets.card import StepCard
+from tui.widgets.header import RunHeader
+from tui.widgets.keybar import KeyBar
+from tui.widgets.labels import ACTION_DONE_TEXT
+from tui.widgets.lane import LaneColumn
+
+LANE_MIN = 19
+EMPTY_MIN, EMPTY_MAX = 7, 14
+
+
+class Lanes(HorizontalScroll, inherit_bindings=False, can_focus=False):
+    """Scrolls sideways to the focused card when the lanes do not fit."""
+
+
+class BoardScreen(Screen):
+    BINDINGS = [
+        Binding("up,k", "move(0,-1)", "Atas", show=False),
+        Binding("down,j", "move(0,1)", "Bawah", show=False),
+        Binding("left,h", "move(-1,0)", "Kiri", show=False),
+        Binding("right,l", "move(1,0)", "Kanan", show=False),
+        Binding("question_mark", "app.help", "Bantuan"),
+        Binding("s", "step('start')", "Mulai"),
+        Binding("d", "step('done')", "Selesai"),
+        Binding("a", "step('approve')", "Setujui"),
+        Binding("r", "return_step", "Kembalikan"),
+        Binding("n", "note", "Catatan"),
+        Binding("u", "undo", "Urungkan"),
+        Binding("enter", "detail", "Detail"),
+        Binding("g", "goto_current", "Ke langkah kini", show=False),
+        Binding("p", "pick_run", "Pilih run"),
+        Binding("o", "overview", "Ikhtisar"),
+        Binding("m", "only_mine", "Laneku"),
+        Binding("slash", "search", "Cari"),
+        Binding("q", "app.quit", "Keluar"),
+        Binding("escape", "clear_search", "Hapus pencarian", show=False),
+    ]
+
+    def __init__(self, state, run_id: str) -> None:
+        super().__init__(id="board")
+        self.state = state
+        self.run_id = run_id
+        self.status: RunStatus | None = None
+        self.cards: dict[int, StepCard] = {}
+        self.lanes: list[LaneColumn] = []
+        self.only_mine = False
+        self.query_text = ""
+
+    # -- building --------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        yield RunHeader(id="run-header")
+        yield Lanes(id="lanes")
+        yield KeyBar(classes="keybar")
+
+    async def on_mount(self) -> None:
+        self.state.subscribe(self.reload)
+        await self.load(self.run_id)
+        self.call_after_refresh(self._search_box)
+
+    def on_unmount(self) -> None:
+        self.state.unsubscribe(self.reload)
+
+    async def load(self, run_id: str) -> None:
+        """Show another run (or the first one): rebuild lanes and cards."""
+        try:
+            status = self.state.run_status(run_id)
+        except SoptrackError as exc:
+            self.app.notify(str(exc), severity="error", title="Gagal membuka run")
+            return
+        self.run_id = status.run.id
+        self.status = status
+        sop = status.sop
+        container = self.query_one("#lanes", Lanes)
+        await container.remove_children()
+        self.cards = {}
+        self.lanes = []
+        for lane in sop.lanes:
+            cards = [StepCard(s, lane.id) for s in status.steps if s.lanes[0] == lane.id]
+            also = [s.number for s in status.steps if lane.id in s.lanes[1:]]
+            self.cards.update((c.number, c) for c in cards)
+            self.lanes.append(LaneColumn(lane, cards, also))
+        self._size_lanes()  # before mounting: the first frame is laid out once
+        await container.mount_all(self.lanes)
+        self.only_mine = False
+        self._apply_search()
+        self._show_header()
+        self.action_goto_current()
+
+    def on_resize(self) -> None:
+        self._size_lanes()
+
+    def _size_lanes(self) -> None:
+        """Share the width: lanes with cards get at least LANE_MIN columns, empty lanes what
+        is left (EMPTY_MIN to EMPTY_MAX); past that the lanes scroll sideways."""
+        shown = [lane for lane in self.lanes if lane.display]
+        full = [lane for lane in shown if lane.cards] or shown
+        empty = [lane for lane in shown if lane not in full]
+        width = self.size.width or 80
+        spare = width - LANE_MIN * len(full)
+        empty_width = max(EMPTY_MIN, min(EMPTY_MAX, spare // len(empty))) if empty else 0
+        left = width - empty_width * len(empty)
+        lane_width = max(LANE_MIN, left // max(1, len(full)))
+        extra = max(0, left - lane_width * len(full))
+        for index, lane in enumerate(full):
+            lane.styles.width = lane_width + (1 if index < extra else 0)
+        for lane in empty:
+            lane.styles.width = empty_width
+
+    def reload(self) -> None:
+        """Re-read the run after another process wrote; cursor and inputs stay as they are."""
+        try:
+            status = self.state.run_status(self.run_id)
+        except SoptrackError as exc:
+            self.app.notify(str(exc), severity="error", title="Gagal memuat ulang")
+            return
+        self._apply(status)
+
+    def _apply(self, status: RunStatus) -> None:
+        self.status = status
+        for step in status.steps:
+            card = self.cards.get(step.number)
+            if card is not None:
+                card.show(step)
+        self._show_header()
+
+    def _show_header(self) -> None:
+        if self.status is None:
+            return
+        extra = []
+        if self.query_text:
+            count = sum(1 for c in self.cards.values() if c.matched)
+            extra.append(f"cari “{self.query_text}”: {count} cocok")
+        if self.only_mine:
+            extra.append(f"hanya lane {self.state.my_role()}")
+        self.query_one(RunHeader).show(self.status, demo=self.state.demo, extra=" · ".join(extra))
+
+    # -- cursor ----------------------------------------------------------------------------
+
+    @property
+    def card(self) -> StepCard | None:
+        focused = self.focused
+        return focused if isinstance(focused, StepCard) else None
+
+    def _visible_lanes(self) -> list[LaneColumn]:
+        return [lane for lane in self.lanes if lane.display and lane.cards]
+
+    def focus_step(self, number: int | None) -> None:
+        card = self.cards.get(number) if number is not None else None
+        if card is None or not card.parent or not self._lane_of(card).display:
+            lanes = self._visible_lanes()
+            card = lanes[0].cards[0] if lanes else None
+        if card is not None:
+            self.put_cursor(card)
+
+    def put_cursor(self, card: StepCard) -> None:
+        """Focus a card and bring it into view at once (no scroll animation over SSH)."""
+        self.set_focus(card, scroll_visible=False)
+        self.call_after_refresh(card.scroll_visible, animate=False, immediate=True)
+
+    def _lane_of(self, card: StepCard) -> LaneColumn:
+        return next(lane for lane in self.lanes if card in lane.cards)
+
+    def action_move(self, dx: int, dy: int) -> None:
+        card = self.card
+        lanes = self._visible_lanes()
+        if not lanes:
+            return
+        if card is None:
+            self.focus_step(
+                self.status.current.number if self.status and self.status.current else None
+            )
+            return
+        lane = self._lane_of(card)
+        if dy:
+            index = lane.cards.index(card) + dy
+            if 0 <= index < len(lane.cards):
+                self.put_cursor(lane.cards[index])
+            return
+        if lane not in lanes:
+            return
+        position = lanes.index(lane) + dx
+        if not 0 <= position < len(lanes):
+            return
+        target = lanes[position]
+        nearest = min(target.cards, key=lambda c: (abs(c.number - card.number), c.number))
+        self.put_cursor(nearest)
+
+    def action_goto_current(self) -> None:
+        current = self.status.current if self.status else None
+        self.focus_step(
+            current.number if current else (self.status.steps[-1].number if self.status else None)
+        )
+
+    # -- step actions ----------------------------------------------------------------------
+
+    def _step_number(self) -> int | None:
+        card = self.card
+        if card is None:
+            self.app.notify("Pilih kartu langkah dulu (panah atau h/j/k/l).", severity="warning")
+            return None
+        return card.number
+
+    def action_step(self, action: str, note: str = "") -> None:
+        number = self._step_number()
+        if number is not None:
+            self.do_step(number, action, note)
+
+    def do_step(self, number: int, action: str, note: str = "") -> bool:
+        try:
+            run = self.state.services.act(self.run_id, number, action, note)
+        except SoptrackError as exc:
+            self.app.notify(str(exc), severity="error", title="Ditolak")
+            self.reload()
+            return False
+        self._after_write(run)
+        self.app.notify(
+            f"Langkah {number} {ACTION_DONE_TEXT[Action(action)]}.", title=run.id, timeout=3
+        )
+        if action in ("done", "approve", "return"):
+            self.action_goto_current()
+        return True
+
+    def action_return_step(self) -> None:
+        number = self._step_number()
+        if number is None or self.status is None:
+            return
+        step = next(s for s in self.status.steps if s.number == number)
+        if not step.decision or step.state is not StepState.BERJALAN:
+            # Let the rules (on the fresh run) say why, without asking for a note first.
+            self.do_step(number, "return", "-")
+            return
+        from tui.screens.dialogs import NoteDialog
+
+        target = self.status.sop.step(number).return_to
+
+        def returned(note: str | None) -> None:
+            if note:
+                self.do_step(number, "return", note)
+
+        self.app.push_screen(
+            NoteDialog(
+                f"Kembalikan langkah {number} ke langkah {target}",
+                "Alasan pengembalian (wajib):",
+            ),
+            returned,
+        )
+
+    def action_note(self) -> None:
+        number = self._step_number()
+        if number is None:
+            return
+        from tui.screens.dialogs import NoteDialog
+
+        def noted(note: str | None) -> None:
+            if note:
+                self.do_step(number, "note", note)
+
+        self.app.push_screen(NoteDialog(f"Catatan untuk langkah {number}", "Isi catatan:"), noted)
+
+    def action_undo(self) -> None:
+        try:
+            run = self.state.services.undo(self.run_id)
+        except SoptrackError as exc:
+            self.app.notify(str(exc), severity="error", title="Ditolak")
+            self.reload()
+            return
+        entry = run.history[-1]
+        self._after_write(run)
+        self.focus_step(entry.step)
+        self.app.notify(f"Langkah {entry.step}: {entry.note}.", title="Dibatalkan", timeout=3)
+
+    def _after_write(self, run: Run) -> None:
+        try:
+            self._apply(self.state.status_of(run))
+        except SoptrackError:
+            self.reload()
+
+    # -- other screens -----------------------------------------------------------------------
+
+    def action_detail(self) -> None:
+        number = self._step_number()
+        if number is None:
+            return
+        from tui.screens.detail import StepDetailScreen
+
+        self.app.push_screen(StepDetailScreen(self.state, self.run_id, number))
+
+    def action_pick_run(self) -> None:
+        from tui.screens.picker import RunPickerScreen
+
+        async def picked(run_id: str | None) -> None:
+            if run_id and run_id != self.run_id:
+                await self.load(run_id)
+
+        self.app.push_screen(RunPickerScreen(self.state, self.run_id), picked)
+
+    def action_overview(self) -> None:
+        self.app.show_overview()
+
+    def action_only_mine(self) -> None:
+        if self.only_mine:
+            self.only_mine = False
+            for lane in self.lanes:
+                lane.display = True
+            self._size_lanes()
+            self._show_header()
+            self.app.notify("Semua lane ditampilkan.", timeout=2)
+            return
+        role = self.state.my_role()
+        if not role:
+            user = self.state.services.user
+            self.app.notify(
+                f"Pengguna {user} belum punya peran. Jalankan dengan --as PERAN atau minta "
+                f"admin: soptrack office set peran.{user} PERAN",
+                severity="warning",
+                title="Tanpa peran",
+            )
+            return
+        mine = [lane for lane in self.lanes if lane.lane.id == role]
+        if not mine:
+            self.app.notify(f"Peran {role} tidak punya lane di SOP ini.", severity="warning")
+            return
+        self.only_mine = True
+        for lane in self.lanes:
+            lane.display = lane in mine
+        self._size_lanes()
+        card = self.card
+        if card is None or card.lane != role:
+            self.focus_step(mine[0].cards[0].number if mine[0].cards else None)
+        self._show_header()
+
+    # -- search ----------------------------------------------------------------------------
+
+    async def _search_box(self) -> Input:
+        """The search box, built after the first frame (an Input costs start-up time)."""
+        found = self.query("#search")
+        if found:
+            return found.first(Input)
+        search = Input(
+            placeholder="cari kartu: nomor, kegiatan, nama, status… (Enter, Esc)",
+            id="search",
+            compact=True,
+        )
+        await self.mount(search)
+        return search
+
+    async def action_search(self) -> None:
+        found = self.query("#search")
+        search = found.first(Input) if found else await self._search_box()
+        search.add_class("-open")
+        # At once, not via focus(): keys typed right after "/" must land in the box.
+        self.set_focus(search)
+
+    def action_clear_search(self) -> None:
+        found = self.query("#search")
+        if not found:
+            return
+        search = found.first(Input)
+        was_open = search.has_class("-open")
+        search.remove_class("-open")
+        if search.value:
+            search.value = ""
+        self.query_text = ""
+        self._apply_search()
+        if was_open:
+            self.action_goto_current()
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if event.input.id == "search":
+            self.query_text = event.value.strip()
+            self._apply_search()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        if event.input.id != "search":
+            return
+        event.input.remove_class("-open")
+        matches = [c for c in self.cards.values() if c.matched]
+        if matches:
+            self.put_cursor(matches[0])
+        else:
+            if self.query_text:
+                self.app.notify(f"Tidak ada kartu yang cocok dengan “{self.query_text}”.")
+            self.action_goto_current()
+
+    def _apply_search(self) -> None:
+        words = self.query_text.lower().split()
+        for card in self.cards.values():
+            hay = card.haystack()
+            card.set_match(all(w in hay for w in words) if words else None)
+        self._show_header()

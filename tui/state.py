@@ -1,0 +1,147 @@
+"""What the Textual app knows, as a plain object the screens observe.
+
+No Textual import here: the state holds the services, remembers the store's signature and
+tells subscribers when another process (the CLI, a colleague's TUI) changed the database.
+Screens subscribe on mount and re-read what they show; nothing here waits on a lock.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import timedelta
+from pathlib import Path
+
+from sop.errors import SoptrackError
+from sop.run import Run
+from sop.status import RunStatus
+
+Listener = Callable[[], None]
+
+DEMO_SOP = "pengukuran-kinerja"
+DEMO_LABEL = "CONTOH"
+
+
+def demo_path(real: Path) -> Path:
+    """The sample database, beside the real one and never the same file."""
+    return real.with_name(f"{real.stem}.contoh.json")
+
+
+class AppState:
+    def __init__(self, services, *, demo: bool = False) -> None:
+        self.services = services
+        self.demo = demo
+        self._listeners: list[Listener] = []
+        self._office = None
+        self._signature = self._read_signature()
+
+    # -- observing the store ---------------------------------------------------------------
+
+    def subscribe(self, listener: Listener) -> None:
+        if listener not in self._listeners:
+            self._listeners.append(listener)
+
+    def unsubscribe(self, listener: Listener) -> None:
+        if listener in self._listeners:
+            self._listeners.remove(listener)
+
+    def _read_signature(self):
+        try:
+            return self.services.repo.signature()
+        except OSError:
+            return None
+
+    def poll(self) -> bool:
+        """Tell every listener when the file changed since the last look; True if it did."""
+        signature = self._read_signature()
+        if signature == self._signature:
+            return False
+        self._signature = signature
+        self._office = None
+        self.notify()
+        return True
+
+    def notify(self) -> None:
+        for listener in list(self._listeners):
+            listener()
+
+    # -- reading ---------------------------------------------------------------------------
+
+    def office(self):
+        """The office profile (hours, roles), re-read only when the file changed."""
+        if self._office is None:
+            self._office = self.services.office()
+        return self._office
+
+    def run_status(self, ref: str) -> RunStatus:
+        services = self.services
+        return services.status(services.repo.get_run(ref), self.office())
+
+    def status_of(self, run: Run) -> RunStatus:
+        return self.services.status(run, self.office())
+
+    def statuses(self) -> list[RunStatus]:
+        office = self.office()
+        return [
+            self.services.status(run, office) for run in self.services.repo.list_runs(history=False)
+        ]
+
+    def has_runs(self) -> bool:
+        return bool(self.services.repo.list_runs(history=False))
+
+    def my_role(self) -> str:
+        """The role the user acts in ('' when none); errors become ''."""
+        try:
+            return self.services.actor().role
+        except SoptrackError:
+            return ""
+
+    # -- switching database ----------------------------------------------------------------
+
+    def switch(self, services, *, demo: bool) -> None:
+        self.services = services
+        self.demo = demo
+        self._office = None
+        self._signature = self._read_signature()
+        self.notify()
+
+
+def open_demo(services) -> tuple[object, str]:
+    """Services on the sample database (created on first use) and the sample run's id."""
+    from tui.service import Services
+
+    path = demo_path(services.repo.path)
+    demo = Services(
+        path,
+        as_role=None,
+        sop_dirs=services.sop_dirs,
+        clock=services.clock,
+        user=services.user,
+    )
+    runs = demo.repo.list_runs()
+    if runs:
+        return demo, runs[0].id
+    return demo, _fill_demo(demo)
+
+
+def _fill_demo(demo) -> str:
+    """One Pengukuran Kinerja run, half done, with a return at step 9 and a note."""
+    from tui.service import Services
+
+    now = demo.clock()
+    moments = iter(now - timedelta(hours=40) + timedelta(minutes=35 * i) for i in range(200))
+    scripted = Services(
+        demo.repo.path,
+        sop_dirs=demo.sop_dirs,
+        clock=lambda: next(moments),
+        user=demo.user,
+    )
+    run = scripted.new_run(DEMO_SOP, f"{DEMO_LABEL}: Pengukuran Kinerja {now.year}", now.year)
+    for number in range(1, 9):
+        scripted.act(run.id, number, "start")
+        if number == 2:
+            scripted.act(run.id, number, "note", "Format memakai templat tahun lalu.")
+        scripted.act(run.id, number, "done")
+    scripted.act(run.id, 9, "start")
+    scripted.act(run.id, 9, "return", "Target indikator 3 belum sesuai RENSTRA.")
+    scripted.act(run.id, 8, "start")
+    return run.id

@@ -1,0 +1,1 @@
+"""Widgets of the soptrack app, one per module."""

@@ -1,0 +1,106 @@
+"""One SOP step of a run, as a focusable card on the board."""
+
+from __future__ import annotations
+
+import textwrap
+
+from rich.text import Text
+from textual.widgets import Static
+
+from sop.run import StepState
+from sop.status import StepStatus
+from tui.widgets.labels import CURRENT, DECISION, LATE, STATE_TEXT, minutes
+
+_STATE_CLASS = {state: f"-{state.value}" for state in StepState}
+
+
+class StepCard(Static, can_focus=True):
+    """Shows a StepStatus; the board moves focus between cards and owns the keys."""
+
+    def __init__(self, status: StepStatus, lane: str) -> None:
+        super().__init__(id=f"step-{status.number}", classes="card")
+        self.number = status.number
+        self.lane = lane
+        self.status = status
+        self.matched: bool | None = None
+        self._wrapped_at = -1
+        self._shown: tuple | None = None
+
+    def on_mount(self) -> None:
+        self.show(self.status)
+
+    def on_resize(self) -> None:
+        if self._wrapped_at != self.content_size.width:
+            self.show(self.status)
+
+    def _label(self, label: str) -> str:
+        """The short Kegiatan in at most two lines; the detail screen has the full text."""
+        width = self.content_size.width or 15
+        self._wrapped_at = self.content_size.width
+        lines = textwrap.wrap(label, width) or [""]
+        if len(lines) > 2:
+            second = " ".join(lines[1:])
+            lines = [lines[0], second[: width - 1].rstrip() + "…"]
+        return "\n".join(lines)
+
+    def haystack(self) -> str:
+        s = self.status
+        return " ".join(
+            [str(s.number), s.label, s.kegiatan, s.user, s.role, STATE_TEXT[s.state]]
+            + ([DECISION, "keputusan"] if s.decision else [])
+            + ([LATE] if s.late else [])
+        ).lower()
+
+    def set_match(self, matched: bool | None) -> None:
+        """None: no search; True/False: the card does or does not match the search."""
+        if matched != self.matched:
+            self.matched = matched
+            self.show(self.status)
+
+    def show(self, status: StepStatus) -> None:
+        key = (status, self.matched, self.content_size.width)
+        if key == self._shown:
+            return
+        self._shown = key
+        self.status = status
+        classes = ["card", _STATE_CLASS[status.state]]
+        classes += [
+            name
+            for flag, name in [
+                (status.current, "-current"),
+                (status.late, "-late"),
+                (status.decision, "-decision"),
+                (self.matched is True, "-match"),
+                (self.matched is False, "-dim"),
+            ]
+            if flag
+        ]
+        self.set_classes(classes)
+
+        mark = "» " if self.matched else ""
+        self.border_title = f"{mark}{status.number}" + (f" {DECISION}" if status.decision else "")
+        self.border_subtitle = CURRENT if status.current else ""
+
+        text = Text()
+        text.append(self._label(status.label), style="bold" if status.current else "")
+        text.append("\n")
+        text.append(STATE_TEXT[status.state], style="bold")
+        if status.late:
+            text.append("\n")
+            text.append(f"! {LATE}", style="bold reverse")
+        text.append("\n")
+        standard = minutes(status.standard_minutes)
+        if status.worked_minutes is None:
+            text.append(f"baku {standard}")
+        else:
+            text.append(f"{minutes(status.worked_minutes)} / {standard}")
+        extra = []
+        if status.user:
+            extra.append(status.user)
+        if status.notes:
+            extra.append(f"✎{status.notes}")
+        if status.revisions:
+            extra.append(f"rev {status.revisions}")
+        if extra:
+            text.append("\n" + " ".join(extra), style="italic")
+        self.update(text)

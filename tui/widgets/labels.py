@@ -1,0 +1,38 @@
+"""Words and marks the screens share, so a state reads the same everywhere.
+
+State is always written out (never colour alone): NO_COLOR and 16-colour terminals must
+still tell a finished step from a returned one.
+"""
+
+from __future__ import annotations
+
+from sop.durations import format_minutes
+from sop.run import Action, StepState
+
+STATE_TEXT: dict[StepState, str] = {
+    StepState.BELUM: "○ BELUM",
+    StepState.BERJALAN: "▶ BERJALAN",
+    StepState.SELESAI: "✓ SELESAI",
+    StepState.DIKEMBALIKAN: "↩ DIKEMBALIKAN",
+}
+
+ACTION_DONE_TEXT: dict[str, str] = {
+    Action.START: "dimulai",
+    Action.DONE: "selesai",
+    Action.APPROVE: "disetujui",
+    Action.RETURN: "dikembalikan",
+    Action.NOTE: "catatan ditambahkan",
+}
+
+DECISION = "◆ keputusan"
+LATE = "TERLAMBAT"
+CURRENT = "KINI"
+
+
+def minutes(value: float | None) -> str:
+    return "-" if value is None else format_minutes(value)
+
+
+def bar(done: int, total: int, width: int = 13) -> str:
+    filled = round(width * done / total) if total else 0
+    return "█" * filled + "░" * (width - filled)
