@@ -15,6 +15,7 @@ from typing import Any
 from sop.errors import BadInput, RuleViolation
 from sop.model import Signatory, Step
 from sop.run import Actor
+from sop.workflow import clean_text
 from sop.worktime import OfficeHours
 
 DAYS = ("senin", "selasa", "rabu", "kamis", "jumat", "sabtu", "minggu")
@@ -105,7 +106,7 @@ def set_value(
 ) -> OfficeProfile:
     """Return the profile with one key changed; a bad key or value is BadInput."""
     key = key.strip().lower()
-    value = value.strip()
+    value = clean_text(value)  # it goes into .docx files: no characters illegal in XML
     if key in _TEXT_KEYS:
         if key == "surat.pola":
             _check_pattern(value)

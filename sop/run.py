@@ -93,6 +93,9 @@ class HistoryEntry:
     before: tuple[StepRecord, ...] = ()
     before_revisions: int = 0
     before_finished_at: datetime | None = None
+    # Notes are only ever appended, so `before` keeps each record's note count, not its
+    # notes: undo truncates. This keeps the file linear in the number of notes.
+    before_notes: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -174,7 +177,7 @@ def note_to_dict(note: Note) -> dict[str, Any]:
 
 
 def record_to_dict(record: StepRecord) -> dict[str, Any]:
-    return {
+    data = {
         "number": record.number,
         "state": record.state.value,
         "user": record.user,
@@ -186,6 +189,9 @@ def record_to_dict(record: StepRecord) -> dict[str, Any]:
         "late": record.late,
         "worked_minutes": record.worked_minutes,
     }
+    if not record.notes:
+        del data["notes"]
+    return data
 
 
 def record_from_dict(data: dict[str, Any]) -> StepRecord:
@@ -225,6 +231,7 @@ def entry_to_dict(entry: HistoryEntry, *, with_undo_data: bool = True) -> dict[s
         data["before"] = [record_to_dict(r) for r in entry.before]
         data["before_revisions"] = entry.before_revisions
         data["before_finished_at"] = _dt(entry.before_finished_at)
+        data["before_notes"] = list(entry.before_notes)
     return data
 
 
@@ -244,6 +251,7 @@ def entry_from_dict(data: dict[str, Any]) -> HistoryEntry:
         before=tuple(record_from_dict(r) for r in data.get("before", [])),
         before_revisions=int(data.get("before_revisions", 0)),
         before_finished_at=_parse_dt(data.get("before_finished_at")),
+        before_notes=tuple(int(n) for n in data.get("before_notes", ())),
     )
 
 
@@ -263,7 +271,9 @@ def run_to_dict(run: Run) -> dict[str, Any]:
     }
 
 
-def run_from_dict(data: dict[str, Any]) -> Run:
+def run_from_dict(data: dict[str, Any], *, history: bool = True) -> Run:
+    """`history=False` skips the history (most of a run's bytes) for read-only list views;
+    such a Run must never be written back."""
     return Run(
         id=data["id"],
         sop_id=data["sop_id"],
@@ -272,7 +282,7 @@ def run_from_dict(data: dict[str, Any]) -> Run:
         created_by=data.get("created_by", ""),
         created_at=_parse_dt(data["created_at"]),
         steps=tuple(record_from_dict(r) for r in data["steps"]),
-        history=tuple(entry_from_dict(e) for e in data.get("history", [])),
+        history=tuple(entry_from_dict(e) for e in data.get("history", [])) if history else (),
         revisions=int(data.get("revisions", 0)),
         finished_at=_parse_dt(data.get("finished_at")),
         extra=copy.deepcopy(data.get("extra") or {}),

@@ -76,6 +76,8 @@ def undo(run: Run, actor: Actor, now: datetime) -> Run:
     if entry is None:
         raise RuleViolation(f"Tidak ada transisi di run {run.id} yang bisa dibatalkan.")
     records = {r.number: r for r in entry.before}
+    for record, count in zip(entry.before, entry.before_notes, strict=False):
+        records[record.number] = replace(record, notes=run.record(record.number).notes[:count])
     restored = replace(
         run.with_steps(records),
         revisions=entry.before_revisions,
@@ -296,7 +298,8 @@ def _commit(
         role=actor.role,
         at=now,
         note=note,
-        before=tuple(run.record(n) for n in sorted(changed)),
+        before=tuple(replace(run.record(n), notes=()) for n in sorted(changed)),
+        before_notes=tuple(len(run.record(n).notes) for n in sorted(changed)),
         before_revisions=run.revisions,
         before_finished_at=run.finished_at,
     )

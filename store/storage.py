@@ -144,7 +144,16 @@ class AtomicJSONStorage(Storage):
 
     def _write_atomically(self, data: dict[str, Any]) -> None:
         directory = os.path.dirname(self.path)
-        payload = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+        try:
+            payload = text.encode("utf-8")
+        except UnicodeEncodeError as exc:
+            # lone surrogates (invalid UTF-8 from argv or a pasted file) cannot be stored
+            bad = text[exc.start : exc.end].encode("utf-8", "backslashreplace").decode()
+            raise StoreError(
+                f"tidak menulis {self.path}: teks berisi karakter yang tidak sah ({bad}); "
+                "tidak ada yang diubah"
+            ) from None
         try:
             fd, tmp = tempfile.mkstemp(prefix=_tmp_prefix(self.path), suffix=".tmp", dir=directory)
         except PermissionError:

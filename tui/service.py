@@ -171,4 +171,4 @@ class Services:
 
     def statuses(self) -> list[RunStatus]:
         office = self.office()
-        return [self.status(run, office) for run in self.repo.list_runs()]
+        return [self.status(run, office) for run in self.repo.list_runs(history=False)]

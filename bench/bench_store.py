@@ -1,0 +1,241 @@
+"""Store benchmark: one transition at 10, 100 and 1,000 runs against its floor.
+
+The floor is what any design that keeps the database as one JSON file must pay for a write:
+one json.dumps of the same data + write + fsync + os.replace, measured in the same run on the
+same disk. A transition through the application service (`Services.act`) is compared with it:
+
+* warm: the process parsed the file before (a TUI, or a CLI after its own read); target <= 1.5x
+* cold: another process wrote in between, so the file must be parsed again; compared with the
+  floor plus one json.loads of the file.
+
+    python bench/bench_store.py            # a table
+    python bench/bench_store.py --json     # rows for bench/run_all.py
+    python bench/bench_store.py --sizes 10,100 --repeat 5
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import json
+import os
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+from sop.catalog import Catalog
+from sop.model import Sop
+from sop.run import Action, Actor, Run, StepState, new_run, run_to_dict
+from sop.workflow import transition
+from store import Repository
+from store.storage import forget
+
+SOP_ID = "pengukuran-kinerja"
+HISTORY_PER_RUN = 50  # 1,000 runs -> 13,000 steps and 50,000 history entries
+
+
+def _script() -> list[tuple[int, str, str]]:
+    """One full pass through pengukuran-kinerja, with one return at the decision (step 9)."""
+    seq: list[tuple[int, str, str]] = []
+    for n in range(1, 14):
+        seq.append((n, "start", ""))
+        if n == 9:
+            seq += [(9, "return", "perbaiki data"), (8, "start", ""), (8, "done", "")]
+            seq += [(9, "start", ""), (9, "approve", "")]
+        else:
+            seq.append((n, "done", ""))
+    return seq
+
+
+SCRIPT = _script()
+
+
+def build_runs(n_runs: int, history: int = HISTORY_PER_RUN) -> list[Run]:
+    """`n_runs` runs built in memory with the real workflow rules (no store involved).
+
+    Three runs in four go through the whole SOP (30 transitions), the fourth stops part-way;
+    notes on various steps fill each history up to `history` entries.
+    """
+    sop = Catalog.load([]).get(SOP_ID)
+    actor = Actor("budi", "sekretaris")
+    start = datetime(2026, 1, 5, 8, 0, tzinfo=timezone(timedelta(hours=8)))
+    runs = []
+    for i in range(1, n_runs + 1):
+        now = start + timedelta(hours=i)
+        run = new_run(
+            f"{sop.code}-{i}", sop.id, [s.number for s in sop.steps], f"Run {i}", 2026, actor, now
+        )
+        upto = len(SCRIPT) if i % 4 else 10 + i % 17
+        for k in range(history):
+            now += timedelta(minutes=7)
+            if k < upto:
+                number, action, note = SCRIPT[k]
+            else:
+                number, action, note = 1 + k % 13, "note", f"catatan {k} untuk run {i}"
+            run = transition(run, sop, action, number, actor, now, note=note)
+        runs.append(run)
+    return runs
+
+
+def write_database(path: Path, runs: list[Run]) -> None:
+    """All runs in one store transaction (one atomic write)."""
+    from tinydb.table import Document
+
+    repo = Repository(path)
+    with repo.transaction() as db:
+        db.table("runs").insert_multiple(
+            Document(run_to_dict(run), doc_id=i) for i, run in enumerate(runs, start=1)
+        )
+
+
+def next_move(run: Run, sop: Sop) -> str:
+    """A transition the rules accept now: start, done/approve, or undo once finished."""
+    record = run.current
+    if record is None:
+        return "undo"
+    if record.state is StepState.BERJALAN:
+        return Action.APPROVE if sop.step(record.number).is_decision else Action.DONE
+    return Action.START
+
+
+def floor_write(path: Path, data: object) -> None:
+    """The floor: json.dumps of the same data + write + fsync + os.replace."""
+    payload = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    tmp = f"{path}.floor.tmp"
+    with open(tmp, "wb") as handle:
+        handle.write(payload)
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.replace(tmp, path)
+
+
+def median_ms(fn: Callable[[], object], repeat: int) -> float:
+    times = []
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t0)
+    return statistics.median(times) * 1000
+
+
+def bench_size(n_runs: int, repeat: int, workdir: Path) -> list[dict[str, object]]:
+    from tui.service import Services
+
+    db = workdir / f"db-{n_runs}.json"
+    write_database(db, build_runs(n_runs))
+    size_mb = db.stat().st_size / 1e6
+    services = Services(db=db, user="bench", sop_dirs=[])
+    sop = services.catalog.get(SOP_ID)
+    ref = f"{sop.code}-4"  # a run that stopped part-way
+
+    def act() -> None:
+        run = services.repo.get_run(ref)
+        move = next_move(run, sop)
+        if move == "undo":
+            services.undo(ref)
+        else:
+            services.act(ref, run.current.number, move)  # type: ignore[union-attr]
+
+    def act_only() -> None:
+        move = moves.pop()
+        if move[1] == "undo":
+            services.undo(ref)
+        else:
+            services.act(ref, move[0], move[1])
+
+    def plan(count: int) -> list[tuple[int, str]]:
+        """The next `count` moves, computed outside the timing, newest last (pop order)."""
+        run = services.repo.get_run(ref)
+        office = services.office()
+        actor = services.actor(office)
+        out = []
+        for _ in range(count):
+            move = next_move(run, sop)
+            if move == "undo":
+                from sop.workflow import undo
+
+                run = undo(run, actor, services.clock())
+                out.append((0, "undo"))
+            else:
+                number = run.current.number  # type: ignore[union-attr]
+                run = transition(run, sop, move, number, actor, services.clock())
+                out.append((number, move))
+        return out[::-1]
+
+    act()  # warm the cache and the catalog
+    moves = plan(repeat)
+    warm = median_ms(act_only, repeat)
+
+    def cold() -> None:
+        forget(str(db))  # as if another process had written since our last read
+        act_only()
+
+    moves = plan(repeat)
+    cold_ms = median_ms(cold, repeat)
+
+    with open(db, "rb") as handle:
+        data = json.loads(handle.read())
+    floor_path = workdir / f"floor-{n_runs}.json"
+    floor = median_ms(lambda: floor_write(floor_path, data), repeat)
+
+    def loads_floor() -> None:
+        gc.disable()  # the best json.loads can do: no collections during the parse
+        try:
+            with open(db, "rb") as handle:
+                json.loads(handle.read())
+        finally:
+            gc.enable()
+        floor_write(floor_path, data)
+
+    floor_cold = median_ms(loads_floor, repeat)
+    label = f"{n_runs:,} runs, {size_mb:.1f} MB"
+    return [
+        {
+            "bench": "store",
+            "what": f"transition, warm cache ({label})",
+            "ms": warm,
+            "baseline": "floor: dumps+write+fsync+replace",
+            "baseline_ms": floor,
+            "target": 1.5,
+        },
+        {
+            "bench": "store",
+            "what": f"transition, cold cache ({label})",
+            "ms": cold_ms,
+            "baseline": "floor + json.loads (gc off)",
+            "baseline_ms": floor_cold,
+            "target": 1.5,
+        },
+    ]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--json", action="store_true", help="print rows as JSON")
+    parser.add_argument("--sizes", default="10,100,1000")
+    parser.add_argument("--repeat", type=int, default=7)
+    parser.add_argument("--dir", default=None, help="where to write (default: the temp dir)")
+    parser.add_argument("--quick", action="store_true", help="3 repeats")
+    args = parser.parse_args(argv)
+    if args.quick:
+        args.repeat = 3
+    rows: list[dict[str, object]] = []
+    with tempfile.TemporaryDirectory(prefix="soptrack-bench-", dir=args.dir) as tmp:
+        for size in (int(s) for s in args.sizes.split(",")):
+            rows += bench_size(size, args.repeat, Path(tmp))
+    if args.json:
+        print(json.dumps(rows))
+    else:
+        sys.path.insert(0, str(Path(__file__).parent))
+        from run_all import print_table
+
+        print_table(rows)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

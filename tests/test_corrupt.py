@@ -1,0 +1,295 @@
+"""Corrupt and foreign database files, through the real command line (`soptrack --db FILE`).
+
+Promise: exit 2, ONE line on stderr that names the file and, where one exists, the backup to
+restore; the file is never modified. Rolling backups exist after writes; `soptrack doctor`
+reports; `soptrack restore` brings back the latest good backup and keeps the broken file.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import pytest
+
+from store import backups
+from store.storage import forget
+from tui.service import Services
+
+CLI = [sys.executable, "-m", "tui.cli"]
+NOBODY = 65534
+
+
+def cli_env(home: Path) -> dict[str, str]:
+    env = dict(os.environ)
+    env.pop("SOPTRACK_DB", None)
+    env.update(HOME=str(home), XDG_CONFIG_HOME=str(home / "cfg"), XDG_DATA_HOME=str(home / "d"))
+    return env
+
+
+def soptrack(db: Path, *args: str, env: dict[str, str], **kw) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [*CLI, *args, "--db", str(db)], env=env, capture_output=True, text=True, timeout=60, **kw
+    )
+
+
+def assert_one_line_error(proc: subprocess.CompletedProcess, db: Path, code: int = 2) -> str:
+    assert proc.returncode == code, (proc.returncode, proc.stdout, proc.stderr)
+    assert "Traceback" not in proc.stderr
+    err = proc.stderr.strip()
+    assert err.startswith("soptrack: "), err
+    assert "\n" not in err, err
+    assert str(db) in err, err
+    return err
+
+
+def make_db(path: Path, writes: int = 3) -> Services:
+    """A database written several times: the second write leaves the first backup."""
+    services = Services(db=path, user="budi", sop_dirs=[])
+    services.new_run("pengukuran-kinerja", "Pengukuran Kinerja 2026", 2026)
+    for i in range(writes):
+        services.act("pk-1", 1, "note", note=f"catatan {i}")
+    return services
+
+
+@pytest.fixture
+def env(tmp_path: Path) -> dict[str, str]:
+    return cli_env(tmp_path / "home")
+
+
+def _truncated(good: bytes) -> bytes:
+    return good[: len(good) // 2]
+
+
+def _newer(good: bytes) -> bytes:
+    data = json.loads(good)
+    data["meta"]["1"]["schema"] = 99
+    return json.dumps(data).encode()
+
+
+BROKEN = {
+    "truncated JSON": _truncated,
+    "empty file": lambda good: b"",
+    "only whitespace": lambda good: b"  \n",
+    "binary garbage": lambda good: bytes(range(256)),
+    "JSON list": lambda good: b"[1, 2, 3]",
+    "plain TinyDB file": lambda good: b'{"_default": {}}',
+    "table of numbers": lambda good: b'{"runs": {"1": 5}, "meta": {"1": {"app": "soptrack"}}}',
+    "non-numeric doc id": lambda good: good.replace(b'"runs":{"1"', b'"runs":{"x"'),
+    "deeply nested": lambda good: b"[" * 100_000 + b"]" * 100_000,
+    "huge integer": lambda good: b'{"meta": {"1": {"schema": ' + b"9" * 5000 + b"}}}",
+    "newer schema version": _newer,
+}
+
+
+@pytest.mark.parametrize("kind", list(BROKEN))
+def test_broken_file_is_refused_with_one_line_and_never_touched(tmp_path, env, kind):
+    db = tmp_path / "kantor.json"
+    make_db(db)
+    assert backups.latest(db) is not None
+    bad = BROKEN[kind](db.read_bytes())
+    db.write_bytes(bad)
+    forget(str(db))
+    for args in (["status"], ["runs"], ["history", "pk-1"], ["step", "pk-1", "1", "start"]):
+        err = assert_one_line_error(soptrack(db, *args, env=env), db)
+        if kind == "newer schema version":
+            assert "versi 99" in err
+        else:
+            # names the backup to restore
+            assert str(backups.latest(db)) in err and "soptrack restore" in err, err
+        assert db.read_bytes() == bad, f"{kind}: {args} modified the file"
+    leftovers = [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
+    assert leftovers == []
+
+
+def test_corrupt_without_backup_says_there_is_none(tmp_path, env):
+    db = tmp_path / "baru.json"
+    db.write_bytes(b'{"meta": {"1": {"app": "soptrack", "sch')
+    err = assert_one_line_error(soptrack(db, "status", env=env), db)
+    assert "tidak ada cadangan" in err
+    assert db.read_bytes() == b'{"meta": {"1": {"app": "soptrack", "sch'
+
+
+def test_run_document_missing_fields_is_one_line(tmp_path, env):
+    db = tmp_path / "kantor.json"
+    make_db(db)
+    data = json.loads(db.read_bytes())
+    del data["runs"]["1"]["steps"]
+    db.write_bytes(json.dumps(data).encode())
+    assert_one_line_error(soptrack(db, "status", env=env), db)
+
+
+def test_directory_where_the_file_should_be(tmp_path, env):
+    db = tmp_path / "kantor.json"
+    db.mkdir()
+    (db / "inside").write_text("x")
+    for args in (["status"], ["step", "pk-1", "1", "start"], ["run", "new", "pk", "--title", "T"]):
+        err = assert_one_line_error(soptrack(db, *args, env=env), db)
+        assert "folder" in err
+    assert sorted(p.name for p in db.iterdir()) == ["inside"]
+
+
+def test_parent_is_a_file(tmp_path, env):
+    parent = tmp_path / "afile"
+    parent.write_text("not a directory")
+    db = parent / "kantor.json"
+    for args in (["status"], ["step", "pk-1", "1", "start"]):
+        proc = soptrack(db, *args, env=env)
+        assert proc.returncode == 2 and "Traceback" not in proc.stderr, proc.stderr
+        assert proc.stderr.count("\n") == 1 and str(parent) in proc.stderr
+    assert parent.read_text() == "not a directory"
+
+
+def test_fifo_is_refused_without_blocking(tmp_path, env):
+    db = tmp_path / "kantor.json"
+    os.mkfifo(db)
+    err = assert_one_line_error(soptrack(db, "status", env=env), db)
+    assert "bukan file biasa" in err
+
+
+def run_as_nobody(args: list[str], home: Path) -> tuple[int, str]:
+    """`soptrack ARGS` in a forked child that dropped root for 'nobody' (root ignores chmod).
+
+    A fork, not a new interpreter: 'nobody' may not be able to read the Python installation
+    (here it lives under /root), so everything the command needs is imported first.
+    """
+    import traceback
+
+    import rich.console  # noqa: F401
+    import rich.table  # noqa: F401
+
+    import store.maintenance  # noqa: F401
+    import tui.render  # noqa: F401
+    from tui.cli import main
+
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # child
+        code = 99
+        try:
+            os.close(read_end)
+            os.dup2(write_end, 2)
+            os.dup2(os.open(os.devnull, os.O_WRONLY), 1)
+            os.environ.update(HOME=str(home), XDG_CONFIG_HOME=str(home / "cfg"))
+            os.setgroups([])
+            os.setgid(NOBODY)
+            os.setuid(NOBODY)
+            sys.stderr = os.fdopen(2, "w", closefd=False)
+            code = main(args)
+            sys.stderr.flush()
+        except BaseException:
+            traceback.print_exc()
+            sys.stderr.flush()
+        finally:
+            os._exit(code if isinstance(code, int) else 98)
+    os.close(write_end)
+    with os.fdopen(read_end) as pipe:
+        err = pipe.read()
+    _, status = os.waitpid(pid, 0)
+    return os.waitstatus_to_exitcode(status), err
+
+
+@pytest.mark.skipif(
+    not hasattr(os, "fork") or os.geteuid() != 0,
+    reason="needs root, to drop to 'nobody' (root itself ignores file permissions)",
+)
+def test_no_read_permission(tmp_path):
+    shared = Path(tempfile.mkdtemp(prefix="soptrack-perm-"))
+    try:
+        shared.chmod(0o755)  # others may enter, not write
+        db = shared / "kantor.json"
+        make_db(db)
+        db.chmod(0o600)  # root's file: nobody may not read it
+        before = db.read_bytes()
+        home = shared / "home-nobody"
+        for args in (["status"], ["step", "pk-1", "1", "start"]):
+            code, err = run_as_nobody([*args, "--db", str(db)], home)
+            assert code == 2 and "Traceback" not in err, err
+            assert err.count("\n") == 1 and str(db) in err, err
+            assert "izin" in err, err  # says it is a permission problem
+        assert db.read_bytes() == before
+        # readable, but the folder is not writable: the write is refused in one line
+        db.chmod(0o644)
+        code, err = run_as_nobody(["step", "pk-1", "1", "start", "--db", str(db)], home)
+        assert code == 2 and "Traceback" not in err, err
+        assert err.count("\n") == 1 and "izin" in err, err
+        assert db.read_bytes() == before
+    finally:
+        shutil.rmtree(shared)
+
+
+def test_rolling_backups_keep_the_last_n(tmp_path, monkeypatch):
+    monkeypatch.setattr(backups, "INTERVAL_SECONDS", 0)
+    db = tmp_path / "kantor.json"
+    services = Services(db=db, user="budi", sop_dirs=[])
+    services.new_run("pengukuran-kinerja", "Pengukuran Kinerja 2026", 2026)
+    states = [db.read_bytes()]
+    for i in range(backups.KEEP + 5):
+        services.act("pk-1", 1, "note", note=f"catatan {i}")
+        states.append(db.read_bytes())
+        if i == 0:
+            os.utime(backups.latest(db), (1, 1))  # hard links share mtime; age it
+        import time
+
+        time.sleep(0.002)  # backup names have millisecond resolution
+    found = backups.list_backups(db)
+    assert len(found) == backups.KEEP
+    # newest backup = the file as it was before the last write; all are good databases
+    assert found[0].read_bytes() == states[-2]
+    assert [b.read_bytes() for b in found] == states[-2 : -2 - backups.KEEP : -1]
+
+
+def test_backup_interval_limits_backups(tmp_path):
+    db = tmp_path / "kantor.json"
+    make_db(db, writes=20)
+    assert len(backups.list_backups(db)) == 1  # one per 10 minutes, not one per write
+
+
+def test_doctor_reports_good_and_broken(tmp_path, env):
+    db = tmp_path / "kantor.json"
+    make_db(db)
+    proc = soptrack(db, "doctor", env=env)
+    assert proc.returncode == 0, proc.stderr
+    assert "OK" in proc.stdout and "1 run" in proc.stdout
+    assert backups.latest(db).name in proc.stdout
+    db.write_bytes(db.read_bytes()[:100])
+    proc = soptrack(db, "doctor", env=env)
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr
+    assert "RUSAK" in proc.stdout and str(db) in proc.stdout
+
+
+def test_restore_brings_back_latest_good_backup_and_keeps_broken_file(tmp_path, env):
+    db = tmp_path / "kantor.json"
+    make_db(db)
+    good_backup = backups.latest(db)
+    expected = good_backup.read_bytes()
+    broken = db.read_bytes()[:-7]
+    db.write_bytes(broken)
+    # a newer backup that is itself broken must be skipped
+    bad_backup = good_backup.with_name("kantor-29991231-235959-999.json")
+    bad_backup.write_bytes(b"{")
+    proc = soptrack(db, "restore", env=env)
+    assert proc.returncode == 0, proc.stderr
+    assert str(good_backup) in proc.stdout
+    assert db.read_bytes() == expected
+    kept = [p for p in tmp_path.iterdir() if ".rusak-" in p.name]
+    assert len(kept) == 1 and kept[0].read_bytes() == broken
+    proc = soptrack(db, "status", "pk-1", "--json", env=env)
+    assert proc.returncode == 0 and json.loads(proc.stdout)["id"] == "pk-1"
+    # a second restore in the same second keeps both broken files
+    db.write_bytes(b"")
+    assert soptrack(db, "restore", env=env).returncode == 0
+    assert len([p for p in tmp_path.iterdir() if ".rusak-" in p.name]) == 2
+
+
+def test_restore_without_backup_changes_nothing(tmp_path, env):
+    db = tmp_path / "kantor.json"
+    db.write_bytes(b"{")
+    proc = soptrack(db, "restore", env=env)
+    assert proc.returncode == 2 and proc.stderr.count("\n") == 1, proc.stderr
+    assert db.read_bytes() == b"{"

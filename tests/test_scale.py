@@ -1,0 +1,156 @@
+"""1,000 runs (13,000 steps, 50,000 history entries): every command still answers correctly.
+
+Timings are recorded by bench/ (python bench/run_all.py); here only correctness is asserted,
+so a slow CI machine cannot make this test flaky. Also: no CLI command imports Textual.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
+
+from bench_store import build_runs, write_database  # noqa: E402
+
+from store import Repository  # noqa: E402
+from store.storage import forget  # noqa: E402
+
+CLI = [sys.executable, "-m", "tui.cli"]
+RUNS = 1000
+
+
+def soptrack(db: Path, *args: str) -> subprocess.CompletedProcess:
+    env = dict(os.environ)
+    env.pop("SOPTRACK_DB", None)
+    env.update(XDG_CONFIG_HOME=str(db.parent / "cfg"), COLUMNS="200")
+    proc = subprocess.run(
+        [*CLI, *args, "--db", str(db)], env=env, capture_output=True, text=True, timeout=300
+    )
+    assert "Traceback" not in proc.stderr, proc.stderr
+    return proc
+
+
+@pytest.fixture(scope="module")
+def big_db(tmp_path_factory) -> Path:
+    db = tmp_path_factory.mktemp("scale") / "kantor.json"
+    write_database(db, build_runs(RUNS))  # one store transaction
+    return db
+
+
+@pytest.mark.slow
+def test_the_data_is_the_size_we_promise(big_db):
+    forget(str(big_db))
+    runs = Repository(big_db).list_runs()
+    assert len(runs) == RUNS
+    assert sum(len(r.steps) for r in runs) == 13 * RUNS
+    assert sum(len(r.history) for r in runs) == 50 * RUNS
+    assert len({r.id for r in runs}) == RUNS
+
+
+@pytest.mark.slow
+def test_every_command_at_scale(big_db):
+    status = soptrack(big_db, "status", "--json")
+    assert status.returncode == 0
+    rows = json.loads(status.stdout)
+    assert len(rows) == RUNS and {r["id"] for r in rows} == {f"pk-{i}" for i in range(1, RUNS + 1)}
+    finished = sum(1 for r in rows if r["state"] == "selesai")
+    assert finished == RUNS - RUNS // 4  # three in four went through the whole SOP
+
+    table = soptrack(big_db, "status")
+    assert table.returncode == 0 and "pk-1000" in table.stdout
+
+    runs = soptrack(big_db, "runs", "--json")
+    assert runs.returncode == 0 and len(json.loads(runs.stdout)) == RUNS
+
+    one = soptrack(big_db, "status", "pk-500", "--json")
+    assert one.returncode == 0
+    assert json.loads(one.stdout)["id"] == "pk-500"
+    assert soptrack(big_db, "status", "pk-500").returncode == 0
+
+    before = json.loads(soptrack(big_db, "status", "pk-4", "--json").stdout)
+    step = soptrack(big_db, "step", "pk-4", str(before["current_step"]), "note", "--note", "skala")
+    assert step.returncode == 0, step.stderr
+    history = soptrack(big_db, "history", "pk-4", "--json")
+    assert history.returncode == 0
+    entries = json.loads(history.stdout)
+    assert [e["seq"] for e in entries] == list(range(1, 52))
+    assert entries[-1]["note"] == "skala"
+    assert soptrack(big_db, "history", "pk-4").returncode == 0
+
+    # the write changed exactly one run
+    forget(str(big_db))
+    after = {r.id: len(r.history) for r in Repository(big_db).list_runs()}
+    assert after.pop("pk-4") == 51 and set(after.values()) == {50}
+
+    doctor = soptrack(big_db, "doctor")
+    assert doctor.returncode == 0 and f"{RUNS} run" in doctor.stdout
+
+
+COMMANDS = [
+    ["status"],
+    ["status", "pk-1"],
+    ["runs"],
+    ["runs", "--json"],
+    ["history", "pk-1"],
+    ["step", "pk-1", "1", "note", "--note", "x"],
+    ["sops"],
+    ["sop", "show", "pk"],
+    ["office", "show"],
+    ["doctor"],
+    ["--help"],
+]
+
+
+def test_cli_commands_never_import_textual(tmp_path):
+    db = tmp_path / "kantor.json"
+    write_database(db, build_runs(2))
+    probe = (
+        "import sys, contextlib, io\n"
+        "from tui.cli import main\n"
+        "argv = sys.argv[1:]\n"
+        "with contextlib.redirect_stdout(io.StringIO()):\n"
+        "    try:\n"
+        "        code = main(argv)\n"
+        "    except SystemExit as exc:\n"
+        "        code = exc.code\n"
+        "loaded = sorted(m for m in sys.modules if m == 'textual' or m.startswith('textual.'))\n"
+        "print(code, len(loaded), loaded[:3])\n"
+    )
+    env = {**os.environ, "XDG_CONFIG_HOME": str(tmp_path / "cfg")}
+    for command in COMMANDS:
+        proc = subprocess.run(
+            [sys.executable, "-c", probe, *command, "--db", str(db)],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            env=env,
+        )
+        code, count, _ = proc.stdout.split(" ", 2)
+        assert code == "0", (command, proc.stdout, proc.stderr)
+        assert count == "0", f"soptrack {' '.join(command)} imported textual: {proc.stdout}"
+
+
+def test_status_importtime_has_no_textual(tmp_path):
+    db = tmp_path / "kantor.json"
+    write_database(db, build_runs(2))
+    proc = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "tui.cli", "status", "--db", str(db)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**os.environ, "XDG_CONFIG_HOME": str(tmp_path / "cfg")},
+    )
+    assert proc.returncode == 0, proc.stderr
+    modules = [
+        line.rsplit("|", 1)[-1].strip()
+        for line in proc.stderr.splitlines()
+        if line.startswith("import time:")
+    ]
+    assert "tui.cli" in modules or "rich.table" in modules  # the probe itself works
+    assert not [m for m in modules if m == "textual" or m.startswith("textual.")]
