@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 HERE = Path(__file__).resolve().parent
-ORDER = ["bench_store.py", "bench_cli.py", "bench_tui.py"]
+ORDER = ["bench_store.py", "bench_cli.py", "bench_tui.py", "bench_export.py"]
 
 
 def scripts() -> list[Path]:
