@@ -16,7 +16,6 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
-from filelock import FileLock, Timeout
 from tinydb import TinyDB
 from tinydb.table import Document
 
@@ -39,7 +38,7 @@ class Repository:
         # resolved: users of a symlink and of the real path must share one file and one lock
         self.path = Path(path).expanduser().resolve()
         self.lock_timeout = lock_timeout
-        self._lock = FileLock(str(self.path) + ".lock", timeout=lock_timeout, mode=0o664)
+        self._lock: Any = None  # filelock is imported on the first write: readers never pay
 
     # -- plumbing --------------------------------------------------------------------------
 
@@ -63,6 +62,10 @@ class Repository:
             raise StoreError(
                 f"folder {self.path.parent} tidak dapat dibuat: {exc.strerror}"
             ) from None
+        from filelock import FileLock, Timeout
+
+        if self._lock is None:
+            self._lock = FileLock(str(self.path) + ".lock", timeout=self.lock_timeout, mode=0o664)
         try:
             self._lock.acquire()
         except Timeout:

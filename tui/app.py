@@ -1,11 +1,13 @@
 """The Textual app: screens on top of AppState, which watches the store for other writers.
 
 Start-up is kept lean: only the screen of the first frame is imported before it is shown;
-the others (detail, help, dialogs, picker) are imported when first opened.
+the others (detail, help, dialogs, picker, export, performance) and the document services
+(tui.documents, python-docx) are imported when first used.
 """
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Iterable
 from functools import partial
 
@@ -38,10 +40,21 @@ class SoptrackApp(App[int]):
         self.state = AppState(services)
         self.run_ref = run_ref
         self.poll_seconds = poll_seconds
+        # Building the first screen allocates thousands of long-lived objects (styles,
+        # widgets, the SOP catalogue); a full garbage collection in the middle of it costs
+        # 10-20 ms of the first frame. Collect again once the first frame is out.
+        self._gc_paused = gc.isenabled()
+        gc.disable()
 
     async def on_mount(self) -> None:
         await self.go(self.run_ref)
         self.set_interval(self.poll_seconds, self.state.poll, name="store-poll")
+        self.call_after_refresh(self.resume_gc)
+
+    def resume_gc(self) -> None:
+        if self._gc_paused:
+            self._gc_paused = False
+            gc.enable()
 
     # -- where the user is -----------------------------------------------------------------
 
@@ -157,6 +170,17 @@ class SoptrackApp(App[int]):
                     f"tombol {key_text(binding.key)}",
                     partial(owner.run_action, binding.action),
                 )
+        export = getattr(screen, "export_document", None)
+        if export is not None:
+            from tui.screens.export import DOCUMENTS
+
+            for kind, label in DOCUMENTS:
+                for pdf in (False, True):
+                    yield SystemCommand(
+                        f"Ekspor {label}{' + PDF' if pdf else ''}",
+                        f"tulis .docx{' dan .pdf' if pdf else ''} run ini di folder kerja",
+                        partial(export, kind, pdf),
+                    )
         yield SystemCommand("Run baru", "mulai run baru dari sebuah SOP", self.action_new_run)
         yield SystemCommand("Buka CONTOH", "run contoh di database terpisah", self.action_open_demo)
         if self.state.demo:
@@ -173,5 +197,8 @@ def run_app(services, run_ref: str | None = None) -> int:
         services.sop_of(run)
         run_ref = run.id
     app = SoptrackApp(services, run_ref)
-    app.run()
+    try:
+        app.run()
+    finally:
+        app.resume_gc()
     return app.return_code or 0

@@ -22,6 +22,7 @@ from sop.model import Sop, Step
 from sop.performance import Performance
 from sop.performance_csv import read_files, save_form
 from sop.run import Run, StepState
+from store.shared import match_permissions
 
 PK_SOP_ID = "pengukuran-kinerja"
 PENGANTAR_KEY = "pengantar"
@@ -296,6 +297,8 @@ def _save(doc: Any, target: Path, pdf: bool) -> list[Path]:
     os.close(fd)
     try:
         doc.save(tmp)
+        # mkstemp makes the file private; a document is for colleagues too
+        match_permissions(tmp, str(target))
         os.replace(tmp, target)
     except OSError as exc:
         Path(tmp).unlink(missing_ok=True)

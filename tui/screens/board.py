@@ -48,7 +48,11 @@ class BoardScreen(Screen):
         Binding("p", "pick_run", "Pilih run"),
         Binding("o", "overview", "Ikhtisar"),
         Binding("m", "only_mine", "Laneku"),
-        Binding("slash", "search", "Cari"),
+        Binding("e", "export", "Ekspor"),
+        Binding("i", "performance", "Data kinerja"),
+        # Priority: handled as the key arrives, so the words typed right after "/" (a paste,
+        # typing ahead over SSH) already find the search box focused.
+        Binding("slash", "search", "Cari", priority=True),
         Binding("q", "app.quit", "Keluar"),
         Binding("escape", "clear_search", "Hapus pencarian", show=False),
     ]
@@ -68,12 +72,17 @@ class BoardScreen(Screen):
     def compose(self) -> ComposeResult:
         yield RunHeader(id="run-header")
         yield Lanes(id="lanes")
+        # Hidden until "/": mounted with the screen so no key typed after "/" is lost.
+        yield Input(
+            placeholder="cari kartu: nomor, kegiatan, nama, status… (Enter, Esc)",
+            id="search",
+            compact=True,
+        )
         yield KeyBar(classes="keybar")
 
     async def on_mount(self) -> None:
         self.state.subscribe(self.reload)
         await self.load(self.run_id)
-        self.call_after_refresh(self._search_box)
 
     def on_unmount(self) -> None:
         self.state.unsubscribe(self.reload)
@@ -312,6 +321,82 @@ class BoardScreen(Screen):
 
         self.app.push_screen(RunPickerScreen(self.state, self.run_id), picked)
 
+    def action_export(self) -> None:
+        if self.status is None:
+            return
+        from tui.screens.export import ExportDialog
+
+        def chosen(choice: tuple[str, bool] | None) -> None:
+            if choice is not None:
+                self.export_document(*choice)
+
+        sop = self.status.sop
+        self.app.push_screen(ExportDialog(self.run_id, sop.id, sop.name), chosen)
+
+    def export_document(self, kind: str, pdf: bool = False) -> None:
+        """Write a document of this run in a worker thread; the paths (or the reason it was
+        refused) arrive as a notification. The UI stays live meanwhile."""
+        from tui.screens.export import LABELS
+
+        label = LABELS.get(kind, kind)
+        if any(w.group == "export" and not w.is_finished for w in self.app.workers):
+            self.app.notify(
+                "Ekspor sebelumnya masih berjalan; tunggu sebentar.", severity="warning"
+            )
+            return
+        services, run_id, app = self.state.services, self.run_id, self.app
+
+        def job() -> None:
+            from tui import documents
+
+            try:
+                paths = documents.export(services, run_id, kind, pdf=pdf)
+            except SoptrackError as exc:
+                app.call_from_thread(
+                    app.notify, str(exc), severity="error", title=f"{label} tidak dibuat"
+                )
+                return
+            except Exception as exc:  # noqa: BLE001 - a bug must not kill the app silently
+                app.call_from_thread(
+                    app.notify,
+                    f"{type(exc).__name__}: {exc}",
+                    severity="error",
+                    title=f"{label} gagal",
+                )
+                return
+            lines = "\n".join(str(path) for path in paths)
+            app.call_from_thread(
+                app.notify, f"Ditulis:\n{lines}", title=f"{label} {run_id}", timeout=10
+            )
+
+        app.notify(f"Membuat {label}{' dan PDF' if pdf else ''}…", timeout=3)
+        app.run_worker(job, name=f"export-{kind}", group="export", thread=True)
+
+    def action_performance(self) -> None:
+        if self.status is None:
+            return
+        from tui.screens.export import PK_SOP_ID
+
+        if self.status.sop.id != PK_SOP_ID:
+            self.app.notify(
+                f"Data kinerja hanya untuk run SOP Pengukuran Kinerja; run {self.run_id} "
+                f"memakai {self.status.sop.name}.",
+                severity="warning",
+            )
+            return
+        from tui.screens.performance import PerformanceScreen
+
+        try:
+            screen = PerformanceScreen(self.state.services, self.run_id)
+        except SoptrackError as exc:
+            self.app.notify(str(exc), severity="error", title="Data kinerja")
+            return
+
+        def back(_saved: bool | None) -> None:
+            self.reload()
+
+        self.app.push_screen(screen, back)
+
     def action_overview(self) -> None:
         self.app.show_overview()
 
@@ -349,33 +434,25 @@ class BoardScreen(Screen):
 
     # -- search ----------------------------------------------------------------------------
 
-    async def _search_box(self) -> Input:
-        """The search box, built after the first frame (an Input costs start-up time)."""
-        found = self.query("#search")
-        if found:
-            return found.first(Input)
-        search = Input(
-            placeholder="cari kartu: nomor, kegiatan, nama, status… (Enter, Esc)",
-            id="search",
-            compact=True,
-        )
-        await self.mount(search)
-        return search
+    @property
+    def search_box(self) -> Input:
+        return self.query_one("#search", Input)
 
-    async def action_search(self) -> None:
-        found = self.query("#search")
-        search = found.first(Input) if found else await self._search_box()
+    def action_search(self) -> None:
+        search = self.search_box
+        if self.focused is search:
+            # "/" is a priority key: typed in the open box it is just a character.
+            search.insert_text_at_cursor("/")
+            return
+        search.display = True  # at once: the class below is styled on the next refresh
         search.add_class("-open")
         # At once, not via focus(): keys typed right after "/" must land in the box.
         self.set_focus(search)
 
     def action_clear_search(self) -> None:
-        found = self.query("#search")
-        if not found:
-            return
-        search = found.first(Input)
+        search = self.search_box
         was_open = search.has_class("-open")
-        search.remove_class("-open")
+        self._close_search(search)
         if search.value:
             search.value = ""
         self.query_text = ""
@@ -391,7 +468,7 @@ class BoardScreen(Screen):
     def on_input_submitted(self, event: Input.Submitted) -> None:
         if event.input.id != "search":
             return
-        event.input.remove_class("-open")
+        self._close_search(event.input)
         matches = [c for c in self.cards.values() if c.matched]
         if matches:
             self.put_cursor(matches[0])
@@ -399,6 +476,10 @@ class BoardScreen(Screen):
             if self.query_text:
                 self.app.notify(f"Tidak ada kartu yang cocok dengan “{self.query_text}”.")
             self.action_goto_current()
+
+    def _close_search(self, search: Input) -> None:
+        search.remove_class("-open")
+        search.styles.clear_rule("display")  # back to the stylesheet: hidden
 
     def _apply_search(self) -> None:
         words = self.query_text.lower().split()

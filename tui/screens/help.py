@@ -58,13 +58,20 @@ def binding_rows(bindings) -> list[tuple[str, str]]:
 def help_sections() -> list[tuple[str, list[tuple[str, str]]]]:
     from tui.app import SoptrackApp
     from tui.screens.board import BoardScreen
+    from tui.screens.export import ExportDialog
     from tui.screens.overview import OverviewScreen
+    from tui.screens.performance import PerformanceScreen
     from tui.screens.welcome import WelcomeScreen
 
     return [
         ("Papan run", binding_rows(BoardScreen.BINDINGS)),
         ("Ikhtisar", binding_rows(OverviewScreen.BINDINGS)),
         ("Layar awal", binding_rows(WelcomeScreen.BINDINGS)),
+        (
+            "Ekspor dokumen (e)",
+            [("↑↓ Enter", "pilih dokumen dan ekspor")] + binding_rows(ExportDialog.BINDINGS),
+        ),
+        ("Data kinerja (i)", binding_rows(PerformanceScreen.BINDINGS)),
         ("Di mana saja", binding_rows(SoptrackApp.BINDINGS)),
         (
             "Dialog",

@@ -18,11 +18,12 @@ class StepCard(Static, can_focus=True):
     """Shows a StepStatus; the board moves focus between cards and owns the keys."""
 
     def __init__(self, status: StepStatus, lane: str) -> None:
-        super().__init__(id=f"step-{status.number}", classes="card")
+        self.matched: bool | None = None
+        # The state classes from the start: styled once when mounted, not again in show().
+        super().__init__(id=f"step-{status.number}", classes=" ".join(self._state_classes(status)))
         self.number = status.number
         self.lane = lane
         self.status = status
-        self.matched: bool | None = None
         self._wrapped_at = -1
         self._shown: tuple | None = None
 
@@ -57,12 +58,7 @@ class StepCard(Static, can_focus=True):
             self.matched = matched
             self.show(self.status)
 
-    def show(self, status: StepStatus) -> None:
-        key = (status, self.matched, self.content_size.width)
-        if key == self._shown:
-            return
-        self._shown = key
-        self.status = status
+    def _state_classes(self, status: StepStatus) -> list[str]:
         classes = ["card", _STATE_CLASS[status.state]]
         classes += [
             name
@@ -75,7 +71,17 @@ class StepCard(Static, can_focus=True):
             ]
             if flag
         ]
-        self.set_classes(classes)
+        return classes
+
+    def show(self, status: StepStatus) -> None:
+        key = (status, self.matched, self.content_size.width)
+        if key == self._shown:
+            return
+        self._shown = key
+        self.status = status
+        classes = self._state_classes(status)
+        if set(classes) != set(self.classes):
+            self.set_classes(classes)
 
         mark = "» " if self.matched else ""
         self.border_title = f"{mark}{status.number}" + (f" {DECISION}" if status.decision else "")
