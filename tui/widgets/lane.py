@@ -29,4 +29,4 @@ class LaneColumn(Vertical):
                 yield Static("kosong", classes="lane-empty")
             if self.also:
                 numbers = ", ".join(str(n) for n in self.also)
-                yield Static(f"ikut di langkah {numbers}", classes="lane-also")
+                yield Static(f"ikut: {numbers}", classes="lane-also")
