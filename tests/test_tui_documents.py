@@ -9,39 +9,15 @@ from pathlib import Path
 import docx
 import pytest
 from textual import events
-from tui_fixtures import async_test, fresh, make_run, services
+from tui_fixtures import Recorder, app_for, async_test, fresh, make_run
 
 from sop import performance as perf_mod
-from tui.app import SoptrackApp
 from tui.screens.board import BoardScreen
 from tui.screens.export import ExportDialog
 from tui.screens.help import HelpScreen
 from tui.screens.performance import PerformanceScreen
 
 SIZE = (80, 24)
-
-
-class Recorder:
-    """Keeps every notification the app shows (message, severity)."""
-
-    def __init__(self, app: SoptrackApp) -> None:
-        self.seen: list[tuple[str, str]] = []
-        original = app.notify
-
-        def notify(message, *args, **kwargs):
-            self.seen.append((str(message), kwargs.get("severity", "information")))
-            return original(message, *args, **kwargs)
-
-        app.notify = notify  # type: ignore[method-assign]
-
-    def errors(self) -> list[str]:
-        return [m for m, severity in self.seen if severity == "error"]
-
-    def warnings(self) -> list[str]:
-        return [m for m, severity in self.seen if severity == "warning"]
-
-    def infos(self) -> list[str]:
-        return [m for m, severity in self.seen if severity == "information"]
 
 
 @pytest.fixture
@@ -56,10 +32,6 @@ def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     out.mkdir()
     monkeypatch.chdir(out)
     return out
-
-
-def app_for(db: Path, run_ref: str | None = None) -> SoptrackApp:
-    return SoptrackApp(services(db), run_ref, poll_seconds=0.2)
 
 
 async def settle(pilot) -> None:

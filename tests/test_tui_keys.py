@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from tui_fixtures import USER, async_test, fresh, make_run, services
+from tui_fixtures import USER, Recorder, app_for, async_test, fresh, make_run, services
 
 from sop.errors import BadInput
 from sop.run import Action, StepState
@@ -25,30 +25,6 @@ from tui.screens.welcome import WelcomeScreen
 from tui.widgets.card import StepCard
 
 SIZE = (80, 24)
-
-
-class Recorder:
-    """Keeps every notification the app shows (message, severity)."""
-
-    def __init__(self, app: SoptrackApp) -> None:
-        self.seen: list[tuple[str, str]] = []
-        original = app.notify
-
-        def notify(message, *args, **kwargs):
-            self.seen.append((str(message), kwargs.get("severity", "information")))
-            return original(message, *args, **kwargs)
-
-        app.notify = notify  # type: ignore[method-assign]
-
-    def errors(self) -> list[str]:
-        return [m for m, severity in self.seen if severity == "error"]
-
-    def warnings(self) -> list[str]:
-        return [m for m, severity in self.seen if severity == "warning"]
-
-
-def app_for(db: Path, run_ref: str | None = None, **kwargs) -> SoptrackApp:
-    return SoptrackApp(services(db, **kwargs), run_ref, poll_seconds=0.2)
 
 
 def stored(db: Path, run_id: str):

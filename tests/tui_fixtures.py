@@ -72,3 +72,33 @@ def async_test(fn):
         return asyncio.run(fn(*args, **kwargs))
 
     return wrapper
+
+
+class Recorder:
+    """Keeps every notification the app shows (message, severity)."""
+
+    def __init__(self, app) -> None:
+        self.seen: list[tuple[str, str]] = []
+        original = app.notify
+
+        def notify(message, *args, **kwargs):
+            self.seen.append((str(message), kwargs.get("severity", "information")))
+            return original(message, *args, **kwargs)
+
+        app.notify = notify
+
+    def errors(self) -> list[str]:
+        return [m for m, severity in self.seen if severity == "error"]
+
+    def warnings(self) -> list[str]:
+        return [m for m, severity in self.seen if severity == "warning"]
+
+    def infos(self) -> list[str]:
+        return [m for m, severity in self.seen if severity == "information"]
+
+
+def app_for(db: Path, run_ref: str | None = None, **kwargs):
+    """The app on `db` as `soptrack` starts it, polling the store fast for the tests."""
+    from tui.app import SoptrackApp
+
+    return SoptrackApp(services(db, **kwargs), run_ref, poll_seconds=0.2)
