@@ -204,14 +204,25 @@ def test_two_unix_users_in_one_group_share_one_board(office_users) -> None:
     ).stdout
     assert "setgid" in out
     db = str(shared / "soptrack.json")
-    made = _as(first, "--db", db, "run", "new", "pengukuran-kinerja", "--title", "PK")
-    assert made.returncode == 0, made.stderr
-    run_id = made.stdout.strip()
-    for user, action in [(first, "start"), (second, "done")]:
-        result = _as(user, "--db", db, "step", run_id, "1", action)
-        assert result.returncode == 0, result.stderr
-    history = json.loads(_as(second, "--db", db, "history", run_id, "--json").stdout)
-    assert [h["user"] for h in history] == [first, second]
+    # The administrator's system config (SOPTRACK_CONFIG stands in for /etc/soptrack here):
+    # the users pass no --db and set no SOPTRACK_DB.
+    system = base / "config.toml"
+    system.write_text(f'db = "{db}"\n[peran]\n{first} = ["sekretaris"]\n{second} = ["kadis"]\n')
+    os.chmod(system, 0o644)
+    os.environ["SOPTRACK_CONFIG"] = str(system)
+    try:
+        made = _as(first, "run", "new", "pengukuran-kinerja", "--title", "PK")
+        assert made.returncode == 0, made.stderr
+        run_id = made.stdout.strip()
+        for user, action in [(first, "start"), (second, "done")]:
+            result = _as(user, "step", run_id, "1", action)
+            assert result.returncode == 0, result.stderr
+        history = json.loads(_as(second, "history", run_id, "--json").stdout)
+        whoami = _as(second, "whoami").stdout
+    finally:
+        del os.environ["SOPTRACK_CONFIG"]
+    assert [(h["user"], h["role"]) for h in history] == [(first, "sekretaris"), (second, "kadis")]
+    assert db in whoami and "kadis" in whoami
     for path in [Path(db), Path(db + ".lock")]:
         st = path.stat()
         assert st.st_mode & 0o060 == 0o060, path
