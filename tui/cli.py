@@ -258,7 +258,11 @@ def _cmd_sops(args: argparse.Namespace) -> int:
                 for s in catalog
             ]
         )
-    table = _table(None, ["ID", "Judul", "Langkah", "Pelaksana", "Waktu baku"])
+    table = _table(
+        None,
+        ["ID", "Judul", "Langkah", "Pelaksana", "Waktu baku"],
+        nowrap=("ID", "Langkah", "Waktu baku"),
+    )
     for s in catalog:
         _add_row(
             table,
