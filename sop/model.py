@@ -101,11 +101,12 @@ class Sop:
     minutes_per_day: int = 510
     source: str = ""
 
+    def __post_init__(self) -> None:
+        # status views look a step up for every record of every run: index it once
+        object.__setattr__(self, "_by_number", {step.number: step for step in self.steps})
+
     def step(self, number: int) -> Step:
-        for step in self.steps:
-            if step.number == number:
-                return step
-        raise KeyError(number)
+        return self._by_number[number]  # type: ignore[attr-defined]
 
     def lane(self, lane_id: str) -> Lane:
         for lane in self.lanes:

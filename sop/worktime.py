@@ -126,6 +126,14 @@ def working_minutes(start: datetime, end: datetime, hours: OfficeHours) -> float
     day = begin.date()
     last = finish.date()
     while day <= last:
+        if day > begin.date() and (last - day).days > 8:
+            # whole weeks strictly inside the span count at once: status views add up the
+            # elapsed time of every run, some of them spanning months
+            weeks = ((last - day).days - 1) // 7
+            until = day + timedelta(days=7 * weeks)
+            total += weeks * _week(hours) - _holiday_time(hours, day, until)
+            day = until
+            continue
         window = hours.window_on(day)
         if window is not None:
             opens = max(begin, datetime.combine(day, window[0]))
@@ -134,6 +142,20 @@ def working_minutes(start: datetime, end: datetime, hours: OfficeHours) -> float
                 total += closes - opens
         day += timedelta(days=1)
     return total / _MINUTE
+
+
+def _week(hours: OfficeHours) -> timedelta:
+    return sum((_length(w) for w in hours.windows if w is not None), timedelta(0))
+
+
+def _holiday_time(hours: OfficeHours, first: date, until: date) -> timedelta:
+    """Office time the holidays in [first, until) take away from whole weeks."""
+    total = timedelta(0)
+    for holiday in hours.holidays:
+        window = hours.windows[holiday.weekday()]
+        if first <= holiday < until and window is not None:
+            total += _length(window)
+    return total
 
 
 def add_working_minutes(start: datetime, minutes: float, hours: OfficeHours) -> datetime:

@@ -373,3 +373,38 @@ def test_aware_round_trip(start: datetime, minutes: int, tz: timezone) -> None:
     due = add_working_minutes(aware, minutes, DEFAULT)
     assert due.tzinfo is tz
     assert working_minutes(aware, due.astimezone(UTC), DEFAULT) == minutes
+
+
+def _day_by_day(start: datetime, end: datetime, hours: OfficeHours) -> float:
+    """The plain definition, one day at a time: the reference for the whole-week shortcut."""
+    total = timedelta(0)
+    day = start.date()
+    while day <= end.date():
+        window = hours.window_on(day)
+        if window is not None:
+            opens = max(start, datetime.combine(day, window[0]))
+            closes = min(end, datetime.combine(day, window[1]))
+            if closes > opens:
+                total += closes - opens
+        day += timedelta(days=1)
+    return total / timedelta(minutes=1)
+
+
+@given(
+    st.datetimes(min_value=datetime(2025, 1, 1), max_value=datetime(2027, 12, 31)),
+    st.integers(min_value=0, max_value=400 * 24 * 60),
+    st.lists(st.dates(min_value=date(2025, 1, 1), max_value=date(2029, 1, 1)), max_size=12),
+)
+def test_long_spans_with_holidays_match_the_day_by_day_count(start, minutes, holidays) -> None:
+    hours = OfficeHours.from_mapping(
+        {
+            "senin": "07:30-16:00",
+            "selasa": "07:30-16:00",
+            "rabu": "07:30-16:00",
+            "kamis": "07:30-16:00",
+            "jumat": "07:30-16:30",
+        },
+        [d.isoformat() for d in holidays],
+    )
+    end = start + timedelta(minutes=minutes)
+    assert working_minutes(start, end, hours) == pytest.approx(_day_by_day(start, end, hours))
