@@ -31,7 +31,7 @@ def format_number(pattern: str, *, nomor: int, klasifikasi: str, kode_unit: str,
             bulan=f"{when.month:02d}",
             bulan_romawi=roman_month(when.month),
         )
-    except (KeyError, IndexError, ValueError) as exc:
+    except (KeyError, IndexError, ValueError, TypeError, AttributeError) as exc:
         raise BadInput(
             f"pola nomor surat {pattern!r} tidak sah ({exc}); kolom yang boleh: "
             "{klasifikasi} {nomor} {kode_unit} {tahun} {bulan} {bulan_romawi}"

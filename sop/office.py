@@ -175,7 +175,7 @@ def _check_pattern(pattern: str) -> None:
         )
     try:
         pattern.format(klasifikasi="", nomor=1, kode_unit="", tahun=2026, bulan="", bulan_romawi="")
-    except (KeyError, IndexError, ValueError) as exc:
+    except (KeyError, IndexError, ValueError, TypeError, AttributeError) as exc:
         raise BadInput(
             f"surat.pola {pattern!r} tidak sah ({exc}); kolom yang boleh: "
             "{klasifikasi} {nomor} {kode_unit} {tahun} {bulan} {bulan_romawi}"

@@ -70,7 +70,9 @@ class Indicator:
     satuan: str = ""
     target: float | None = None
     realisasi: float | None = None
-    direction: Direction = Direction.HIGHER
+    # None only on a row freshly read from a form whose Arah cell was blank: merging keeps
+    # the direction already stored, or takes HIGHER for a new row.
+    direction: Direction | None = Direction.HIGHER
     keterangan: str = ""
 
     @property
@@ -120,8 +122,9 @@ class Performance:
 
     def merged(self, other: Performance) -> Performance:
         """`other` laid over this: same rows (same Sasaran and Indikator, or same Program) are
-        updated field by field, a blank field keeping the value already there; Arah always
-        comes from `other`. New rows are appended."""
+        updated field by field, a blank field (Arah included) keeping the value already
+        there. New rows are appended; a blank Arah stays None until stored (`to_dict`
+        stores it as higher-is-better)."""
         indicators = list(self.indicators)
         for new in other.indicators:
             at = next((i for i, old in enumerate(indicators) if old.key == new.key), None)
@@ -263,7 +266,7 @@ def to_dict(perf: Performance) -> dict[str, Any]:
                 "satuan": i.satuan,
                 "target": i.target,
                 "realisasi": i.realisasi,
-                "direction": i.direction.value,
+                "direction": (i.direction or Direction.HIGHER).value,
                 "keterangan": i.keterangan,
             }
             for i in perf.indicators

@@ -19,7 +19,6 @@ from pathlib import Path
 
 from sop.errors import BadInput
 from sop.performance import (
-    Direction,
     Indicator,
     Performance,
     Program,
@@ -239,7 +238,7 @@ def _row(cells: list[str], header: dict[str, int]) -> tuple[str, Indicator | Pro
     if not get("sasaran"):
         raise BadInput(f"Sasaran Strategis kosong untuk indikator {get('indikator')!r}")
     try:
-        direction = parse_direction(get("arah")) if get("arah") else Direction.HIGHER
+        direction = parse_direction(get("arah")) if get("arah") else None
     except BadInput as exc:
         raise BadInput(f"kolom Arah: {exc}") from None
     return KINERJA, Indicator(

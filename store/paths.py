@@ -7,6 +7,8 @@ from pathlib import Path
 
 from platformdirs import user_config_path, user_data_path
 
+from sop.errors import BadInput
+
 APP = "soptrack"
 DB_ENV = "SOPTRACK_DB"
 
@@ -28,9 +30,17 @@ def default_db_path() -> Path:
     return data_dir() / "soptrack.json"
 
 
+def expand(text: str, what: str = "path") -> Path:
+    """`~` and `~user` expanded; an unknown user is the user's mistake, not a traceback."""
+    try:
+        return Path(text).expanduser()
+    except RuntimeError:
+        raise BadInput(f"{what} {text!r}: folder rumah pengguna itu tidak dikenal") from None
+
+
 def resolve_db_path(flag: str | None = None) -> Path:
     """--db PATH, else $SOPTRACK_DB, else the user data directory."""
     chosen = flag or os.environ.get(DB_ENV) or ""
     if chosen.strip():
-        return Path(chosen).expanduser()
+        return expand(chosen, "database")
     return default_db_path()

@@ -167,7 +167,8 @@ class Repository:
     def _find(self, db: TinyDB, ref: str) -> Document:
         ref = ref.strip()
         number = ref.rsplit("-", 1)[-1]
-        doc = db.table(RUNS).get(doc_id=int(number)) if number.isdigit() else None
+        digits = number.isascii() and number.isdigit()
+        doc = db.table(RUNS).get(doc_id=int(number)) if digits else None
         if doc is None or (ref != number and doc.get("id") != ref):
             raise BadInput(f"run {ref!r} tidak ada di {self.path}; lihat daftar: soptrack runs")
         assert isinstance(doc, Document)

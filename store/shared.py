@@ -64,6 +64,10 @@ def prepare(directory: Path, group: str) -> list[str]:
     except KeyError:
         raise BadInput(f"grup {group!r} tidak ada; buat dulu: groupadd {group}") from None
     done: list[str] = []
+    if directory.exists() and not directory.is_dir():
+        raise BadInput(
+            f"{directory} sudah ada dan bukan folder; --shared menerima folder, mis. /srv/soptrack"
+        )
     if not directory.exists():
         directory.mkdir(parents=True)
         done.append(f"folder dibuat: {directory}")

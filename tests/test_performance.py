@@ -19,6 +19,7 @@ from sop.performance import (
     format_decimal,
     format_number,
     from_dict,
+    indicator_capaian,
     measure,
     parse_direction,
     parse_number,
@@ -255,3 +256,23 @@ def test_performance_screen_edits_and_saves(services: Services) -> None:
         "Sasaran A",
         "Indikator 5",
     )
+
+
+def test_a_later_form_without_arah_keeps_lower_is_better(tmp_path: Path) -> None:
+    """A bidang re-sends only its realisasi: the stored 'turun' must survive the merge."""
+    first = read_text(
+        "Jenis;Sasaran Strategis;Indikator Kinerja;Satuan;Target;Realisasi;Arah\n"
+        "kinerja;Menurunnya kemiskinan;Persentase penduduk miskin;%;10;8;turun\n",
+        "a.csv",
+    )
+    second = read_text(
+        "Sasaran Strategis;Indikator Kinerja;Realisasi\n"
+        "Menurunnya kemiskinan;Persentase penduduk miskin;9\n",
+        "b.csv",
+    )
+    merged = first.merged(second)
+    (ind,) = merged.indicators
+    assert ind.direction is Direction.LOWER and ind.realisasi == 9 and ind.target == 10
+    assert indicator_capaian(ind).value == pytest.approx(110.0)
+    (new,) = from_dict(to_dict(Performance().merged(second))).indicators
+    assert new.direction is Direction.HIGHER  # a new row with a blank Arah, once stored

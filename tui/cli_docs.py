@@ -115,9 +115,10 @@ def _subparsers_of(parser: argparse.ArgumentParser) -> Any:
 
 
 def _services(args: argparse.Namespace) -> Any:
-    from tui.service import Services
+    """The same services as every other command: flag, environment and config files."""
+    from tui.cli import _services as configured
 
-    return Services(getattr(args, "db", None), as_role=getattr(args, "as_role", None))
+    return configured(args)
 
 
 def _print_json(data: Any) -> int:

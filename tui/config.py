@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from sop.errors import BadInput
-from store.paths import DB_ENV, config_dir, default_db_path, user_sop_dir
+from store.paths import DB_ENV, config_dir, default_db_path, expand, user_sop_dir
 
 CONFIG_ENV = "SOPTRACK_CONFIG"
 SYSTEM_CONFIG = Path("/etc/soptrack/config.toml")
@@ -54,7 +54,7 @@ class Config:
 
 def system_config_path(env: Mapping[str, str] | None = None) -> Path:
     env = os.environ if env is None else env
-    return Path(env[CONFIG_ENV]).expanduser() if env.get(CONFIG_ENV) else SYSTEM_CONFIG
+    return expand(env[CONFIG_ENV], CONFIG_ENV) if env.get(CONFIG_ENV) else SYSTEM_CONFIG
 
 
 def user_config_path() -> Path:
@@ -81,13 +81,15 @@ def load_config(db_flag: str | None = None, env: Mapping[str, str] | None = None
                 raise BadInput(
                     f'{path}: db harus berupa path file, mis. db = "/srv/soptrack/db.json"'
                 )
-            db = Setting(str(Path(data["db"]).expanduser()), source)
+            db = Setting(str(expand(data["db"], f"{path}: db")), source)
         for key, value in _office_keys(path, data).items():
             office[key] = Setting(value, source)
     if env.get(DB_ENV, "").strip():
-        db = Setting(str(Path(env[DB_ENV]).expanduser()), f"variabel {DB_ENV}")
-    if db_flag:
-        db = Setting(str(Path(db_flag).expanduser()), "flag --db")
+        db = Setting(str(expand(env[DB_ENV], DB_ENV)), f"variabel {DB_ENV}")
+    if db_flag is not None:
+        if not db_flag.strip():
+            raise BadInput("--db kosong: beri path file database, mis. --db /srv/soptrack/db.json")
+        db = Setting(str(expand(db_flag, "--db")), "flag --db")
     sop_dirs = (system_path.parent / "sops", user_sop_dir())
     return Config(db=db, office=office, sop_dirs=sop_dirs, files=tuple(files))
 
