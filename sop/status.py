@@ -8,7 +8,7 @@ from typing import Any
 
 from sop.model import Sop
 from sop.run import Run, StepState
-from sop.workflow import is_late, step_worked_minutes
+from sop.workflow import check_run_matches, is_late, step_worked_minutes
 from sop.worktime import OfficeHours, working_minutes
 
 
@@ -110,6 +110,7 @@ class RunStatus:
 
 
 def run_status(run: Run, sop: Sop, now: datetime, hours: OfficeHours) -> RunStatus:
+    check_run_matches(run, sop)
     current = run.current
     steps = []
     for record in run.steps:

@@ -199,3 +199,25 @@ def test_cli_commands_do_not_import_textual(db_path: Path) -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     ).stdout
     assert out.strip().endswith("False")
+
+
+def test_a_run_whose_sop_is_missing_does_not_hide_the_others(cli, tmp_path: Path) -> None:
+    own = tmp_path / "kunjungan.toml"
+    own.write_text(
+        (SHIPPED_DIR / "pengukuran-kinerja.toml")
+        .read_text()
+        .replace('id = "pengukuran-kinerja"', 'id = "kunjungan"')
+        .replace('code = "pk"', 'code = "kj"')
+    )
+    cli("sop", "add", str(own), check=True)
+    new_pk(cli)
+    cli("run", "new", "kunjungan", "--title", "Kunjungan", check=True)
+    import os
+
+    (Path(os.environ["XDG_CONFIG_HOME"]) / "soptrack" / "sops" / "kunjungan.toml").unlink()
+    result = cli("runs", "--json")
+    assert result.returncode == 0
+    assert [r["id"] for r in json.loads(result.stdout)] == ["pk-1"]
+    assert "kj-2" in result.stderr and "peringatan" in result.stderr
+    status = cli("status")
+    assert status.returncode == 0 and "pk-1" in status.stdout

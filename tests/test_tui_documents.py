@@ -12,6 +12,7 @@ from textual import events
 from tui_fixtures import Recorder, app_for, async_test, fresh, make_run
 
 from sop import performance as perf_mod
+from tui import documents
 from tui.screens.board import BoardScreen
 from tui.screens.export import ExportDialog
 from tui.screens.help import HelpScreen
@@ -325,3 +326,33 @@ async def test_slash_inside_the_open_search_is_a_character(db: Path) -> None:
         await pilot.pause()
         search = app.screen.query_one("#search")
         assert search.value == "" and not search.display
+
+
+@async_test
+async def test_saving_data_never_overwrites_a_colleagues_import(db: Path, tmp_path: Path) -> None:
+    run_id = make_run(db)
+    app = app_for(db, run_id)
+    seen = Recorder(app)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("i")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, PerformanceScreen)
+        await pilot.press("a")  # this user starts a row...
+        await pilot.pause()
+        form = tmp_path / "bidang.csv"  # ...while a colleague imports a bidang's form
+        form.write_text(
+            "Sasaran Strategis;Indikator Kinerja;Target;Realisasi\n"
+            "Meningkatnya layanan;Jumlah PM dilayani;100;95\n",
+            encoding="utf-8",
+        )
+        documents.import_forms(fresh(db), run_id, [form])
+        await pilot.press("s")
+        await pilot.pause()
+        assert screen.dirty  # not saved
+        await pilot.press("q")  # q closes carefully: it must not quit with edits unsaved
+        await pilot.pause()
+        assert app.is_running and isinstance(app.screen, PerformanceScreen)
+    assert any("diubah pengguna lain" in m for m in seen.errors())
+    perf = perf_mod.of_extra(fresh(db).repo.get_run(run_id).extra)
+    assert [i.indikator for i in perf.indicators] == ["Jumlah PM dilayani"]

@@ -665,3 +665,21 @@ async def test_no_color_still_tells_states_apart(db: Path, monkeypatch) -> None:
         assert "▶ BERJALAN" in str(cards[2].render())
         assert "○ BELUM" in str(cards[3].render())
         assert cards[2].border_subtitle == "KINI"
+
+
+@async_test
+async def test_r_on_a_stale_screen_asks_for_a_reason_never_returns_silently(db: Path) -> None:
+    run_id = make_run(db, done=range(1, 9))
+    app = SoptrackApp(services(db), run_id, poll_seconds=60)  # the screen stays stale
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("g")  # step 9, shown as BELUM
+        await pilot.pause()
+        fresh(db).act(run_id, 9, "start")  # a colleague starts it meanwhile
+        await pilot.press("r")
+        await pilot.pause()
+        assert isinstance(app.screen, NoteDialog)  # decided on the stored run: ask why
+        await pilot.press("escape")
+        await pilot.pause()
+    run = stored(db, run_id)
+    assert run.record(9).state is StepState.BERJALAN and run.revisions == 0
+    assert [e.action.value for e in run.history][-1] == "start"

@@ -303,8 +303,17 @@ def _cmd_run(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _statuses(services: Any) -> list[Any]:
+    """The runs that can be shown; each one left out is named on stderr (still exit 0)."""
+    problems: list[str] = []
+    statuses = services.statuses(problems=problems)
+    for problem in problems:
+        print(f"soptrack: peringatan: {problem}", file=sys.stderr)
+    return statuses
+
+
 def _cmd_runs(args: argparse.Namespace) -> int:
-    statuses = _services(args).statuses()
+    statuses = _statuses(_services(args))
     if args.json:
         return _print_json([s.to_dict() for s in statuses])
     if not statuses:
@@ -340,7 +349,7 @@ def _cmd_status(args: argparse.Namespace) -> int:
 
         print_run_status(_console(), status)
         return EXIT_OK
-    statuses = services.statuses()
+    statuses = _statuses(services)
     if args.json:
         return _print_json([s.to_dict() for s in statuses])
     if not statuses:

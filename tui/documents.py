@@ -6,6 +6,7 @@ Exporters get domain objects only; this module is where the store is read and wr
 
 from __future__ import annotations
 
+import copy
 import os
 import shutil
 import subprocess
@@ -24,6 +25,7 @@ from sop.performance_csv import read_files, save_form
 from sop.run import Run, StepState
 from store.shared import match_permissions
 
+_ANY = object()
 PK_SOP_ID = "pengukuran-kinerja"
 PENGANTAR_KEY = "pengantar"
 KINDS = ("pk", "pengantar", "sop")
@@ -57,10 +59,28 @@ def _with_extra(run: Run, key: str, value: Any) -> Run:
     return replace(run, extra=extra)
 
 
-def save_performance(services: Any, run_ref: str, perf: Performance) -> Run:
+def stored_performance(run: Run) -> Any:
+    """The stored form of a run's data: what a screen compares against before it saves."""
+    return copy.deepcopy(run.extra.get(perf_mod.EXTRA_KEY))
+
+
+def save_performance(
+    services: Any, run_ref: str, perf: Performance, *, expected: Any = _ANY
+) -> Run:
+    """Store the whole data block. With `expected` (the stored form the editor started
+    from), refuse when a colleague changed it meanwhile instead of overwriting their work."""
     perf_mod.check(perf)
     data = perf_mod.to_dict(perf)
-    return services.repo.update_run(run_ref, lambda run: _with_extra(run, perf_mod.EXTRA_KEY, data))
+
+    def change(run: Run) -> Run:
+        if expected is not _ANY and stored_performance(run) != expected:
+            raise RuleViolation(
+                f"Data kinerja {run.id} sudah diubah pengguna lain sejak layar ini dibuka; "
+                "tutup (Esc), buka lagi (i) untuk melihat perubahannya, lalu ulangi."
+            )
+        return _with_extra(run, perf_mod.EXTRA_KEY, data)
+
+    return services.repo.update_run(run_ref, change)
 
 
 def import_forms(

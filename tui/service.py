@@ -14,7 +14,7 @@ from datetime import datetime
 from pathlib import Path
 
 from sop.catalog import Catalog
-from sop.errors import BadInput
+from sop.errors import BadInput, SoptrackError
 from sop.loader import load_sop
 from sop.model import Sop
 from sop.office import OfficeProfile, check_may_act, resolve_actor, set_value
@@ -169,6 +169,18 @@ class Services:
         office = office or self.office()
         return run_status(run, self.sop_of(run), self.clock(), office.hours)
 
-    def statuses(self) -> list[RunStatus]:
-        office = self.office()
-        return [self.status(run, office) for run in self.repo.list_runs(history=False)]
+    def statuses(
+        self, office: OfficeProfile | None = None, problems: list[str] | None = None
+    ) -> list[RunStatus]:
+        """Every run that can be shown. A run whose SOP file is missing here (another user's
+        `sop add`) or changed shape is left out with its reason in `problems`, so one such
+        run never hides the others."""
+        office = office or self.office()
+        shown = []
+        for run in self.repo.list_runs(history=False):
+            try:
+                shown.append(self.status(run, office))
+            except SoptrackError as exc:
+                if problems is not None:
+                    problems.append(str(exc))
+        return shown

@@ -80,10 +80,9 @@ class AppState:
         return self.services.status(run, self.office())
 
     def statuses(self) -> list[RunStatus]:
-        office = self.office()
-        return [
-            self.services.status(run, office) for run in self.services.repo.list_runs(history=False)
-        ]
+        """Every run that can be shown; the reasons for any left out are in `problems`."""
+        self.problems: list[str] = []
+        return self.services.statuses(self.office(), self.problems)
 
     def has_runs(self) -> bool:
         return bool(self.services.repo.list_runs(history=False))

@@ -251,10 +251,16 @@ class BoardScreen(Screen):
         number = self._step_number()
         if number is None or self.status is None:
             return
-        step = next(s for s in self.status.steps if s.number == number)
+        try:
+            # The screen may be up to a second old: decide on the run as stored now.
+            fresh = self.state.run_status(self.run_id)
+        except SoptrackError as exc:
+            self.app.notify(str(exc), severity="error")
+            return
+        step = next(s for s in fresh.steps if s.number == number)
         if not step.decision or step.state is not StepState.BERJALAN:
-            # Let the rules (on the fresh run) say why, without asking for a note first.
-            self.do_step(number, "return", "-")
+            # Let the rules say why; an empty note can never return a step by accident.
+            self.do_step(number, "return", "")
             return
         from tui.screens.dialogs import NoteDialog
 

@@ -110,6 +110,11 @@ class OverviewScreen(Screen):
         except SoptrackError as exc:
             self.app.notify(str(exc), severity="error", title="Gagal memuat")
             return
+        problems = tuple(self.state.problems)
+        if problems and problems != getattr(self, "_told", ()):
+            # once per new problem, not at every refresh
+            self.app.notify("\n".join(problems), severity="warning", title="Run tidak ditampilkan")
+        self._told = problems
         table = self.query_one(DataTable)
         selected = self.selected()
         table.clear()

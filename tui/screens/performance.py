@@ -86,6 +86,8 @@ class PerformanceScreen(Screen):
         Binding("s", "save", "Simpan"),
         Binding("ctrl+s", "save", "Simpan", show=False),
         Binding("escape", "close", "Tutup"),
+        # q closes this screen the same careful way, instead of quitting with edits unsaved
+        Binding("q", "close", "Tutup", show=False),
     ]
 
     def __init__(self, services: Any, run_id: str) -> None:
@@ -96,6 +98,7 @@ class PerformanceScreen(Screen):
         run = services.repo.get_run(run_id)
         self.run_title = f"{run.id} · {run.title} · {run.year}"
         self.rows = _rows_of(documents.performance_of(run))
+        self.loaded = documents.stored_performance(run)
         self.dirty = False
         self.confirm_close = False
         self.editing: _Editing | None = None
@@ -304,11 +307,17 @@ class PerformanceScreen(Screen):
     def action_save(self) -> None:
         if self.editing is not None:
             return
+        if not self.dirty:
+            self._status(message="Tidak ada perubahan untuk disimpan.")
+            return
         try:
-            documents.save_performance(self.services, self.run_id, _perf_of(self.rows))
+            run = documents.save_performance(
+                self.services, self.run_id, _perf_of(self.rows), expected=self.loaded
+            )
         except SoptrackError as exc:
             self.notify(str(exc), severity="error", title="Data tidak disimpan")
             return
+        self.loaded = documents.stored_performance(run)
         self.dirty = False
         self.confirm_close = False
         self._status(message="Tersimpan.")
