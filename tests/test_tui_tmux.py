@@ -84,3 +84,63 @@ def test_newcomer_starts_a_run_and_sees_a_cli_change(tmp_path: Path) -> None:
         time.sleep(0.5)
     finally:
         term.close()
+
+
+def _colours(sgr_codes: list[str]) -> list[tuple[str, ...]]:
+    """The colours a screen uses, from its SGR codes: ('16', n), ('256', n) or ('rgb', r, g, b)."""
+    found: list[tuple[str, ...]] = []
+    for code in sgr_codes:
+        params = [p for p in code.split(";") if p]
+        i = 0
+        while i < len(params):
+            p = int(params[i])
+            if p in (38, 48) and i + 1 < len(params):
+                if params[i + 1] == "5":
+                    found.append(("256", params[i + 2]))
+                    i += 3
+                    continue
+                found.append(("rgb", *params[i + 2 : i + 5]))
+                i += 5
+                continue
+            if 30 <= p <= 37 or 40 <= p <= 47 or 90 <= p <= 97 or 100 <= p <= 107:
+                found.append(("16", str(p)))
+            i += 1
+    return found
+
+
+def _grey(colour: tuple[str, ...]) -> bool:
+    if colour[0] == "256":
+        n = int(colour[1])
+        return n in (0, 7, 8, 15, 16, 231) or 232 <= n <= 255
+    if colour[0] == "rgb":
+        return len(set(colour[1:])) == 1
+    return colour[1] in {"30", "37", "90", "97", "40", "47", "100", "107"}
+
+
+@pytest.mark.parametrize("env", ["TEXTUAL_COLOR_SYSTEM=standard", "NO_COLOR=1"])
+def test_board_in_16_colours_and_no_color_keeps_states_as_text(tmp_path: Path, env: str) -> None:
+    import re
+
+    db = tmp_path / "db.json"
+    run = subprocess.run(
+        [soptrack(), "--db", str(db), "run", "new", "pengukuran-kinerja", "--title", "PK"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    subprocess.run(
+        [soptrack(), "--db", str(db), "step", run, "1", "start"], check=True, capture_output=True
+    )
+    term = Terminal(tmp_path, f"{env} {soptrack()} --db {db} open {run}")
+    try:
+        shown = term.wait_for("BERJALAN")  # states are words, whatever the colours
+        assert "BELUM" in shown and "KINI" in shown
+        codes = re.findall(r"\x1b\[([0-9;]*)m", term.tmux("capture-pane", "-p", "-e", "-t", "t"))
+        colours = _colours(codes)
+        assert colours, "the screen should still use some attributes"
+        if env.startswith("TEXTUAL_COLOR_SYSTEM"):
+            assert {c[0] for c in colours} == {"16"}  # only the 16 ANSI colours
+        else:
+            assert all(_grey(c) for c in colours), [c for c in colours if not _grey(c)][:5]
+    finally:
+        term.close()
