@@ -108,6 +108,9 @@ class Sop:
     def step(self, number: int) -> Step:
         return self._by_number[number]  # type: ignore[attr-defined]
 
+    def find_step(self, number: int) -> Step | None:
+        return self._by_number.get(number)  # type: ignore[attr-defined]
+
     def lane(self, lane_id: str) -> Lane:
         for lane in self.lanes:
             if lane.id == lane_id:

@@ -13,7 +13,6 @@ import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
-from pathlib import Path
 from typing import Any, TypeVar
 
 from tinydb import TinyDB
@@ -25,6 +24,7 @@ from sop.run import Actor, Run, new_run, run_from_dict, run_to_dict
 from store import backups
 from store import storage as storage_mod
 from store.errors import StoreBusy, StoreCorrupt, StoreError
+from store.paths import expand
 from store.storage import AtomicJSONStorage
 
 RUNS = "runs"
@@ -36,7 +36,7 @@ T = TypeVar("T")
 class Repository:
     def __init__(self, path: str | os.PathLike[str], *, lock_timeout: float = 10.0) -> None:
         # resolved: users of a symlink and of the real path must share one file and one lock
-        self.path = Path(path).expanduser().resolve()
+        self.path = expand(str(path), "database").resolve()
         self.lock_timeout = lock_timeout
         self._lock: Any = None  # filelock is imported on the first write: readers never pay
 
@@ -120,6 +120,11 @@ class Repository:
         runs, since history is most of the file."""
         with self.reading() as db:
             return [self._run(doc, history=history) for doc in db.table(RUNS).all()]
+
+    def run_count(self) -> int:
+        """How many runs there are, without building them (the welcome-or-overview choice)."""
+        with self.reading() as db:
+            return len(db.table(RUNS))
 
     def get_run(self, ref: str) -> Run:
         with self.reading() as db:

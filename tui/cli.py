@@ -7,7 +7,6 @@ that open the app, and rich only by commands that print tables.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from collections.abc import Callable, Sequence
 from datetime import date
@@ -15,6 +14,13 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from sop.errors import SoptrackError
+from tui.cli_output import add_row as _add_row
+from tui.cli_output import console as _console
+from tui.cli_output import print_json as _print_json
+from tui.cli_output import table as _table
+from tui.cli_output import text as _text
+from tui.labels import bar as _bar
+from tui.labels import minutes as _mins
 
 EXIT_OK, EXIT_RULE, EXIT_INPUT = 0, 1, 2
 STEP_ACTIONS = ["start", "done", "approve", "return", "note"]
@@ -190,53 +196,6 @@ def _dispatch(args: argparse.Namespace) -> int:
 # -- output helpers ------------------------------------------------------------------------
 
 
-def _console() -> Any:
-    from rich.console import Console
-
-    return Console(highlight=False, soft_wrap=False)
-
-
-def _print_json(data: Any) -> int:
-    json.dump(data, sys.stdout, ensure_ascii=False, indent=2)
-    sys.stdout.write("\n")
-    return EXIT_OK
-
-
-def _table(title: str | None, columns: list[str], *, nowrap: tuple[str, ...] = ()) -> Any:
-    from rich import box
-    from rich.table import Table
-
-    table = Table(title=title, box=box.SIMPLE_HEAD, title_justify="left", pad_edge=False)
-    for column in columns:
-        if column in nowrap:
-            table.add_column(column, no_wrap=True)
-        else:
-            table.add_column(column, overflow="fold")
-    return table
-
-
-def _add_row(table: Any, *cells: Any) -> None:
-    table.add_row(*(_text(c) if isinstance(c, str) else c for c in cells))
-
-
-def _text(*parts: Any) -> Any:
-    """Rich Text from plain strings: user data (titles, notes) is never read as markup."""
-    from rich.text import Text
-
-    return Text.assemble(*parts)
-
-
-def _mins(minutes: float | None) -> str:
-    from sop.durations import format_minutes
-
-    return "-" if minutes is None else format_minutes(minutes)
-
-
-def _bar(done: int, total: int, width: int = 10) -> str:
-    filled = round(width * done / total) if total else 0
-    return "█" * filled + "░" * (width - filled)
-
-
 # -- commands ------------------------------------------------------------------------------
 
 
@@ -332,7 +291,7 @@ def _cmd_runs(args: argparse.Namespace) -> int:
             s.sop.name,
             s.run.title,
             str(s.run.year),
-            f"{_bar(s.done, s.total)} {s.done}/{s.total}",
+            f"{_bar(s.done, s.total, 10)} {s.done}/{s.total}",
             s.run.state,
         )
     _console().print(table)
@@ -442,14 +401,13 @@ def _cmd_doctor(args: argparse.Namespace) -> int:
     report = check(services.repo.path)
     for line in report.lines:
         print(line)
-    if report.ok:
-        for run in services.repo.list_runs():
-            try:
-                services.status(run)
-            except SoptrackError as exc:
-                print(f"MASALAH: {exc}")
-                return EXIT_INPUT
-    return EXIT_OK if report.ok else EXIT_INPUT
+    if not report.ok:
+        return EXIT_INPUT
+    problems: list[str] = []
+    services.statuses(problems=problems)
+    for problem in problems:
+        print(f"MASALAH: {problem}")
+    return EXIT_INPUT if problems else EXIT_OK
 
 
 def _cmd_restore(args: argparse.Namespace) -> int:

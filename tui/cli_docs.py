@@ -14,11 +14,14 @@
 from __future__ import annotations
 
 import argparse
-import json
-import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+
+from tui.cli_output import add_row as _add_row
+from tui.cli_output import console as _console
+from tui.cli_output import print_json as _print_json
+from tui.cli_output import table as _table
 
 Handler = Callable[[argparse.Namespace], int]
 
@@ -121,28 +124,6 @@ def _services(args: argparse.Namespace) -> Any:
     return configured(args)
 
 
-def _print_json(data: Any) -> int:
-    json.dump(data, sys.stdout, ensure_ascii=False, indent=2)
-    sys.stdout.write("\n")
-    return 0
-
-
-def _console() -> Any:
-    from rich.console import Console
-
-    return Console(highlight=False, soft_wrap=False)
-
-
-def _table(title: str | None, columns: list[str], right: tuple[int, ...] = ()) -> Any:
-    from rich import box
-    from rich.table import Table
-
-    table = Table(title=title, box=box.SIMPLE_HEAD, title_justify="left", pad_edge=False)
-    for index, column in enumerate(columns):
-        table.add_column(column, overflow="fold", justify="right" if index in right else "left")
-    return table
-
-
 # -- commands ------------------------------------------------------------------------------
 
 
@@ -222,7 +203,8 @@ def _show_data(services: Any, args: argparse.Namespace) -> int:
         right=(4, 5, 7),
     )
     for row in summary["indicators"]:
-        table.add_row(
+        _add_row(
+            table,
             str(row["no"]),
             row["sasaran"],
             row["indikator"],
@@ -240,7 +222,8 @@ def _show_data(services: Any, args: argparse.Namespace) -> int:
         right=(2, 3, 4),
     )
     for row in summary["programs"]:
-        table.add_row(
+        _add_row(
+            table,
             str(row["no"]),
             row["program"],
             format_rupiah(row["pagu"]),
@@ -309,7 +292,8 @@ def _cmd_letters(args: argparse.Namespace) -> int:
     from sop.letters import letter_date
 
     for row in rows:
-        table.add_row(
+        _add_row(
+            table,
             str(row["year"]),
             str(row["nomor"]),
             row["number"],

@@ -7,10 +7,10 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from sop.durations import format_minutes
 from sop.model import Sop
 from sop.run import ACTION_LABELS, Run, StepState
 from sop.status import RunStatus
+from tui.labels import minutes as _mins
 
 STATE_STYLE = {
     StepState.BELUM: "dim",
@@ -23,10 +23,6 @@ STATE_STYLE = {
 def _add_row(table: Table, *cells: str | Text) -> None:
     """User data (kegiatan, notes, names) is never read as rich markup."""
     table.add_row(*(Text(c) if isinstance(c, str) else c for c in cells))
-
-
-def _mins(minutes: float | None) -> str:
-    return "-" if minutes is None else format_minutes(minutes)
 
 
 def _numbered(items: tuple[str, ...]) -> str:
@@ -117,7 +113,7 @@ def print_run_status(console: Console, status: RunStatus) -> None:
 def print_history(console: Console, run: Run) -> None:
     table = Table(
         box=box.SIMPLE_HEAD,
-        title=f"Riwayat {run.id}: {run.title}",
+        title=Text(f"Riwayat {run.id}: {run.title}"),
         title_justify="left",
         pad_edge=False,
     )

@@ -85,7 +85,7 @@ class AppState:
         return self.services.statuses(self.office(), self.problems)
 
     def has_runs(self) -> bool:
-        return bool(self.services.repo.list_runs(history=False))
+        return self.services.repo.run_count() > 0
 
     def my_role(self) -> str:
         """The role the user acts in ('' when none); errors become ''."""

@@ -16,10 +16,10 @@ from textual.widgets import Input
 from sop.errors import SoptrackError
 from sop.run import Action, Run, StepState
 from sop.status import RunStatus
+from tui.labels import ACTION_DONE_TEXT
 from tui.widgets.card import StepCard
 from tui.widgets.header import RunHeader
 from tui.widgets.keybar import KeyBar
-from tui.widgets.labels import ACTION_DONE_TEXT
 from tui.widgets.lane import LaneColumn
 
 LANE_MIN = 19

@@ -12,7 +12,7 @@ from textual.widgets import Static
 from sop.errors import SoptrackError
 from sop.run import ACTION_LABELS
 from sop.status import RunStatus
-from tui.widgets.labels import DECISION, LATE, STATE_TEXT, minutes
+from tui.labels import DECISION, LATE, STATE_TEXT, minutes
 
 
 def _when(value) -> str:

@@ -10,8 +10,8 @@ from textual.widgets import DataTable, Static
 
 from sop.errors import SoptrackError
 from sop.status import RunStatus
+from tui.labels import STATE_TEXT, bar, minutes
 from tui.widgets.keybar import KeyBar
-from tui.widgets.labels import STATE_TEXT, bar, minutes
 
 # (title, width); None = shares what is left of the screen's width.
 COLUMNS: tuple[tuple[str, int | None], ...] = (

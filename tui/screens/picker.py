@@ -10,7 +10,7 @@ from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from sop.errors import SoptrackError
-from tui.widgets.labels import bar
+from tui.labels import bar
 
 
 class RunPickerScreen(ModalScreen[str | None]):

@@ -9,7 +9,7 @@ from textual.widgets import Static
 
 from sop.run import StepState
 from sop.status import StepStatus
-from tui.widgets.labels import CURRENT, DECISION, LATE, STATE_TEXT, minutes
+from tui.labels import CURRENT, DECISION, LATE, STATE_TEXT, minutes
 
 _STATE_CLASS = {state: f"-{state.value}" for state in StepState}
 

@@ -6,7 +6,7 @@ from rich.text import Text
 from textual.widgets import Static
 
 from sop.status import RunStatus
-from tui.widgets.labels import STATE_TEXT, bar, minutes
+from tui.labels import STATE_TEXT, bar, minutes
 
 
 class RunHeader(Static):

@@ -1,4 +1,5 @@
-"""Words and marks the screens share, so a state reads the same everywhere.
+"""Words and marks the screens and the command line share, so a state reads the same
+everywhere. No Textual import here: the CLI uses it too.
 
 State is always written out (never colour alone): NO_COLOR and 16-colour terminals must
 still tell a finished step from a returned one.
