@@ -221,3 +221,15 @@ def test_a_run_whose_sop_is_missing_does_not_hide_the_others(cli, tmp_path: Path
     assert "kj-2" in result.stderr and "peringatan" in result.stderr
     status = cli("status")
     assert status.returncode == 0 and "pk-1" in status.stdout
+
+
+def test_user_text_is_printed_literally_never_as_rich_markup(cli, tmp_path: Path) -> None:
+    cli("run", "new", "pk", "--title", "PK [bold]2026[/bold]", check=True)
+    form = tmp_path / "form.csv"
+    form.write_text(
+        "Sasaran Strategis;Indikator Kinerja;Target;Realisasi\nSasaran [red]A[/red];Ind [x];80;90\n"
+    )
+    cli("data", "pk-1", "import", str(form), check=True)
+    shown = cli("data", "pk-1", "show", check=True).stdout
+    assert "PK [bold]2026[/bold]" in shown and "[red]A[/red]" in shown and "Ind [x]" in shown
+    assert "PK [bold]2026[/bold]" in cli("runs", check=True).stdout
