@@ -31,7 +31,7 @@ from bench_store import build_runs, write_database  # noqa: E402
 
 def soptrack() -> list[str]:
     script = Path(sys.executable).with_name("soptrack")
-    return [str(script)] if script.exists() else [sys.executable, "-m", "tui.cli"]
+    return [str(script)] if script.exists() else [sys.executable, "-m", "soptrack"]
 
 
 def timed(command: list[str], env: dict[str, str], repeat: int, *, check: bool = True) -> float:

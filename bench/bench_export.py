@@ -38,9 +38,9 @@ def main(argv: list[str] | None = None) -> int:
 
     import docx
 
-    from sop.performance import of_extra  # noqa: F401 - warm imports outside the timing
-    from tui import documents
-    from tui.service import Services
+    from soptrack.services import documents
+    from soptrack.services.core import Services
+    from soptrack.sop.performance import of_extra  # noqa: F401 - warm imports outside the timing
 
     work = Path(tempfile.mkdtemp(prefix="soptrack-bench-export-"))
     services = Services(db=work / "db.json", user="bench", sop_dirs=[])

@@ -27,12 +27,12 @@ from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-from sop.catalog import Catalog
-from sop.model import Sop
-from sop.run import Action, Actor, Run, StepState, new_run, run_to_dict
-from sop.workflow import transition
-from store import Repository
-from store.storage import forget
+from soptrack.sop.catalog import Catalog
+from soptrack.sop.model import Sop
+from soptrack.sop.run import Action, Actor, Run, StepState, new_run, run_to_dict
+from soptrack.sop.workflow import transition
+from soptrack.store import Repository
+from soptrack.store.storage import forget
 
 SOP_ID = "pengukuran-kinerja"
 HISTORY_PER_RUN = 50  # 1,000 runs -> 13,000 steps and 50,000 history entries
@@ -123,7 +123,7 @@ def median_ms(fn: Callable[[], object], repeat: int) -> float:
 
 
 def bench_size(n_runs: int, repeat: int, workdir: Path) -> list[dict[str, object]]:
-    from tui.service import Services
+    from soptrack.services.core import Services
 
     db = workdir / f"db-{n_runs}.json"
     write_database(db, build_runs(n_runs))
@@ -156,7 +156,7 @@ def bench_size(n_runs: int, repeat: int, workdir: Path) -> list[dict[str, object
         for _ in range(count):
             move = next_move(run, sop)
             if move == "undo":
-                from sop.workflow import undo
+                from soptrack.sop.workflow import undo
 
                 run = undo(run, actor, services.clock())
                 out.append((0, "undo"))

@@ -69,8 +69,8 @@ def _child(kind: str, db: str, run_ref: str) -> None:
         watch(app)
         app.run(headless=True, size=(80, 24), auto_pilot=ready)
         return
-    from tui.app import SoptrackApp
-    from tui.service import Services
+    from soptrack.services.core import Services
+    from soptrack.tui.app import SoptrackApp
 
     app = SoptrackApp(Services(db), run_ref or None)
     watch(app)
@@ -106,8 +106,8 @@ def first_frame_ms(
 
 async def _keys(db: Path, run_ref: str, repeat: int) -> tuple[float, float]:
     """Median ms from sending a key to the last frame written for it (the repaint)."""
-    from tui.app import SoptrackApp
-    from tui.service import Services
+    from soptrack.services.core import Services
+    from soptrack.tui.app import SoptrackApp
 
     app = SoptrackApp(Services(db, user="bench"), run_ref, poll_seconds=3600)
     frames: list[float] = []
@@ -185,7 +185,7 @@ def main(argv: list[str] | None = None) -> int:
         big = Path(tmp, "big.json")
         write_database(big, build_runs(n_runs))
         # The run on screen: a fresh one, made the same way in both databases.
-        from tui.service import Services
+        from soptrack.services.core import Services
 
         one_run = Services(one, user="bench").new_run("pengukuran-kinerja", "Bench", 2026).id
         big_run = Services(big, user="bench").new_run("pengukuran-kinerja", "Bench", 2026).id

@@ -21,9 +21,9 @@ from docx.shared import Cm, Mm, Pt, RGBColor
 from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph
 
-from sop.errors import BadInput
-from sop.model import Signatory
-from sop.office import OfficeProfile
+from soptrack.sop.errors import BadInput
+from soptrack.sop.model import Signatory
+from soptrack.sop.office import OfficeProfile
 
 FONT = "Arial"
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")

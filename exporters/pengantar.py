@@ -12,7 +12,7 @@ from datetime import date
 
 from docx.document import Document as DocumentObject
 
-from exporters.docx_common import (
+from soptrack.exporters.docx_common import (
     CENTER,
     LEFT,
     cell_text,
@@ -26,9 +26,9 @@ from exporters.docx_common import (
     signature,
     unit_name,
 )
-from sop.dates import long_date, terbilang
-from sop.office import OfficeProfile
-from sop.run import Run
+from soptrack.sop.dates import long_date, terbilang
+from soptrack.sop.office import OfficeProfile
+from soptrack.sop.run import Run
 
 COLUMNS = ("No", "Naskah Dinas yang dikirimkan", "Banyaknya", "Keterangan")
 WIDTHS = (1.0, 6.8, 3.0, 5.2)

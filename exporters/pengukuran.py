@@ -10,7 +10,7 @@ from datetime import date
 
 from docx.document import Document as DocumentObject
 
-from exporters.docx_common import (
+from soptrack.exporters.docx_common import (
     CENTER,
     LEFT,
     RIGHT,
@@ -27,10 +27,16 @@ from exporters.docx_common import (
     plain_table,
     signature,
 )
-from sop.dates import long_date
-from sop.office import OfficeProfile
-from sop.performance import Performance, format_decimal, format_number, format_rupiah, measure
-from sop.run import Run
+from soptrack.sop.dates import long_date
+from soptrack.sop.office import OfficeProfile
+from soptrack.sop.performance import (
+    Performance,
+    format_decimal,
+    format_number,
+    format_rupiah,
+    measure,
+)
+from soptrack.sop.run import Run
 
 TITLE = "PENGUKURAN KINERJA"
 INDICATOR_COLUMNS = (

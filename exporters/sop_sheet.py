@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from docx.document import Document as DocumentObject
 
-from exporters.docx_common import (
+from soptrack.exporters.docx_common import (
     CENTER,
     LEFT,
     Margins,
@@ -29,8 +29,8 @@ from exporters.docx_common import (
     shade,
     text_width,
 )
-from sop.model import Sop, Step
-from sop.office import OfficeProfile
+from soptrack.sop.model import Sop, Step
+from soptrack.sop.office import OfficeProfile
 
 PROCESS_MARK = "▭"
 DECISION_MARK = "◇"

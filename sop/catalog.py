@@ -6,9 +6,9 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from sop.errors import BadInput
-from sop.loader import load_sop
-from sop.model import Sop
+from soptrack.sop.errors import BadInput
+from soptrack.sop.loader import load_sop
+from soptrack.sop.model import Sop
 
 SHIPPED_DIR = Path(__file__).with_name("data")
 

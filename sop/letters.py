@@ -13,9 +13,9 @@ from collections.abc import Iterable, MutableSequence
 from datetime import date, datetime
 from typing import Any
 
-from sop.dates import roman_month
-from sop.errors import BadInput
-from sop.office import OfficeProfile
+from soptrack.sop.dates import roman_month
+from soptrack.sop.errors import BadInput
+from soptrack.sop.office import OfficeProfile
 
 TABLE = "letters"
 

@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import re
 import tomllib
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, NoReturn
 
-from sop.durations import DurationError, parse_duration
-from sop.errors import SopFileError
-from sop.model import Identity, Lane, Signatory, Sop, Step, StepKind
+from soptrack.sop.documents import DECLARABLE, DocumentSpec
+from soptrack.sop.durations import DurationError, parse_duration
+from soptrack.sop.errors import SopFileError
+from soptrack.sop.model import Identity, Lane, Signatory, Sop, Step, StepKind
 
 FORMAT_VERSION = 1
 _ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,39}$")
@@ -139,6 +140,7 @@ _TOP_KEYS = (
     "blok",
     "pelaksana",
     "langkah",
+    "dokumen",
 )
 _IDENTITY_KEYS = (
     "pemerintah",
@@ -208,6 +210,7 @@ def _build(top: _Reader) -> Sop:
     blocks.only(*_BLOCKS)
     lanes = _lanes(top)
     steps = _steps(top, lanes, bare_unit, per_day)
+    documents = _documents(top, steps)
     return Sop(
         id=sop_id,
         name=top.text("name"),
@@ -217,6 +220,7 @@ def _build(top: _Reader) -> Sop:
         lanes=lanes,
         steps=steps,
         minutes_per_day=per_day,
+        documents=documents,
         source=top.path,
         **{field: blocks.texts(key) for key, field in _BLOCKS.items()},
     )
@@ -324,5 +328,27 @@ def _check_numbering(top: _Reader, steps: list[Step]) -> None:
             )
 
 
-def load_many(paths: Iterable[Path]) -> list[Sop]:
-    return [load_sop(path) for path in paths]
+def _documents(top: _Reader, steps: tuple[Step, ...]) -> tuple[DocumentSpec, ...]:
+    """`[[dokumen]]`: the documents runs produce (`jenis`) and the step that signs them."""
+    numbers = {step.number for step in steps}
+    specs: list[DocumentSpec] = []
+    declared = top.table.get("dokumen", [])
+    if not isinstance(declared, list):
+        top.fail("dokumen", "harus berupa daftar [[dokumen]]")
+    for index, table in enumerate(declared, start=1):
+        reader = _Reader(top.path, f"dokumen ke-{index}", table)
+        reader.only("jenis", "ditandatangani")
+        kind = reader.text("jenis").lower()
+        if kind not in DECLARABLE:
+            reader.fail(
+                "jenis",
+                f"{kind!r} tidak dikenal; pilih: {', '.join(DECLARABLE)} "
+                "(lembar SOP selalu tersedia)",
+            )
+        if any(spec.kind == kind for spec in specs):
+            reader.fail("jenis", f"{kind!r} sudah dinyatakan")
+        signed_at = reader.integer("ditandatangani", required=False, default=0) or None
+        if signed_at is not None and signed_at not in numbers:
+            reader.fail("ditandatangani", f"langkah {signed_at} tidak ada")
+        specs.append(DocumentSpec(kind, signed_at))
+    return tuple(specs)

@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from soptrack.sop.documents import BY_ID, SHEET, DocumentKind, DocumentSpec
+
 
 class StepKind(StrEnum):
     """The flowchart symbol a step is drawn with."""
@@ -99,6 +101,7 @@ class Sop:
     peringatan: tuple[str, ...] = ()
     pencatatan: tuple[str, ...] = ()
     minutes_per_day: int = 510
+    documents: tuple[DocumentSpec, ...] = ()
     source: str = ""
 
     def __post_init__(self) -> None:
@@ -125,6 +128,21 @@ class Sop:
     @property
     def last_step(self) -> int:
         return self.steps[-1].number
+
+    def document(self, kind: str) -> DocumentSpec | None:
+        """The declared document of this kind; the SOP sheet is always there, unsigned."""
+        if kind == SHEET:
+            return DocumentSpec(SHEET)
+        return next((d for d in self.documents if d.kind == kind), None)
+
+    @property
+    def document_kinds(self) -> tuple[DocumentKind, ...]:
+        """What a run of this SOP can export: its declared documents, then its sheet."""
+        return (*(BY_ID[d.kind] for d in self.documents), BY_ID[SHEET])
+
+    @property
+    def uses_performance_data(self) -> bool:
+        return any(kind.uses_performance_data for kind in self.document_kinds)
 
 
 def _shorten(text: str, limit: int = 60) -> str:

@@ -12,11 +12,11 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
-from sop.errors import BadInput, RuleViolation
-from sop.model import Signatory, Step
-from sop.run import Actor
-from sop.workflow import clean_text
-from sop.worktime import OfficeHours
+from soptrack.sop.errors import BadInput, RuleViolation
+from soptrack.sop.model import Signatory, Step
+from soptrack.sop.run import Actor
+from soptrack.sop.workflow import clean_text
+from soptrack.sop.worktime import OfficeHours
 
 DAYS = ("senin", "selasa", "rabu", "kamis", "jumat", "sabtu", "minggu")
 ADMIN_ROLE = "admin"

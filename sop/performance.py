@@ -18,8 +18,8 @@ from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import Any
 
-from sop.errors import BadInput
-from sop.office import OfficeProfile
+from soptrack.sop.errors import BadInput
+from soptrack.sop.office import OfficeProfile
 
 EXTRA_KEY = "performance"
 FORMAT = 1

@@ -17,8 +17,8 @@ import io
 from collections.abc import Iterable
 from pathlib import Path
 
-from sop.errors import BadInput
-from sop.performance import (
+from soptrack.sop.errors import BadInput
+from soptrack.sop.performance import (
     Indicator,
     Performance,
     Program,

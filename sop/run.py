@@ -172,6 +172,11 @@ def _parse_dt(value: str | None) -> datetime | None:
     return datetime.fromisoformat(value) if value else None
 
 
+def _parse_when(value: str) -> datetime:
+    """A time every stored entry has (a note's, an entry's, a run's creation)."""
+    return datetime.fromisoformat(value)
+
+
 def note_to_dict(note: Note) -> dict[str, Any]:
     return {"at": _dt(note.at), "user": note.user, "role": note.role, "text": note.text}
 
@@ -203,7 +208,7 @@ def record_from_dict(data: dict[str, Any]) -> StepRecord:
         started_at=_parse_dt(data.get("started_at")),
         finished_at=_parse_dt(data.get("finished_at")),
         notes=tuple(
-            Note(at=_parse_dt(n["at"]), user=n["user"], role=n.get("role", ""), text=n["text"])
+            Note(at=_parse_when(n["at"]), user=n["user"], role=n.get("role", ""), text=n["text"])
             for n in data.get("notes", [])
         ),
         revisions=int(data.get("revisions", 0)),
@@ -245,7 +250,7 @@ def entry_from_dict(data: dict[str, Any]) -> HistoryEntry:
         to_state=StepState(data["to"]),
         user=data.get("user", ""),
         role=data.get("role", ""),
-        at=_parse_dt(data["at"]),
+        at=_parse_when(data["at"]),
         note=data.get("note", ""),
         undoes=data.get("undoes"),
         before=tuple(record_from_dict(r) for r in data.get("before", [])),
@@ -280,7 +285,7 @@ def run_from_dict(data: dict[str, Any], *, history: bool = True) -> Run:
         title=data["title"],
         year=int(data["year"]),
         created_by=data.get("created_by", ""),
-        created_at=_parse_dt(data["created_at"]),
+        created_at=_parse_when(data["created_at"]),
         steps=tuple(record_from_dict(r) for r in data["steps"]),
         history=tuple(entry_from_dict(e) for e in data.get("history", [])) if history else (),
         revisions=int(data.get("revisions", 0)),

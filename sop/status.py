@@ -6,10 +6,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sop.model import Sop
-from sop.run import Run, StepState
-from sop.workflow import check_run_matches, is_late, step_worked_minutes
-from sop.worktime import OfficeHours, working_minutes
+from soptrack.sop.model import Sop
+from soptrack.sop.run import Run, StepState
+from soptrack.sop.workflow import check_run_matches, is_late, step_worked_minutes
+from soptrack.sop.worktime import OfficeHours, working_minutes
 
 
 @dataclass(frozen=True)
@@ -138,11 +138,3 @@ def run_status(run: Run, sop: Sop, now: datetime, hours: OfficeHours) -> RunStat
     first = min((r.started_at for r in run.steps if r.started_at), default=started)
     elapsed = working_minutes(first, run.finished_at or now, hours) if first else 0.0
     return RunStatus(run, sop, tuple(steps), elapsed, sop.total_minutes)
-
-
-def waiting_state(status: StepStatus) -> str:
-    if status.state is StepState.BERJALAN:
-        return "sedang dikerjakan"
-    if status.state is StepState.DIKEMBALIKAN:
-        return "dikembalikan, perlu diperbaiki"
-    return "menunggu dimulai"

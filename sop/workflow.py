@@ -9,10 +9,10 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import datetime
 
-from sop.errors import BadInput, RuleViolation
-from sop.model import Sop, Step
-from sop.run import Action, Actor, HistoryEntry, Note, Run, StepRecord, StepState
-from sop.worktime import OfficeHours, working_minutes
+from soptrack.sop.errors import BadInput, RuleViolation
+from soptrack.sop.model import Sop, Step
+from soptrack.sop.run import Action, Actor, HistoryEntry, Note, Run, StepRecord, StepState
+from soptrack.sop.worktime import OfficeHours, working_minutes
 
 STEP_ACTIONS = (Action.START, Action.DONE, Action.APPROVE, Action.RETURN, Action.NOTE)
 

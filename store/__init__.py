@@ -4,7 +4,7 @@ One JSON file shared by a team: every read-modify-write under an inter-process l
 write atomic (temporary file, fsync, os.replace), a schema version, rolling backups.
 """
 
-from store.errors import StoreBusy, StoreCorrupt, StoreError
-from store.repository import Repository
+from soptrack.store.errors import StoreBusy, StoreCorrupt, StoreError
+from soptrack.store.repository import Repository
 
 __all__ = ["Repository", "StoreBusy", "StoreCorrupt", "StoreError"]

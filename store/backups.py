@@ -13,7 +13,7 @@ import shutil
 import time
 from pathlib import Path
 
-from store import shared
+from soptrack.store import shared
 
 KEEP = 10
 INTERVAL_SECONDS = 600

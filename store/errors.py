@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sop.errors import SoptrackError
+from soptrack.sop.errors import SoptrackError
 
 
 class StoreError(SoptrackError):

@@ -12,10 +12,10 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from store import backups
-from store.errors import StoreError
-from store.schema import SCHEMA_VERSION
-from store.storage import AtomicJSONStorage, forget
+from soptrack.store import backups
+from soptrack.store.errors import StoreError
+from soptrack.store.schema import SCHEMA_VERSION
+from soptrack.store.storage import AtomicJSONStorage, forget
 
 
 @dataclass

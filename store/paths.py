@@ -7,7 +7,7 @@ from pathlib import Path
 
 from platformdirs import user_config_path, user_data_path
 
-from sop.errors import BadInput
+from soptrack.sop.errors import BadInput
 
 APP = "soptrack"
 DB_ENV = "SOPTRACK_DB"

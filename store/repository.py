@@ -18,18 +18,17 @@ from typing import Any, TypeVar
 from tinydb import TinyDB
 from tinydb.table import Document
 
-from sop.errors import BadInput
-from sop.office import OfficeProfile, profile_from_dict, profile_to_dict
-from sop.run import Actor, Run, new_run, run_from_dict, run_to_dict
-from store import backups
-from store import storage as storage_mod
-from store.errors import StoreBusy, StoreCorrupt, StoreError
-from store.paths import expand
-from store.storage import AtomicJSONStorage
+from soptrack.sop.errors import BadInput
+from soptrack.sop.office import OfficeProfile, profile_from_dict, profile_to_dict
+from soptrack.sop.run import Actor, Run, new_run, run_from_dict, run_to_dict
+from soptrack.store import backups
+from soptrack.store import storage as storage_mod
+from soptrack.store.errors import StoreBusy, StoreCorrupt, StoreError
+from soptrack.store.paths import expand
+from soptrack.store.storage import AtomicJSONStorage
 
 RUNS = "runs"
 OFFICE = "office"
-LETTERS = "letters"
 T = TypeVar("T")
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from store.errors import StoreTooNew
+from soptrack.store.errors import StoreTooNew
 
 SCHEMA_VERSION = 1
 META_TABLE = "meta"

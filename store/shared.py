@@ -14,7 +14,7 @@ import os
 import stat
 from pathlib import Path
 
-from sop.errors import BadInput
+from soptrack.sop.errors import BadInput
 
 
 def _umask() -> int:

@@ -24,8 +24,8 @@ from typing import Any
 
 from tinydb.storages import Storage
 
-from store import backups, schema, shared
-from store.errors import StoreCorrupt, StoreError
+from soptrack.store import backups, schema, shared
+from soptrack.store.errors import StoreCorrupt, StoreError
 
 _Signature = tuple[int, int, int, int]
 # path -> (signature of the file parsed, parsed data, file needs a backup before next write)

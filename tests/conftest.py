@@ -61,7 +61,7 @@ def cli(db_path: Path) -> Callable[..., subprocess.CompletedProcess[str]]:
     def run(*args: str, check: bool = False, env: dict[str, str] | None = None):
         full_env = {**os.environ, **(env or {})}
         result = subprocess.run(
-            [sys.executable, "-m", "tui.cli", "--db", str(db_path), *args],
+            [sys.executable, "-m", "soptrack", "--db", str(db_path), *args],
             capture_output=True,
             text=True,
             env=full_env,

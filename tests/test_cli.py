@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from sop.catalog import SHIPPED_DIR
+from soptrack.sop.catalog import SHIPPED_DIR
 
 
 def new_pk(cli) -> str:
@@ -180,7 +180,7 @@ def test_sop_environment_variable_chooses_the_db(tmp_path: Path) -> None:
     db = tmp_path / "shared.json"
     env = {**__import__("os").environ, "SOPTRACK_DB": str(db)}
     result = subprocess.run(
-        [sys.executable, "-m", "tui.cli", "run", "new", "pk", "--title", "x"],
+        [sys.executable, "-m", "soptrack", "run", "new", "pk", "--title", "x"],
         capture_output=True,
         text=True,
         env=env,
@@ -191,7 +191,7 @@ def test_sop_environment_variable_chooses_the_db(tmp_path: Path) -> None:
 
 def test_cli_commands_do_not_import_textual(db_path: Path) -> None:
     code = (
-        "import sys; from tui.cli import main; "
+        "import sys; from soptrack.main import main; "
         f"main(['--db', {str(db_path)!r}, 'status']); "
         "print('textual' in sys.modules)"
     )

@@ -21,7 +21,7 @@ def sh(tmp_path: Path):
 
     def run(*args: str, check: bool = True, env: dict[str, str] | None = None):
         result = subprocess.run(
-            [sys.executable, "-m", "tui.cli", *args, "--db", str(db)],
+            [sys.executable, "-m", "soptrack", *args, "--db", str(db)],
             capture_output=True,
             text=True,
             cwd=tmp_path,

@@ -1,9 +1,9 @@
 """Several people writing one database at once: no acknowledged write is ever lost.
 
 4 processes x 250 operations (transitions, notes, new runs) through the application service
-(`tui.service.Services`), each on its own runs and all on one shared run, while CLI processes
-add notes to the shared run and read it. Afterwards every acknowledged write is in the file,
-every run's history is complete and in order (seq 1..n), replaying the history reproduces
+(`soptrack.services.core.Services`), each on its own runs and all on one shared run, while CLI
+processes add notes to the shared run and read it. Afterwards every acknowledged write is in the
+file, every run's history is complete and in order (seq 1..n), replaying the history reproduces
 the stored steps, run ids are unique, and nothing printed a traceback.
 """
 
@@ -22,10 +22,11 @@ from pathlib import Path
 import pytest
 from filelock import FileLock
 
-from sop.catalog import Catalog
-from sop.errors import RuleViolation, SoptrackError
-from sop.model import Sop
-from sop.run import (
+from soptrack.services.core import Services
+from soptrack.sop.catalog import Catalog
+from soptrack.sop.errors import RuleViolation, SoptrackError
+from soptrack.sop.model import Sop
+from soptrack.sop.run import (
     Action,
     Actor,
     Run,
@@ -34,12 +35,11 @@ from sop.run import (
     record_to_dict,
     run_from_dict,
 )
-from sop.workflow import transition, undo
-from store import Repository, StoreBusy
-from store.storage import forget
-from tui.service import Services
+from soptrack.sop.workflow import transition, undo
+from soptrack.store import Repository, StoreBusy
+from soptrack.store.storage import forget
 
-CLI = [sys.executable, "-m", "tui.cli"]
+CLI = [sys.executable, "-m", "soptrack"]
 SOP_ID = "pengukuran-kinerja"
 WORKERS = 4
 OPS = 250
@@ -332,6 +332,6 @@ def test_run_from_dict_roundtrip_used_by_checks():
     now = datetime(2026, 1, 5, 9, tzinfo=UTC)
     run = new_run("pk-1", sop.id, [s.number for s in sop.steps], "T", 2026, actor, now)
     run = transition(run, sop, "start", 1, actor, now)
-    from sop.run import run_to_dict
+    from soptrack.sop.run import run_to_dict
 
     assert replay(run_from_dict(run_to_dict(run)), sop).steps == run.steps

@@ -17,11 +17,11 @@ from pathlib import Path
 
 import pytest
 
-from store import backups
-from store.storage import forget
-from tui.service import Services
+from soptrack.services.core import Services
+from soptrack.store import backups
+from soptrack.store.storage import forget
 
-CLI = [sys.executable, "-m", "tui.cli"]
+CLI = [sys.executable, "-m", "soptrack"]
 NOBODY = 65534
 
 
@@ -163,9 +163,9 @@ def run_as_nobody(args: list[str], home: Path) -> tuple[int, str]:
     import rich.console  # noqa: F401
     import rich.table  # noqa: F401
 
-    import store.maintenance  # noqa: F401
-    import tui.render  # noqa: F401
-    from tui.cli import main
+    import soptrack.cli.render  # noqa: F401
+    import soptrack.store.maintenance  # noqa: F401
+    from soptrack.main import main
 
     read_end, write_end = os.pipe()
     pid = os.fork()

@@ -19,10 +19,10 @@ from pathlib import Path
 
 import pytest
 
-from sop.run import Action, StepState
-from store import Repository, backups
-from store.storage import forget
-from tui.service import Services
+from soptrack.services.core import Services
+from soptrack.sop.run import Action, StepState
+from soptrack.store import Repository, backups
+from soptrack.store.storage import forget
 
 SOP_ID = "pengukuran-kinerja"
 KILLS = 200
@@ -107,7 +107,7 @@ def test_sigkill_never_loses_an_acknowledged_write(tmp_path, monkeypatch):
     Services(db=db, user="kepala", sop_dirs=[]).act("pk-1", 1, "note", "after the crashes")
     assert list(tmp_path.glob(".kantor.json.*.tmp")) == []
     proc = subprocess.run(
-        [sys.executable, "-m", "tui.cli", "doctor", "--db", str(db)],
+        [sys.executable, "-m", "soptrack", "doctor", "--db", str(db)],
         capture_output=True,
         text=True,
         timeout=60,

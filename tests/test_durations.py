@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from sop.durations import DurationError, format_minutes, parse_duration
+from soptrack.sop.durations import DurationError, format_minutes, parse_duration
 
 # The Waktu values of the bundled seed SOPs, as typed in the source documents.
 SEED_VALUES = [

@@ -10,15 +10,15 @@ import docx
 import pytest
 from docx.shared import Mm
 
-from exporters import pengantar, pengukuran, sop_sheet
-from exporters.pengantar import Recipient
-from sop.catalog import Catalog
-from sop.errors import BadInput, RuleViolation
-from sop.office import OfficeProfile
-from sop.performance import Direction, Indicator, Performance, Program
-from sop.run import Actor, new_run
-from tui import documents
-from tui.service import Services
+from soptrack.exporters import pengantar, pengukuran, sop_sheet
+from soptrack.exporters.pengantar import Recipient
+from soptrack.services import documents
+from soptrack.services.core import Services
+from soptrack.sop.catalog import Catalog
+from soptrack.sop.errors import BadInput, RuleViolation
+from soptrack.sop.office import OfficeProfile
+from soptrack.sop.performance import Direction, Indicator, Performance, Program
+from soptrack.sop.run import Actor, new_run
 
 WITA = timezone(timedelta(hours=8))
 OFFICE = OfficeProfile(alamat="Jl. Jend. Sudirman No. 1, Luwuk", telepon="(0461) 21000")

@@ -2,7 +2,7 @@
 
 * the SOP loader on random text and on mutated valid SOP files: only SopFileError;
 * the duration parser on random text: only DurationError;
-* the command line (`tui.cli.main` in-process, a temporary database): random argv ends in a
+* the command line (`soptrack.main.main` in-process, a temporary database): random argv ends in a
   return code or SystemExit of 0-3, nothing else;
 * notes with huge texts and control characters are stored cleanly: characters illegal in
   XML are removed (sop.workflow.clean_text) and the note survives a reload.
@@ -24,13 +24,13 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from sop.catalog import SHIPPED_DIR
-from sop.durations import DurationError, parse_duration
-from sop.errors import SopFileError
-from sop.loader import parse_sop
-from store import Repository
-from store.storage import forget
-from tui.service import Services
+from soptrack.services.core import Services
+from soptrack.sop.catalog import SHIPPED_DIR
+from soptrack.sop.durations import DurationError, parse_duration
+from soptrack.sop.errors import SopFileError
+from soptrack.sop.loader import parse_sop
+from soptrack.store import Repository
+from soptrack.store.storage import forget
 
 SHIPPED = {p.name: p.read_text(encoding="utf-8") for p in sorted(SHIPPED_DIR.glob("*.toml"))}
 # XML 1.0 Char production: what a .docx (or any XML) may contain
@@ -335,7 +335,7 @@ def argv_strategy(root: Path):
 
 
 def run_cli(argv: list[str], root: Path) -> tuple[int, str, str]:
-    from tui.cli import main
+    from soptrack.main import main
 
     out, err = io.StringIO(), io.StringIO()
     code: object
@@ -351,9 +351,9 @@ def run_cli(argv: list[str], root: Path) -> tuple[int, str, str]:
 @pytest.fixture
 def no_app(monkeypatch, cli_sandbox):
     """The commands that open the TUI get a stand-in: this test is about the CLI."""
-    fake = types.ModuleType("tui.app")
+    fake = types.ModuleType("soptrack.tui.app")
     fake.run_app = lambda services, run=None: 0  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "tui.app", fake)
+    monkeypatch.setitem(sys.modules, "soptrack.tui.app", fake)
     monkeypatch.setenv("XDG_CONFIG_HOME", str(cli_sandbox / "cfg"))
     monkeypatch.setenv("XDG_DATA_HOME", str(cli_sandbox / "data"))
     monkeypatch.setenv("HOME", str(cli_sandbox / "home"))
@@ -420,8 +420,8 @@ def note_db():
 @settings(max_examples=150, deadline=None)
 @given(NOTE_TEXT)
 def test_note_text_stored_cleanly(note_db, text):
-    from sop.errors import RuleViolation
-    from sop.workflow import clean_text
+    from soptrack.sop.errors import RuleViolation
+    from soptrack.sop.workflow import clean_text
 
     services = note_db
     try:
@@ -474,7 +474,7 @@ def test_invalid_utf8_in_argv_is_one_line_not_a_traceback(tmp_path):
         [
             sys.executable,
             "-m",
-            "tui.cli",
+            "soptrack",
             "step",
             "pk-1",
             "1",

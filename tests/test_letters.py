@@ -10,12 +10,12 @@ from pathlib import Path
 import docx
 import pytest
 
-from sop import letters
-from sop.dates import day_name, full_date, long_date, terbilang
-from sop.errors import BadInput
-from sop.office import OfficeProfile
-from tui import documents
-from tui.service import Services
+from soptrack.services import documents
+from soptrack.services.core import Services
+from soptrack.sop import letters
+from soptrack.sop.dates import day_name, full_date, long_date, terbilang
+from soptrack.sop.errors import BadInput
+from soptrack.sop.office import OfficeProfile
 
 WITA = timezone(timedelta(hours=8))
 OFFICE = OfficeProfile()

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from sop.catalog import SHIPPED_DIR, Catalog
-from sop.errors import SopFileError
-from sop.loader import load_sop, parse_sop
-from sop.model import StepKind
+from soptrack.sop.catalog import SHIPPED_DIR, Catalog
+from soptrack.sop.errors import SopFileError
+from soptrack.sop.loader import load_sop, parse_sop
+from soptrack.sop.model import StepKind
 
 PK = SHIPPED_DIR / "pengukuran-kinerja.toml"
 MR = SHIPPED_DIR / "monitoring-renstra.toml"

@@ -8,9 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from sop.errors import BadInput
-from sop.office import OfficeProfile, parse_bands
-from sop.performance import (
+from soptrack.services import documents
+from soptrack.services.core import Services
+from soptrack.sop.errors import BadInput
+from soptrack.sop.office import OfficeProfile, parse_bands
+from soptrack.sop.performance import (
     Direction,
     Indicator,
     Performance,
@@ -26,9 +28,7 @@ from sop.performance import (
     program_capaian,
     to_dict,
 )
-from sop.performance_csv import read_file, read_text, write_form
-from tui import documents
-from tui.service import Services
+from soptrack.sop.performance_csv import read_file, read_text, write_form
 
 OFFICE = OfficeProfile()
 
@@ -212,7 +212,7 @@ def test_performance_screen_edits_and_saves(services: Services) -> None:
     from textual.app import App
     from textual.widgets import DataTable
 
-    from tui.screens.performance import PerformanceScreen
+    from soptrack.tui.screens.performance import PerformanceScreen
 
     run = services.new_run("pengukuran-kinerja", "PK 2026", 2026)
     services.repo.update_run(

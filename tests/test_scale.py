@@ -18,10 +18,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
 
 from bench_store import build_runs, write_database  # noqa: E402
 
-from store import Repository  # noqa: E402
-from store.storage import forget  # noqa: E402
+from soptrack.store import Repository  # noqa: E402
+from soptrack.store.storage import forget  # noqa: E402
 
-CLI = [sys.executable, "-m", "tui.cli"]
+CLI = [sys.executable, "-m", "soptrack"]
 RUNS = 1000
 
 
@@ -112,7 +112,7 @@ def test_cli_commands_never_import_textual(tmp_path):
     write_database(db, build_runs(2))
     probe = (
         "import sys, contextlib, io\n"
-        "from tui.cli import main\n"
+        "from soptrack.main import main\n"
         "argv = sys.argv[1:]\n"
         "with contextlib.redirect_stdout(io.StringIO()):\n"
         "    try:\n"
@@ -140,7 +140,7 @@ def test_status_importtime_has_no_textual(tmp_path):
     db = tmp_path / "kantor.json"
     write_database(db, build_runs(2))
     proc = subprocess.run(
-        [sys.executable, "-X", "importtime", "-m", "tui.cli", "status", "--db", str(db)],
+        [sys.executable, "-X", "importtime", "-m", "soptrack", "status", "--db", str(db)],
         capture_output=True,
         text=True,
         timeout=60,
@@ -152,5 +152,5 @@ def test_status_importtime_has_no_textual(tmp_path):
         for line in proc.stderr.splitlines()
         if line.startswith("import time:")
     ]
-    assert "tui.cli" in modules or "rich.table" in modules  # the probe itself works
+    assert "soptrack.cli.main" in modules or "rich.table" in modules  # the probe itself works
     assert not [m for m in modules if m == "textual" or m.startswith("textual.")]

@@ -103,7 +103,7 @@ def test_browser_shows_the_board(tmp_path: Path) -> None:
         [
             sys.executable,
             "-m",
-            "tui.cli",
+            "soptrack",
             "--db",
             str(db),
             "run",
@@ -116,7 +116,7 @@ def test_browser_shows_the_board(tmp_path: Path) -> None:
     )
     port, debug_port = _free_port(), _free_port()
     server = subprocess.Popen(
-        [sys.executable, "-m", "tui.cli", "--db", str(db), "serve", "--port", str(port)],
+        [sys.executable, "-m", "soptrack", "--db", str(db), "serve", "--port", str(port)],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )

@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from tui.config import load_config
-from tui.service import Services, os_user
+from soptrack.services.config import load_config
+from soptrack.services.core import Services, os_user
 
 ROOT = hasattr(os, "geteuid") and os.geteuid() == 0
 
@@ -66,7 +66,7 @@ def test_config_office_keys_win_and_cannot_be_set_in_the_db(
     office = services.office()
     assert office.alamat == "Jl. Ahmad Yani 1" and office.kepala.nama == "Drs. CONTOH"
     assert office.roles_of("budi") == ("sekretaris", "kadis") and office.enforce_roles
-    from sop.errors import BadInput
+    from soptrack.sop.errors import BadInput
 
     with pytest.raises(BadInput, match="diatur oleh"):
         services.set_office("alamat", "lain")
@@ -147,9 +147,9 @@ def _as(user: str, *args: str) -> subprocess.CompletedProcess[str]:
     import rich.table  # noqa: F401
     import rich.text  # noqa: F401
 
-    import store.maintenance  # noqa: F401
-    import tui.cli
-    import tui.render  # noqa: F401
+    import soptrack.cli.render  # noqa: F401
+    import soptrack.main
+    import soptrack.store.maintenance  # noqa: F401
 
     info = pwd.getpwnam(user)
     read_fd, write_fd = os.pipe()
@@ -174,7 +174,7 @@ def _as(user: str, *args: str) -> subprocess.CompletedProcess[str]:
             os.environ.pop("SUDO_USER", None)
             with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
                 try:
-                    code = tui.cli.main(list(args))
+                    code = soptrack.main.main(list(args))
                 except SystemExit as exc:
                     code = exc.code if isinstance(exc.code, int) else 2
         except BaseException as exc:  # noqa: BLE001 - reported to the parent
@@ -197,7 +197,7 @@ def test_two_unix_users_in_one_group_share_one_board(office_users) -> None:
     group, (first, second), base = office_users
     shared = base / "kantor"
     out = subprocess.run(
-        [sys.executable, "-m", "tui.cli", "init", "--shared", str(shared), "--group", group],
+        [sys.executable, "-m", "soptrack", "init", "--shared", str(shared), "--group", group],
         capture_output=True,
         text=True,
         check=True,
@@ -258,7 +258,7 @@ def test_serve_answers_on_loopback(tmp_path: Path) -> None:
         [
             sys.executable,
             "-m",
-            "tui.cli",
+            "soptrack",
             "--db",
             str(tmp_path / "db.json"),
             "serve",

@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 from filelock import FileLock
 
-from sop.run import Actor
-from store import Repository, StoreBusy, StoreCorrupt, backups, schema, storage
-from store.errors import StoreTooNew
+from soptrack.sop.run import Actor
+from soptrack.store import Repository, StoreBusy, StoreCorrupt, backups, schema, storage
+from soptrack.store.errors import StoreTooNew
 
 WITA = timezone(timedelta(hours=8))
 NOW = datetime(2026, 11, 25, 9, 0, tzinfo=WITA)

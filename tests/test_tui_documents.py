@@ -11,12 +11,12 @@ import pytest
 from textual import events
 from tui_fixtures import Recorder, app_for, async_test, fresh, make_run
 
-from sop import performance as perf_mod
-from tui import documents
-from tui.screens.board import BoardScreen
-from tui.screens.export import ExportDialog
-from tui.screens.help import HelpScreen
-from tui.screens.performance import PerformanceScreen
+from soptrack.services import documents
+from soptrack.sop import performance as perf_mod
+from soptrack.tui.screens.board import BoardScreen
+from soptrack.tui.screens.export import ExportDialog
+from soptrack.tui.screens.help import HelpScreen
+from soptrack.tui.screens.performance import PerformanceScreen
 
 SIZE = (80, 24)
 
@@ -92,7 +92,10 @@ async def test_e_exports_surat_pengantar_and_sop_sheet(db: Path, workdir: Path) 
 
 
 @async_test
-async def test_export_of_another_sop_shows_why_pk_is_refused(db: Path, workdir: Path) -> None:
+async def test_export_offers_only_what_the_sop_declares(db: Path, workdir: Path) -> None:
+    """RENSTRA declares no documents: its runs offer only their SOP sheet."""
+    from textual.widgets import OptionList
+
     run_id = make_run(db, "monitoring-renstra", title="Monitoring RENSTRA 2026")
     app = app_for(db, run_id)
     seen = Recorder(app)
@@ -100,15 +103,15 @@ async def test_export_of_another_sop_shows_why_pk_is_refused(db: Path, workdir: 
         await pilot.pause()
         await pilot.press("e")
         await pilot.pause()
-        await pilot.press("enter")  # starts on Lembar SOP for a non-PK run
+        options = app.screen.query_one("#export-kind", OptionList)
+        assert [options.get_option_at_index(i).id for i in range(options.option_count)] == ["sop"]
+        await pilot.press("enter")
         await settle(pilot)
         assert seen.errors() == []
         assert (workdir / f"{run_id}-sop.docx").exists()
-        await pilot.press("e", "up", "up", "enter")  # Dokumen Pengukuran Kinerja
-        await settle(pilot)
-    errors = seen.errors()
-    assert len(errors) == 1
-    assert "hanya untuk run SOP Pengukuran Kinerja" in errors[0]
+        await pilot.press("i")  # no document of this SOP uses performance data
+        await pilot.pause()
+        assert isinstance(app.screen, BoardScreen)
     assert not (workdir / f"{run_id}-pengukuran-kinerja.docx").exists()
 
 
@@ -116,7 +119,7 @@ async def test_export_of_another_sop_shows_why_pk_is_refused(db: Path, workdir: 
 async def test_export_pdf_without_libreoffice_says_so(
     db: Path, workdir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from tui import documents
+    from soptrack.services import documents
 
     monkeypatch.setattr(documents, "soffice", lambda: None)
     run_id = make_run(db)
@@ -149,7 +152,7 @@ async def test_export_runs_in_a_worker_and_the_ui_stays_live(
 ) -> None:
     import threading
 
-    from tui import documents
+    from soptrack.services import documents
 
     release = threading.Event()
     threads: list[str] = []
@@ -208,9 +211,7 @@ async def test_help_and_key_bar_list_the_new_keys(db: Path) -> None:
         await pilot.press("question_mark")
         await pilot.pause()
         assert isinstance(app.screen, HelpScreen)
-        from tui.screens.help import help_sections
-
-        rows = dict(help_sections())["Papan run"]
+        rows = dict(app.help_sections())["Papan run"]
         assert ("e", "Ekspor") in rows and ("i", "Data kinerja") in rows
 
 
@@ -262,7 +263,7 @@ async def test_i_on_another_sop_is_refused_with_a_warning(db: Path) -> None:
         await pilot.press("i")
         await pilot.pause()
         assert isinstance(app.screen, BoardScreen)
-    assert any("hanya untuk run SOP Pengukuran Kinerja" in m for m in seen.warnings())
+    assert any("tidak menyatakan dokumen dari data kinerja" in m for m in seen.warnings())
 
 
 # -- "/" and the words after it ----------------------------------------------------------------

@@ -11,18 +11,18 @@ from pathlib import Path
 import pytest
 from tui_fixtures import USER, Recorder, app_for, async_test, fresh, make_run, services
 
-from sop.errors import BadInput
-from sop.run import Action, StepState
-from tui.app import SoptrackApp, run_app
-from tui.cli import main as cli_main
-from tui.screens.board import BoardScreen
-from tui.screens.detail import StepDetailScreen
-from tui.screens.dialogs import NewRunDialog, NoteDialog
-from tui.screens.help import HelpScreen
-from tui.screens.overview import OverviewScreen
-from tui.screens.picker import RunPickerScreen
-from tui.screens.welcome import WelcomeScreen
-from tui.widgets.card import StepCard
+from soptrack.main import main as cli_main
+from soptrack.sop.errors import BadInput
+from soptrack.sop.run import Action, StepState
+from soptrack.tui.app import SoptrackApp, run_app
+from soptrack.tui.screens.board import BoardScreen
+from soptrack.tui.screens.detail import StepDetailScreen
+from soptrack.tui.screens.dialogs import NewRunDialog, NoteDialog
+from soptrack.tui.screens.help import HelpScreen
+from soptrack.tui.screens.overview import OverviewScreen
+from soptrack.tui.screens.picker import RunPickerScreen
+from soptrack.tui.screens.welcome import WelcomeScreen
+from soptrack.tui.widgets.card import StepCard
 
 SIZE = (80, 24)
 
@@ -382,9 +382,7 @@ async def test_help_lists_every_board_key(db: Path) -> None:
         await pilot.press("question_mark")
         await pilot.pause()
         assert isinstance(app.screen, HelpScreen)
-        from tui.screens.help import help_sections
-
-        text = " ".join(f"{k} {d}" for _, rows in help_sections() for k, d in rows)
+        text = " ".join(f"{k} {d}" for _, rows in app.help_sections() for k, d in rows)
         for key in [
             "↑",
             "k",
@@ -621,7 +619,7 @@ async def test_change_from_the_command_line_appears_within_two_seconds(db: Path)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         result = subprocess.run(
-            [sys.executable, "-m", "tui.cli", "--db", str(db), "step", run_id, "2", "done"],
+            [sys.executable, "-m", "soptrack", "--db", str(db), "step", run_id, "2", "done"],
             capture_output=True,
             text=True,
             env=dict(os.environ),
@@ -683,3 +681,44 @@ async def test_r_on_a_stale_screen_asks_for_a_reason_never_returns_silently(db: 
     run = stored(db, run_id)
     assert run.record(9).state is StepState.BERJALAN and run.revisions == 0
     assert [e.action.value for e in run.history][-1] == "start"
+
+
+# -- [keys]: the user's key overrides --------------------------------------------------------
+
+
+@async_test
+async def test_key_overrides_from_config_work_and_are_shown(db: Path) -> None:
+    from soptrack.services.config import Config, Setting
+
+    run_id = make_run(db)
+    config = Config(db=Setting(str(db), "test"), keys={"start": "x", "help": "f1"})
+    app = SoptrackApp(services(db, config=config), run_id, poll_seconds=0.2)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await pilot.pause()
+        keybar = str(app.screen.query_one(".keybar").render())
+        assert " x Mulai" in keybar and " s Mulai" not in keybar
+        await pilot.press("s")  # the old key no longer starts the step
+        await pilot.pause()
+        assert fresh(db).repo.get_run(run_id).record(1).state is StepState.BELUM
+        await pilot.press("x")
+        await pilot.pause()
+        assert fresh(db).repo.get_run(run_id).record(1).state is StepState.BERJALAN
+        rows = dict(app.help_sections())["Papan run"]
+        assert ("x", "Mulai") in rows and ("f1", "Bantuan") in rows
+        commands = [c.title for c in app.get_system_commands(app.screen)]
+        assert "Mulai (x)" in commands
+        assert len([c for c in commands if c.startswith("Bantuan")]) == 1
+
+
+def test_keys_table_in_config_is_read_and_checked(tmp_path: Path, monkeypatch) -> None:
+    from soptrack.services.config import load_config
+
+    user = tmp_path / "cfg" / "soptrack" / "config.toml"
+    user.parent.mkdir(parents=True)
+    user.write_text('[keys]\nstart = "x"\nsearch = "slash,ctrl+f"\n', encoding="utf-8")
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "cfg"))
+    monkeypatch.setenv("SOPTRACK_CONFIG", str(tmp_path / "none.toml"))
+    assert load_config(str(tmp_path / "db.json")).keys == {"start": "x", "search": "slash,ctrl+f"}
+    user.write_text('[keys]\nstart = "x y"\n', encoding="utf-8")
+    with pytest.raises(BadInput, match="keys.start"):
+        load_config(str(tmp_path / "db.json"))

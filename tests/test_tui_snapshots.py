@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from tui_fixtures import NOW, make_run, services, stepping_clock
 
-from tui.app import SoptrackApp
+from soptrack.tui.app import SoptrackApp
 
 SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((160, 48), id="160x48")]
 

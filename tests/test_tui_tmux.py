@@ -70,7 +70,7 @@ def test_newcomer_starts_a_run_and_sees_a_cli_change(tmp_path: Path) -> None:
         term.keys("s")
         term.wait_for("▶ BERJALAN")
         result = subprocess.run(
-            [sys.executable, "-m", "tui.cli", "--db", str(db), "step", "pk-1", "1", "done"],
+            [sys.executable, "-m", "soptrack", "--db", str(db), "step", "pk-1", "1", "done"],
             capture_output=True,
             text=True,
             timeout=60,

@@ -6,14 +6,14 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from sop.catalog import SHIPPED_DIR
-from sop.errors import BadInput, RuleViolation
-from sop.loader import load_sop
-from sop.office import OfficeProfile, check_may_act, resolve_actor
-from sop.run import Action, Actor, StepState, new_run
-from sop.status import run_status
-from sop.workflow import transition, undo, undoable
-from sop.worktime import OfficeHours
+from soptrack.sop.catalog import SHIPPED_DIR
+from soptrack.sop.errors import BadInput, RuleViolation
+from soptrack.sop.loader import load_sop
+from soptrack.sop.office import OfficeProfile, check_may_act, resolve_actor
+from soptrack.sop.run import Action, Actor, StepState, new_run
+from soptrack.sop.status import run_status
+from soptrack.sop.workflow import transition, undo, undoable
+from soptrack.sop.worktime import OfficeHours
 
 WITA = timezone(timedelta(hours=8))
 

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sop.worktime import DAY_NAMES, OfficeHours, add_working_minutes, working_minutes
+from soptrack.sop.worktime import DAY_NAMES, OfficeHours, add_working_minutes, working_minutes
 
 DEFAULT = OfficeHours.default()
 WITA = timezone(timedelta(hours=8))

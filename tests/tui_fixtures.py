@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-from tui.service import Services
+from soptrack.services.core import Services
 
 WITA = timezone(timedelta(hours=8))
 # Wednesday 25 November 2026, 09:00 WITA: inside office hours.
@@ -99,6 +99,6 @@ class Recorder:
 
 def app_for(db: Path, run_ref: str | None = None, **kwargs):
     """The app on `db` as `soptrack` starts it, polling the store fast for the tests."""
-    from tui.app import SoptrackApp
+    from soptrack.tui.app import SoptrackApp
 
     return SoptrackApp(services(db, **kwargs), run_ref, poll_seconds=0.2)

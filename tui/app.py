@@ -2,21 +2,23 @@
 
 Start-up is kept lean: only the screen of the first frame is imported before it is shown;
 the others (detail, help, dialogs, picker, export, performance) and the document services
-(tui.documents, python-docx) are imported when first used.
+(soptrack.services.documents, python-docx) are imported when first used.
 """
 
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from functools import partial
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 
-from sop.errors import SoptrackError
-from tui.state import AppState, open_demo
+from soptrack.services.core import Services
+from soptrack.services.state import AppState, open_demo
+from soptrack.sop.errors import SoptrackError
+from soptrack.tui.keys import MOVES, binding_rows, bindings, key_text, keys_of
 
 POLL_SECONDS = 1.0
 
@@ -25,15 +27,24 @@ class SoptrackApp(App[int]):
     CSS_PATH = "app.tcss"
     TITLE = "soptrack"
     BINDINGS = [
-        Binding("question_mark", "help", "Bantuan"),
-        Binding("q", "quit", "Keluar"),
-        Binding("ctrl+p", "command_palette", "Perintah", show=False, priority=True),
+        Binding("question_mark", "help", "Bantuan", id="help"),
+        Binding("q", "quit", "Keluar", id="quit"),
+        Binding(
+            "ctrl+p", "command_palette", "Perintah", show=False, priority=True, id="command-palette"
+        ),
     ]
 
     def __init__(
-        self, services, run_ref: str | None = None, *, poll_seconds: float = POLL_SECONDS
+        self,
+        services: Services,
+        run_ref: str | None = None,
+        *,
+        poll_seconds: float = POLL_SECONDS,
     ) -> None:
         super().__init__()
+        # The user's [keys] table: binding id -> keys (shown by the key bar, help, palette).
+        self.key_overrides: Mapping[str, str] = services.config.keys
+        self.set_keymap(dict(self.key_overrides))
         # Over SSH every animation frame is bytes on the wire: scroll and fade at once.
         self.animation_level = "none"
         self.real_services = services
@@ -59,31 +70,32 @@ class SoptrackApp(App[int]):
     # -- where the user is -----------------------------------------------------------------
 
     def sop_choices(self) -> list[tuple[str, str]]:
-        """(id, name) of every SOP, Pengukuran Kinerja first: the usual first run."""
-        sops = [(s.id, s.name) for s in self.state.services.catalog]
-        return sorted(sops, key=lambda item: item[0] != "pengukuran-kinerja")
+        """(id, name) of every SOP, those that produce documents to sign first (Pengukuran
+        Kinerja: the usual first run)."""
+        sops = sorted(self.state.services.catalog, key=lambda s: not s.documents)
+        return [(s.id, s.name) for s in sops]
 
     async def go(self, run_id: str | None) -> None:
         """Reset the stack to the overview (or the welcome screen) and maybe a board on it."""
         while len(self.screen_stack) > 1:
             await self.pop_screen()
         if run_id is None and not self.state.has_runs():
-            from tui.screens.welcome import WelcomeScreen
+            from soptrack.tui.screens.welcome import WelcomeScreen
 
             await self.push_screen(WelcomeScreen(self.state, self.sop_choices()))
             return
         if run_id is not None:
-            from tui.screens.board import BoardScreen
+            from soptrack.tui.screens.board import BoardScreen
 
             # The overview is built only when the user goes back to it (first frame is lean).
             await self.push_screen(BoardScreen(self.state, run_id))
             return
-        from tui.screens.overview import OverviewScreen
+        from soptrack.tui.screens.overview import OverviewScreen
 
         await self.push_screen(OverviewScreen(self.state))
 
     def open_board(self, run_id: str) -> None:
-        from tui.screens.board import BoardScreen
+        from soptrack.tui.screens.board import BoardScreen
 
         if isinstance(self.screen, BoardScreen):
             self.call_next(self.screen.load, run_id)
@@ -91,7 +103,7 @@ class SoptrackApp(App[int]):
             self.push_screen(BoardScreen(self.state, run_id))
 
     def show_overview(self) -> None:
-        from tui.screens.overview import OverviewScreen
+        from soptrack.tui.screens.overview import OverviewScreen
 
         stack = self.screen_stack
         if len(stack) >= 2 and isinstance(stack[-2], OverviewScreen):
@@ -102,13 +114,43 @@ class SoptrackApp(App[int]):
     # -- actions every screen shares -------------------------------------------------------
 
     def action_help(self) -> None:
-        from tui.screens.help import HelpScreen
+        from soptrack.tui.screens.help import HelpScreen
 
         if not isinstance(self.screen, HelpScreen):
-            self.push_screen(HelpScreen())
+            self.push_screen(HelpScreen(self.help_sections()))
+
+    def help_sections(self) -> list[tuple[str, list[tuple[str, str]]]]:
+        """Every screen's keys as the user's overrides have them (help reads no class)."""
+        from soptrack.tui.screens.board import BoardScreen
+        from soptrack.tui.screens.export import ExportDialog
+        from soptrack.tui.screens.overview import OverviewScreen
+        from soptrack.tui.screens.performance import PerformanceScreen
+        from soptrack.tui.screens.welcome import WelcomeScreen
+
+        keymap = self.key_overrides
+        return [
+            ("Papan run", binding_rows(BoardScreen.BINDINGS, keymap)),
+            ("Ikhtisar", binding_rows(OverviewScreen.BINDINGS, keymap)),
+            ("Layar awal", binding_rows(WelcomeScreen.BINDINGS, keymap)),
+            (
+                "Ekspor dokumen (e)",
+                [("↑↓ Enter", "pilih dokumen dan ekspor")]
+                + binding_rows(ExportDialog.BINDINGS, keymap),
+            ),
+            ("Data kinerja (i)", binding_rows(PerformanceScreen.BINDINGS, keymap)),
+            ("Di mana saja", binding_rows(SoptrackApp.BINDINGS, keymap)),
+            (
+                "Dialog",
+                [
+                    ("Enter", "simpan / pilih"),
+                    ("Esc", "batal / tutup"),
+                    ("Tab", "kolom berikutnya"),
+                ],
+            ),
+        ]
 
     def action_new_run(self) -> None:
-        from tui.screens.dialogs import NewRunDialog
+        from soptrack.tui.screens.dialogs import NewRunDialog
 
         note = ""
         if self.state.demo:
@@ -155,27 +197,26 @@ class SoptrackApp(App[int]):
     # -- command palette ---------------------------------------------------------------------
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
-        from tui.screens.help import key_text
-
         seen: set[str] = set()
         for owner in (screen, self):
-            for binding in owner.BINDINGS:
-                if not isinstance(binding, Binding) or binding.action.startswith("move("):
+            for binding in bindings(owner.BINDINGS):
+                if binding.id in MOVES or binding.action == "command_palette":
                     continue
-                if binding.action in seen or binding.action == "command_palette":
+                if binding.action.removeprefix("app.") in seen:
                     continue
-                seen.add(binding.action)
+                seen.add(binding.action.removeprefix("app."))
+                keys = key_text(keys_of(binding, self.key_overrides))
                 yield SystemCommand(
-                    f"{binding.description} ({key_text(binding.key)})",
-                    f"tombol {key_text(binding.key)}",
+                    f"{binding.description} ({keys})",
+                    f"tombol {keys}",
                     partial(owner.run_action, binding.action),
                 )
         export = getattr(screen, "export_document", None)
-        if export is not None:
-            from tui.screens.export import DOCUMENTS
-
-            for kind, label in DOCUMENTS:
+        status = getattr(screen, "status", None)
+        if export is not None and status is not None:
+            for document in status.sop.document_kinds:
                 for pdf in (False, True):
+                    kind, label = document.id, document.label
                     yield SystemCommand(
                         f"Ekspor {label}{' + PDF' if pdf else ''}",
                         f"tulis .docx{' dan .pdf' if pdf else ''} run ini di folder kerja",
@@ -190,7 +231,7 @@ class SoptrackApp(App[int]):
         yield SystemCommand("Tema", "ganti tema warna", self.action_change_theme)
 
 
-def run_app(services, run_ref: str | None = None) -> int:
+def run_app(services: Services, run_ref: str | None = None) -> int:
     """Open the app; an unknown RUN is refused (SoptrackError) before the screen is taken."""
     if run_ref is not None:
         run = services.repo.get_run(run_ref)

@@ -9,52 +9,46 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import HorizontalScroll
 from textual.screen import Screen
 from textual.widgets import Input
 
-from sop.errors import SoptrackError
-from sop.run import Action, Run, StepState
-from sop.status import RunStatus
-from tui.labels import ACTION_DONE_TEXT
-from tui.widgets.card import StepCard
-from tui.widgets.header import RunHeader
-from tui.widgets.keybar import KeyBar
-from tui.widgets.lane import LaneColumn
-
-LANE_MIN = 19
-EMPTY_MIN, EMPTY_MAX = 7, 14
-
-
-class Lanes(HorizontalScroll, inherit_bindings=False, can_focus=False):
-    """Scrolls sideways to the focused card when the lanes do not fit."""
+from soptrack.services.labels import ACTION_DONE_TEXT
+from soptrack.sop.errors import SoptrackError
+from soptrack.sop.run import Action, Run, StepState
+from soptrack.sop.status import RunStatus
+from soptrack.tui.navigation import navigator
+from soptrack.tui.widgets.card import StepCard
+from soptrack.tui.widgets.header import RunHeader
+from soptrack.tui.widgets.keybar import KeyBar
+from soptrack.tui.widgets.lane import LaneColumn
+from soptrack.tui.widgets.lanes import Lanes
 
 
 class BoardScreen(Screen):
     BINDINGS = [
-        Binding("up,k", "move(0,-1)", "Atas", show=False),
-        Binding("down,j", "move(0,1)", "Bawah", show=False),
-        Binding("left,h", "move(-1,0)", "Kiri", show=False),
-        Binding("right,l", "move(1,0)", "Kanan", show=False),
-        Binding("question_mark", "app.help", "Bantuan"),
-        Binding("s", "step('start')", "Mulai"),
-        Binding("d", "step('done')", "Selesai"),
-        Binding("a", "step('approve')", "Setujui"),
-        Binding("r", "return_step", "Kembalikan"),
-        Binding("n", "note", "Catatan"),
-        Binding("u", "undo", "Urungkan"),
-        Binding("enter", "detail", "Detail"),
-        Binding("g", "goto_current", "Ke langkah kini", show=False),
-        Binding("p", "pick_run", "Pilih run"),
-        Binding("o", "overview", "Ikhtisar"),
-        Binding("m", "only_mine", "Laneku"),
-        Binding("e", "export", "Ekspor"),
-        Binding("i", "performance", "Data kinerja"),
+        Binding("up,k", "move(0,-1)", "Atas", show=False, id="cursor-up"),
+        Binding("down,j", "move(0,1)", "Bawah", show=False, id="cursor-down"),
+        Binding("left,h", "move(-1,0)", "Kiri", show=False, id="cursor-left"),
+        Binding("right,l", "move(1,0)", "Kanan", show=False, id="cursor-right"),
+        Binding("question_mark", "app.help", "Bantuan", id="help"),
+        Binding("s", "step('start')", "Mulai", id="start"),
+        Binding("d", "step('done')", "Selesai", id="done"),
+        Binding("a", "step('approve')", "Setujui", id="approve"),
+        Binding("r", "return_step", "Kembalikan", id="return"),
+        Binding("n", "note", "Catatan", id="note"),
+        Binding("u", "undo", "Urungkan", id="undo"),
+        Binding("enter", "detail", "Detail", id="detail"),
+        Binding("g", "goto_current", "Ke langkah kini", show=False, id="goto-current"),
+        Binding("p", "pick_run", "Pilih run", id="pick-run"),
+        Binding("o", "overview", "Ikhtisar", id="overview"),
+        Binding("m", "only_mine", "Laneku", id="only-mine"),
+        Binding("e", "export", "Ekspor", id="export"),
+        Binding("i", "performance", "Data kinerja", id="performance"),
         # Priority: handled as the key arrives, so the words typed right after "/" (a paste,
         # typing ahead over SSH) already find the search box focused.
-        Binding("slash", "search", "Cari", priority=True),
-        Binding("q", "app.quit", "Keluar"),
-        Binding("escape", "clear_search", "Hapus pencarian", show=False),
+        Binding("slash", "search", "Cari", priority=True, id="search"),
+        Binding("q", "app.quit", "Keluar", id="quit"),
+        Binding("escape", "clear_search", "Hapus pencarian", show=False, id="clear-search"),
     ]
 
     def __init__(self, state, run_id: str) -> None:
@@ -117,21 +111,7 @@ class BoardScreen(Screen):
         self._size_lanes()
 
     def _size_lanes(self) -> None:
-        """Share the width: lanes with cards get at least LANE_MIN columns, empty lanes what
-        is left (EMPTY_MIN to EMPTY_MAX); past that the lanes scroll sideways."""
-        shown = [lane for lane in self.lanes if lane.display]
-        full = [lane for lane in shown if lane.cards] or shown
-        empty = [lane for lane in shown if lane not in full]
-        width = self.size.width or 80
-        spare = width - LANE_MIN * len(full)
-        empty_width = max(EMPTY_MIN, min(EMPTY_MAX, spare // len(empty))) if empty else 0
-        left = width - empty_width * len(empty)
-        lane_width = max(LANE_MIN, left // max(1, len(full)))
-        extra = max(0, left - lane_width * len(full))
-        for index, lane in enumerate(full):
-            lane.styles.width = lane_width + (1 if index < extra else 0)
-        for lane in empty:
-            lane.styles.width = empty_width
+        self.query_one("#lanes", Lanes).share_width(self.lanes, self.size.width)
 
     def reload(self) -> None:
         """Re-read the run after another process wrote; cursor and inputs stay as they are."""
@@ -262,7 +242,7 @@ class BoardScreen(Screen):
             # Let the rules say why; an empty note can never return a step by accident.
             self.do_step(number, "return", "")
             return
-        from tui.screens.dialogs import NoteDialog
+        from soptrack.tui.screens.dialogs import NoteDialog
 
         target = self.status.sop.step(number).return_to
 
@@ -282,7 +262,7 @@ class BoardScreen(Screen):
         number = self._step_number()
         if number is None:
             return
-        from tui.screens.dialogs import NoteDialog
+        from soptrack.tui.screens.dialogs import NoteDialog
 
         def noted(note: str | None) -> None:
             if note:
@@ -314,12 +294,12 @@ class BoardScreen(Screen):
         number = self._step_number()
         if number is None:
             return
-        from tui.screens.detail import StepDetailScreen
+        from soptrack.tui.screens.detail import StepDetailScreen
 
         self.app.push_screen(StepDetailScreen(self.state, self.run_id, number))
 
     def action_pick_run(self) -> None:
-        from tui.screens.picker import RunPickerScreen
+        from soptrack.tui.screens.picker import RunPickerScreen
 
         async def picked(run_id: str | None) -> None:
             if run_id and run_id != self.run_id:
@@ -330,67 +310,32 @@ class BoardScreen(Screen):
     def action_export(self) -> None:
         if self.status is None:
             return
-        from tui.screens.export import ExportDialog
+        from soptrack.tui.screens.export import ExportDialog
 
         def chosen(choice: tuple[str, bool] | None) -> None:
             if choice is not None:
                 self.export_document(*choice)
 
-        sop = self.status.sop
-        self.app.push_screen(ExportDialog(self.run_id, sop.id, sop.name), chosen)
+        self.app.push_screen(ExportDialog(self.run_id, self.status.sop.document_kinds), chosen)
 
     def export_document(self, kind: str, pdf: bool = False) -> None:
         """Write a document of this run in a worker thread; the paths (or the reason it was
         refused) arrive as a notification. The UI stays live meanwhile."""
-        from tui.screens.export import LABELS
+        from soptrack.tui.screens.export import export_in_worker
 
-        label = LABELS.get(kind, kind)
-        if any(w.group == "export" and not w.is_finished for w in self.app.workers):
-            self.app.notify(
-                "Ekspor sebelumnya masih berjalan; tunggu sebentar.", severity="warning"
-            )
-            return
-        services, run_id, app = self.state.services, self.run_id, self.app
-
-        def job() -> None:
-            from tui import documents
-
-            try:
-                paths = documents.export(services, run_id, kind, pdf=pdf)
-            except SoptrackError as exc:
-                app.call_from_thread(
-                    app.notify, str(exc), severity="error", title=f"{label} tidak dibuat"
-                )
-                return
-            except Exception as exc:  # noqa: BLE001 - a bug must not kill the app silently
-                app.call_from_thread(
-                    app.notify,
-                    f"{type(exc).__name__}: {exc}",
-                    severity="error",
-                    title=f"{label} gagal",
-                )
-                return
-            lines = "\n".join(str(path) for path in paths)
-            app.call_from_thread(
-                app.notify, f"Ditulis:\n{lines}", title=f"{label} {run_id}", timeout=10
-            )
-
-        app.notify(f"Membuat {label}{' dan PDF' if pdf else ''}…", timeout=3)
-        app.run_worker(job, name=f"export-{kind}", group="export", thread=True)
+        export_in_worker(self.app, self.state.services, self.run_id, kind, pdf)
 
     def action_performance(self) -> None:
         if self.status is None:
             return
-        from tui.screens.export import PK_SOP_ID
-
-        if self.status.sop.id != PK_SOP_ID:
+        if not self.status.sop.uses_performance_data:
             self.app.notify(
-                f"Data kinerja hanya untuk run SOP Pengukuran Kinerja; run {self.run_id} "
-                f"memakai {self.status.sop.name}.",
+                f"{self.status.sop.name} tidak menyatakan dokumen dari data kinerja; "
+                f"run {self.run_id} hanya punya lembar SOP (e).",
                 severity="warning",
             )
             return
-        from tui.screens.performance import PerformanceScreen
+        from soptrack.tui.screens.performance import PerformanceScreen
 
         try:
             screen = PerformanceScreen(self.state.services, self.run_id)
@@ -404,7 +349,7 @@ class BoardScreen(Screen):
         self.app.push_screen(screen, back)
 
     def action_overview(self) -> None:
-        self.app.show_overview()
+        navigator(self).show_overview()
 
     def action_only_mine(self) -> None:
         if self.only_mine:

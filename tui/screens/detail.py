@@ -9,10 +9,10 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from sop.errors import SoptrackError
-from sop.run import ACTION_LABELS
-from sop.status import RunStatus
-from tui.labels import DECISION, LATE, STATE_TEXT, minutes
+from soptrack.services.labels import DECISION, LATE, STATE_TEXT, minutes
+from soptrack.sop.errors import SoptrackError
+from soptrack.sop.run import ACTION_LABELS
+from soptrack.sop.status import RunStatus
 
 
 def _when(value) -> str:
@@ -81,9 +81,9 @@ def step_text(status: RunStatus, number: int) -> Text:
 
 class StepDetailScreen(ModalScreen[None]):
     BINDINGS = [
-        Binding("escape,enter,q", "close", "Tutup"),
-        Binding("up,k", "scroll(-1)", "Gulir", show=False),
-        Binding("down,j", "scroll(1)", "Gulir", show=False),
+        Binding("escape,enter,q", "close", "Tutup", id="detail-close"),
+        Binding("up,k", "scroll(-1)", "Gulir", show=False, id="cursor-up"),
+        Binding("down,j", "scroll(1)", "Gulir", show=False, id="cursor-down"),
     ]
 
     def __init__(self, state, run_id: str, number: int) -> None:

@@ -12,7 +12,7 @@ from textual.widgets import Input, Label, Select, Static
 class NoteDialog(ModalScreen[str | None]):
     """Asks for one line of text; an empty note is refused and the dialog stays open."""
 
-    BINDINGS = [Binding("escape", "cancel", "Batal")]
+    BINDINGS = [Binding("escape", "cancel", "Batal", id="cancel")]
 
     def __init__(self, title: str, prompt: str) -> None:
         super().__init__(classes="dialog-screen")

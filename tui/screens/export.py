@@ -1,55 +1,45 @@
 """`e` on the board: choose a document of the run to export (and whether a PDF too).
 
-The dialog only chooses; the board runs tui.documents.export in a worker thread (python-docx
+The dialog only chooses; the board runs services.documents.export in a worker thread (python-docx
 and LibreOffice take their time) and shows the files written.
 """
 
 from __future__ import annotations
 
-from textual.app import ComposeResult
+from collections.abc import Sequence
+from typing import Any
+
+from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Checkbox, OptionList, Static
 from textual.widgets.option_list import Option
 
-PK_SOP_ID = "pengukuran-kinerja"  # the same id as tui.documents.PK_SOP_ID (not imported here)
-
-# (kind for documents.export, label): the order of the dialog and the palette.
-DOCUMENTS: tuple[tuple[str, str], ...] = (
-    ("pk", "Dokumen Pengukuran Kinerja"),
-    ("pengantar", "Surat pengantar"),
-    ("sop", "Lembar SOP"),
-)
-LABELS = dict(DOCUMENTS)
+from soptrack.services.core import Services
+from soptrack.sop.documents import BY_ID, DocumentKind
+from soptrack.sop.errors import SoptrackError
 
 
 class ExportDialog(ModalScreen[tuple[str, bool] | None]):
-    """Returns (kind, pdf) or None. A run of another SOP starts on "Lembar SOP"; the other
-    two stay selectable so the reason they cannot be made is shown, not hidden."""
+    """Returns (kind, pdf) or None. Offers the documents the run's SOP declares, then its
+    sheet (soptrack.sop.documents)."""
 
     BINDINGS = [
-        Binding("escape", "cancel", "Batal"),
-        Binding("f", "toggle_pdf", "Juga PDF"),
+        Binding("escape", "cancel", "Batal", id="cancel"),
+        Binding("f", "toggle_pdf", "Juga PDF", id="export-pdf"),
     ]
 
-    def __init__(self, run_id: str, sop_id: str, sop_name: str) -> None:
+    def __init__(self, run_id: str, kinds: Sequence[DocumentKind]) -> None:
         super().__init__(classes="dialog-screen")
         self.run_id = run_id
-        self.sop_id = sop_id
-        self.sop_name = sop_name
+        self.kinds = tuple(kinds)
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog export"):
             yield Static(f"Ekspor dokumen run {self.run_id}", classes="dialog-title")
-            if self.sop_id != PK_SOP_ID:
-                yield Static(
-                    f"Run ini memakai {self.sop_name}: dokumen kinerja dan surat pengantar "
-                    "hanya untuk SOP Pengukuran Kinerja.",
-                    classes="dialog-hint",
-                )
             yield OptionList(
-                *(Option(f"{n}. {label}", id=kind) for n, (kind, label) in enumerate(DOCUMENTS, 1)),
+                *(Option(f"{n}. {k.label}", id=k.id) for n, k in enumerate(self.kinds, 1)),
                 id="export-kind",
             )
             yield Checkbox("Juga PDF (lewat LibreOffice, bisa beberapa detik)", id="export-pdf")
@@ -61,7 +51,7 @@ class ExportDialog(ModalScreen[tuple[str, bool] | None]):
 
     def on_mount(self) -> None:
         options = self.query_one("#export-kind", OptionList)
-        options.highlighted = 0 if self.sop_id == PK_SOP_ID else len(DOCUMENTS) - 1
+        options.highlighted = 0
         options.focus()
 
     def action_toggle_pdf(self) -> None:
@@ -74,3 +64,38 @@ class ExportDialog(ModalScreen[tuple[str, bool] | None]):
 
     def action_cancel(self) -> None:
         self.dismiss(None)
+
+
+def export_in_worker(app: App[Any], services: Services, run_id: str, kind: str, pdf: bool) -> None:
+    """Run services.documents.export in a thread (python-docx and LibreOffice take their time);
+    the files written, or the reason it was refused, arrive as a notification."""
+    label = BY_ID[kind].label
+    if any(w.group == "export" and not w.is_finished for w in app.workers):
+        app.notify("Ekspor sebelumnya masih berjalan; tunggu sebentar.", severity="warning")
+        return
+
+    def job() -> None:
+        from soptrack.services import documents  # python-docx: only once something is exported
+
+        try:
+            paths = documents.export(services, run_id, kind, pdf=pdf)
+        except SoptrackError as exc:
+            app.call_from_thread(
+                app.notify, str(exc), severity="error", title=f"{label} tidak dibuat"
+            )
+            return
+        except Exception as exc:  # noqa: BLE001 - a bug must not kill the app silently
+            app.call_from_thread(
+                app.notify,
+                f"{type(exc).__name__}: {exc}",
+                severity="error",
+                title=f"{label} gagal",
+            )
+            return
+        lines = "\n".join(str(path) for path in paths)
+        app.call_from_thread(
+            app.notify, f"Ditulis:\n{lines}", title=f"{label} {run_id}", timeout=10
+        )
+
+    app.notify(f"Membuat {label}{' dan PDF' if pdf else ''}…", timeout=3)
+    app.run_worker(job, name=f"export-{kind}", group="export", thread=True)

@@ -8,10 +8,11 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
-from sop.errors import SoptrackError
-from sop.status import RunStatus
-from tui.labels import STATE_TEXT, bar, minutes
-from tui.widgets.keybar import KeyBar
+from soptrack.services.labels import STATE_TEXT, bar, minutes
+from soptrack.sop.errors import SoptrackError
+from soptrack.sop.status import RunStatus
+from soptrack.tui.navigation import navigator
+from soptrack.tui.widgets.keybar import KeyBar
 
 # (title, width); None = shares what is left of the screen's width.
 COLUMNS: tuple[tuple[str, int | None], ...] = (
@@ -59,10 +60,10 @@ def row_of(status: RunStatus) -> list[Text]:
 
 class OverviewScreen(Screen):
     BINDINGS = [
-        Binding("enter", "open_run", "Buka papan"),
-        Binding("n", "new_run", "Run baru"),
-        Binding("up,k", "cursor(-1)", "Atas", show=False),
-        Binding("down,j", "cursor(1)", "Bawah", show=False),
+        Binding("enter", "open_run", "Buka papan", id="open-run"),
+        Binding("n", "new_run", "Run baru", id="new-run"),
+        Binding("up,k", "cursor(-1)", "Atas", show=False, id="cursor-up"),
+        Binding("down,j", "cursor(1)", "Bawah", show=False, id="cursor-down"),
     ]
 
     def __init__(self, state) -> None:
@@ -72,7 +73,7 @@ class OverviewScreen(Screen):
 
     def compose(self) -> ComposeResult:
         yield Static(id="overview-title")
-        table = DataTable(id="runs", cursor_type="row", zebra_stripes=False)
+        table: DataTable[str | Text] = DataTable(id="runs", cursor_type="row", zebra_stripes=False)
         yield table
         yield Static(id="overview-empty")
         yield KeyBar(classes="keybar")
@@ -164,7 +165,7 @@ class OverviewScreen(Screen):
         if run_id is None:
             self.app.notify("Belum ada run; tekan n untuk run baru.", severity="warning")
             return
-        self.app.open_board(run_id)
+        navigator(self).open_board(run_id)
 
     def action_new_run(self) -> None:
-        self.app.action_new_run()
+        navigator(self).action_new_run()

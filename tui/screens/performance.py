@@ -18,10 +18,10 @@ from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Input, Static
 
-from sop import performance as perf_mod
-from sop.errors import BadInput, SoptrackError
-from sop.performance import Direction, Indicator, Performance, Program
-from tui import documents
+from soptrack.services import documents
+from soptrack.sop import performance as perf_mod
+from soptrack.sop.errors import BadInput, SoptrackError
+from soptrack.sop.performance import Direction, Indicator, Performance, Program
 
 # (field, heading, kind): kind "text", "number", "direction" or "computed"
 IND_COLUMNS = (
@@ -78,16 +78,16 @@ class PerformanceScreen(Screen):
     PerformanceScreen #perf-status { height: auto; max-height: 4; padding: 0 1; }
     """
     BINDINGS = [
-        Binding("enter", "edit", "Ubah sel"),
-        Binding("a", "add_indicator", "Tambah indikator"),
-        Binding("p", "add_program", "Tambah program"),
-        Binding("d", "delete_row", "Hapus baris"),
-        Binding("tab", "switch_table", "Tabel lain", show=False),
-        Binding("s", "save", "Simpan"),
-        Binding("ctrl+s", "save", "Simpan", show=False),
-        Binding("escape", "close", "Tutup"),
+        Binding("enter", "edit", "Ubah sel", id="edit-cell"),
+        Binding("a", "add_indicator", "Tambah indikator", id="add-indicator"),
+        Binding("p", "add_program", "Tambah program", id="add-program"),
+        Binding("d", "delete_row", "Hapus baris", id="delete-row"),
+        Binding("tab", "switch_table", "Tabel lain", show=False, id="switch-table"),
+        Binding("s", "save", "Simpan", id="save"),
+        Binding("ctrl+s", "save", "Simpan", show=False, id="save-ctrl"),
+        Binding("escape", "close", "Tutup", id="close"),
         # q closes this screen the same careful way, instead of quitting with edits unsaved
-        Binding("q", "close", "Tutup", show=False),
+        Binding("q", "close", "Tutup", show=False, id="close-q"),
     ]
 
     def __init__(self, services: Any, run_id: str) -> None:
@@ -143,7 +143,7 @@ class PerformanceScreen(Screen):
                 ind.satuan,
                 perf_mod.format_number(ind.target),
                 perf_mod.format_number(ind.realisasi),
-                ind.direction.label,
+                (ind.direction or Direction.HIGHER).label,
                 ind.keterangan,
                 value.text,
                 perf_mod.predikat(value, self.office),

@@ -9,12 +9,12 @@ from textual.screen import ModalScreen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
-from sop.errors import SoptrackError
-from tui.labels import bar
+from soptrack.services.labels import bar
+from soptrack.sop.errors import SoptrackError
 
 
 class RunPickerScreen(ModalScreen[str | None]):
-    BINDINGS = [Binding("escape", "cancel", "Batal")]
+    BINDINGS = [Binding("escape", "cancel", "Batal", id="cancel")]
 
     def __init__(self, state, current: str | None = None) -> None:
         super().__init__(classes="dialog-screen")

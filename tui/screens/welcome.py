@@ -9,7 +9,8 @@ from textual.screen import Screen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
-from tui.widgets.keybar import KeyBar
+from soptrack.tui.navigation import navigator
+from soptrack.tui.widgets.keybar import KeyBar
 
 INTRO = (
     "Selamat datang di soptrack\n\n"
@@ -21,8 +22,8 @@ INTRO = (
 
 class WelcomeScreen(Screen):
     BINDINGS = [
-        Binding("b", "choose('new')", "Run baru"),
-        Binding("c", "choose('demo')", "Contoh"),
+        Binding("b", "choose('new')", "Run baru", id="new-run"),
+        Binding("c", "choose('demo')", "Contoh", id="open-demo"),
     ]
 
     def __init__(self, state, sops: list[tuple[str, str]]) -> None:
@@ -56,8 +57,8 @@ class WelcomeScreen(Screen):
 
     def action_choose(self, choice: str) -> None:
         if choice == "new":
-            self.app.action_new_run()
+            navigator(self).action_new_run()
         elif choice == "demo":
-            self.app.action_open_demo()
+            navigator(self).action_open_demo()
         elif choice == "quit":
             self.app.exit(0)

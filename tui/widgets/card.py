@@ -7,9 +7,9 @@ import textwrap
 from rich.text import Text
 from textual.widgets import Static
 
-from sop.run import StepState
-from sop.status import StepStatus
-from tui.labels import CURRENT, DECISION, LATE, STATE_TEXT, minutes
+from soptrack.services.labels import CURRENT, DECISION, LATE, STATE_TEXT, minutes
+from soptrack.sop.run import StepState
+from soptrack.sop.status import StepStatus
 
 _STATE_CLASS = {state: f"-{state.value}" for state in StepState}
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from rich.text import Text
 from textual.widgets import Static
 
-from sop.status import RunStatus
-from tui.labels import STATE_TEXT, bar, minutes
+from soptrack.services.labels import STATE_TEXT, bar, minutes
+from soptrack.sop.status import RunStatus
 
 
 class RunHeader(Static):

@@ -6,8 +6,8 @@ from textual.app import ComposeResult
 from textual.containers import Vertical, VerticalScroll
 from textual.widgets import Static
 
-from sop.model import Lane
-from tui.widgets.card import StepCard
+from soptrack.sop.model import Lane
+from soptrack.tui.widgets.card import StepCard
 
 
 class LaneBody(VerticalScroll, inherit_bindings=False, can_focus=False):

@@ -24,12 +24,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sop.errors import BadInput
-from store.paths import DB_ENV, config_dir, default_db_path, expand, user_sop_dir
+from soptrack.sop.errors import BadInput
+from soptrack.store.paths import DB_ENV, config_dir, default_db_path, expand, user_sop_dir
 
 CONFIG_ENV = "SOPTRACK_CONFIG"
 SYSTEM_CONFIG = Path("/etc/soptrack/config.toml")
-_TOP_KEYS = {"db", "office", "peran"}
+_TOP_KEYS = {"db", "office", "peran", "keys"}
 
 
 @dataclass(frozen=True)
@@ -44,11 +44,13 @@ class Config:
     office: dict[str, Setting] = field(default_factory=dict)
     sop_dirs: tuple[Path, ...] = ()
     files: tuple[Path, ...] = ()
+    keys: dict[str, str] = field(default_factory=dict)
 
     def rows(self) -> list[tuple[str, str, str]]:
         rows = [("db", self.db.value, self.db.source)]
         rows += [(f"office.{k}", s.value, s.source) for k, s in sorted(self.office.items())]
         rows += [("sop_dir", str(d), "folder SOP") for d in self.sop_dirs]
+        rows += [(f"keys.{k}", v, "[keys]") for k, v in sorted(self.keys.items())]
         return rows
 
 
@@ -70,6 +72,7 @@ def load_config(db_flag: str | None = None, env: Mapping[str, str] | None = None
     ]
     db = Setting(str(default_db_path()), "bawaan (folder data pengguna)")
     office: dict[str, Setting] = {}
+    keys: dict[str, str] = {}
     files: list[Path] = []
     for path, source in layers:
         data = _read(path)
@@ -84,6 +87,7 @@ def load_config(db_flag: str | None = None, env: Mapping[str, str] | None = None
             db = Setting(str(expand(data["db"], f"{path}: db")), source)
         for key, value in _office_keys(path, data).items():
             office[key] = Setting(value, source)
+        keys.update(_key_overrides(path, data))
     if env.get(DB_ENV, "").strip():
         db = Setting(str(expand(env[DB_ENV], DB_ENV)), f"variabel {DB_ENV}")
     if db_flag is not None:
@@ -91,7 +95,7 @@ def load_config(db_flag: str | None = None, env: Mapping[str, str] | None = None
             raise BadInput("--db kosong: beri path file database, mis. --db /srv/soptrack/db.json")
         db = Setting(str(expand(db_flag, "--db")), "flag --db")
     sop_dirs = (system_path.parent / "sops", user_sop_dir())
-    return Config(db=db, office=office, sop_dirs=sop_dirs, files=tuple(files))
+    return Config(db=db, office=office, sop_dirs=sop_dirs, files=tuple(files), keys=keys)
 
 
 def _read(path: Path) -> dict[str, Any] | None:
@@ -110,7 +114,8 @@ def _read(path: Path) -> dict[str, Any] | None:
     unknown = set(data) - _TOP_KEYS
     if unknown:
         raise BadInput(
-            f"{path}: kunci {sorted(unknown)[0]!r} tidak dikenal; yang boleh: db, [office], [peran]"
+            f"{path}: kunci {sorted(unknown)[0]!r} tidak dikenal; "
+            "yang boleh: db, [office], [peran], [keys]"
         )
     return data
 
@@ -129,6 +134,22 @@ def _office_keys(path: Path, data: dict[str, Any]) -> dict[str, str]:
             keys["peran.wajib"] = _text(path, "peran.wajib", value)
         else:
             keys[f"peran.{user}"] = _text(path, f"peran.{user}", value)
+    return keys
+
+
+def _key_overrides(path: Path, data: dict[str, Any]) -> dict[str, str]:
+    """`[keys]`: binding id -> keys, e.g. `start = "x"` or `search = "slash,ctrl+f"`."""
+    table = data.get("keys", {})
+    if not isinstance(table, dict):
+        raise BadInput(f'{path}: keys harus berupa tabel [keys], mis. start = "x"')
+    keys: dict[str, str] = {}
+    for binding_id, value in table.items():
+        if not isinstance(value, str) or not value.strip() or any(c.isspace() for c in value):
+            raise BadInput(
+                f"{path}: keys.{binding_id}: tulis tombol sebagai teks tanpa spasi, "
+                'mis. "x", "ctrl+s" atau "x,ctrl+x"'
+            )
+        keys[str(binding_id)] = value
     return keys
 
 

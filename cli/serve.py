@@ -9,13 +9,13 @@ from __future__ import annotations
 import shlex
 import sys
 
-from sop.errors import BadInput
+from soptrack.sop.errors import BadInput
 
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 
 
 def command_for(db: str, as_role: str | None = None) -> str:
-    parts = [sys.executable, "-m", "tui.cli", "--db", db]
+    parts = [sys.executable, "-m", "soptrack", "--db", db]
     if as_role:
         parts += ["--as", as_role]
     return shlex.join([*parts, "tui"])

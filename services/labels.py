@@ -7,8 +7,8 @@ still tell a finished step from a returned one.
 
 from __future__ import annotations
 
-from sop.durations import format_minutes
-from sop.run import Action, StepState
+from soptrack.sop.durations import format_minutes
+from soptrack.sop.run import Action, StepState
 
 STATE_TEXT: dict[StepState, str] = {
     StepState.BELUM: "○ BELUM",

@@ -7,10 +7,10 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from sop.model import Sop
-from sop.run import ACTION_LABELS, Run, StepState
-from sop.status import RunStatus
-from tui.labels import minutes as _mins
+from soptrack.services.labels import minutes as _mins
+from soptrack.sop.model import Sop
+from soptrack.sop.run import ACTION_LABELS, Run, StepState
+from soptrack.sop.status import RunStatus
 
 STATE_STYLE = {
     StepState.BELUM: "dim",

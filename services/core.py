@@ -13,17 +13,17 @@ from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
-from sop.catalog import Catalog
-from sop.errors import BadInput, SoptrackError
-from sop.loader import load_sop
-from sop.model import Sop
-from sop.office import OfficeProfile, check_may_act, resolve_actor, set_value
-from sop.run import Action, Actor, Run
-from sop.status import RunStatus, run_status
-from sop.workflow import clean_text, transition, undo, undoable
-from store import Repository
-from store.paths import resolve_db_path, user_sop_dir
-from tui.config import Config
+from soptrack.services.config import Config, Setting, load_config
+from soptrack.sop.catalog import Catalog
+from soptrack.sop.errors import BadInput, SoptrackError
+from soptrack.sop.loader import load_sop
+from soptrack.sop.model import Sop
+from soptrack.sop.office import OfficeProfile, check_may_act, resolve_actor, set_value
+from soptrack.sop.run import Action, Actor, Run
+from soptrack.sop.status import RunStatus, run_status
+from soptrack.sop.workflow import clean_text, transition, undo, undoable
+from soptrack.store import Repository, maintenance
+from soptrack.store.paths import resolve_db_path, user_sop_dir
 
 
 def os_user() -> str:
@@ -41,6 +41,11 @@ def local_now() -> datetime:
     return datetime.now().astimezone().replace(microsecond=0)
 
 
+def open_services(db: str | None = None, as_role: str | None = None) -> Services:
+    """The services as every interface opens them: flag > environment > config files."""
+    return Services(as_role=as_role, config=load_config(db))
+
+
 class Services:
     def __init__(
         self,
@@ -52,7 +57,6 @@ class Services:
         user: str | None = None,
         config: Config | None = None,
     ) -> None:
-        self.config = config
         if db is None and config is not None:
             db = config.db.value
         self.repo = Repository(resolve_db_path(str(db) if db else None))
@@ -60,6 +64,10 @@ class Services:
         if sop_dirs is None:
             sop_dirs = list(config.sop_dirs) if config is not None else [user_sop_dir()]
         self.sop_dirs = sop_dirs
+        # Without config files (tests, the sample database): the arguments are the settings.
+        self.config = config or Config(
+            db=Setting(str(self.repo.path), "argumen"), sop_dirs=tuple(sop_dirs)
+        )
         self.clock = clock
         self.user = user or os_user()
         self._catalog: Catalog | None = None
@@ -99,7 +107,7 @@ class Services:
     def office(self) -> OfficeProfile:
         """The stored profile with the config files' keys on top (an admin's word wins)."""
         profile = self.repo.get_office()
-        if self.config is None or not self.config.office:
+        if not self.config.office:
             return profile
         roles = self.catalog.roles
         for key, setting in self.config.office.items():
@@ -114,7 +122,7 @@ class Services:
         return resolve_actor(self.user, self.as_role, office, self.catalog.roles)
 
     def set_office(self, key: str, value: str) -> OfficeProfile:
-        fixed = self.config.office.get(key.strip().lower()) if self.config else None
+        fixed = self.config.office.get(key.strip().lower())
         if fixed is not None:
             raise BadInput(
                 f"{key} diatur oleh {fixed.source} (= {fixed.value!r}); ubah di file itu"
@@ -185,3 +193,13 @@ class Services:
                 if problems is not None:
                     problems.append(str(exc))
         return shown
+
+    # -- the database itself ---------------------------------------------------------------
+
+    def check_database(self) -> maintenance.Report:
+        return maintenance.check(self.repo.path)
+
+    def restore(self, backup: Path | None = None) -> tuple[Path, Path | None]:
+        """Put a backup back under the lock; returns (restored from, replaced file kept as)."""
+        with self.repo.transaction_lock():
+            return maintenance.restore(self.repo.path, backup)

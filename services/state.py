@@ -11,9 +11,11 @@ from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
 
-from sop.errors import SoptrackError
-from sop.run import Run
-from sop.status import RunStatus
+from soptrack.services.core import Services
+from soptrack.sop.errors import SoptrackError
+from soptrack.sop.office import OfficeProfile
+from soptrack.sop.run import Run
+from soptrack.sop.status import RunStatus
 
 Listener = Callable[[], None]
 
@@ -27,11 +29,12 @@ def demo_path(real: Path) -> Path:
 
 
 class AppState:
-    def __init__(self, services, *, demo: bool = False) -> None:
+    def __init__(self, services: Services, *, demo: bool = False) -> None:
         self.services = services
         self.demo = demo
         self._listeners: list[Listener] = []
-        self._office = None
+        self._office: OfficeProfile | None = None
+        self.problems: list[str] = []
         self._signature = self._read_signature()
 
     # -- observing the store ---------------------------------------------------------------
@@ -44,7 +47,7 @@ class AppState:
         if listener in self._listeners:
             self._listeners.remove(listener)
 
-    def _read_signature(self):
+    def _read_signature(self) -> object:
         try:
             return self.services.repo.signature()
         except OSError:
@@ -66,7 +69,7 @@ class AppState:
 
     # -- reading ---------------------------------------------------------------------------
 
-    def office(self):
+    def office(self) -> OfficeProfile:
         """The office profile (hours, roles), re-read only when the file changed."""
         if self._office is None:
             self._office = self.services.office()
@@ -81,7 +84,7 @@ class AppState:
 
     def statuses(self) -> list[RunStatus]:
         """Every run that can be shown; the reasons for any left out are in `problems`."""
-        self.problems: list[str] = []
+        self.problems = []
         return self.services.statuses(self.office(), self.problems)
 
     def has_runs(self) -> bool:
@@ -96,7 +99,7 @@ class AppState:
 
     # -- switching database ----------------------------------------------------------------
 
-    def switch(self, services, *, demo: bool) -> None:
+    def switch(self, services: Services, *, demo: bool) -> None:
         self.services = services
         self.demo = demo
         self._office = None
@@ -104,10 +107,8 @@ class AppState:
         self.notify()
 
 
-def open_demo(services) -> tuple[object, str]:
+def open_demo(services: Services) -> tuple[Services, str]:
     """Services on the sample database (created on first use) and the sample run's id."""
-    from tui.service import Services
-
     path = demo_path(services.repo.path)
     demo = Services(
         path,
@@ -122,10 +123,8 @@ def open_demo(services) -> tuple[object, str]:
     return demo, _fill_demo(demo)
 
 
-def _fill_demo(demo) -> str:
+def _fill_demo(demo: Services) -> str:
     """One Pengukuran Kinerja run, half done, with a return at step 9 and a note."""
-    from tui.service import Services
-
     now = demo.clock()
     moments = iter(now - timedelta(hours=40) + timedelta(minutes=35 * i) for i in range(200))
     scripted = Services(

@@ -16,29 +16,20 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from sop import letters as letters_mod
-from sop import performance as perf_mod
-from sop.errors import BadInput, RuleViolation
-from sop.model import Sop, Step
-from sop.performance import Performance
-from sop.performance_csv import read_files, save_form
-from sop.run import Run, StepState
-from store.shared import match_permissions
+from soptrack.services.core import Services
+from soptrack.sop import letters as letters_mod
+from soptrack.sop import performance as perf_mod
+from soptrack.sop.documents import BY_ID, KINDS, SHEET, kind_named
+from soptrack.sop.errors import BadInput, RuleViolation
+from soptrack.sop.model import Sop, Step
+from soptrack.sop.office import OfficeProfile
+from soptrack.sop.performance import Performance
+from soptrack.sop.performance_csv import read_files, save_form
+from soptrack.sop.run import Run, StepState
+from soptrack.store.shared import match_permissions
 
 _ANY = object()
-PK_SOP_ID = "pengukuran-kinerja"
 PENGANTAR_KEY = "pengantar"
-KINDS = ("pk", "pengantar", "sop")
-KIND_ALIASES = {
-    "pk": "pk",
-    "pengukuran": "pk",
-    "pengukuran-kinerja": "pk",
-    "pengantar": "pengantar",
-    "surat-pengantar": "pengantar",
-    "sop": "sop",
-}
-FILE_NAMES = {"pk": "pengukuran-kinerja", "pengantar": "surat-pengantar", "sop": "sop"}
-LETTER_KIND = "pengantar"
 SOFFICE_HINT = (
     "LibreOffice tidak terpasang, jadi PDF tidak dibuat; pasang dengan: "
     "sudo apt-get install libreoffice-writer-nogui (lalu ulangi dengan --pdf), "
@@ -65,7 +56,7 @@ def stored_performance(run: Run) -> Any:
 
 
 def save_performance(
-    services: Any, run_ref: str, perf: Performance, *, expected: Any = _ANY
+    services: Services, run_ref: str, perf: Performance, *, expected: Any = _ANY
 ) -> Run:
     """Store the whole data block. With `expected` (the stored form the editor started
     from), refuse when a colleague changed it meanwhile instead of overwriting their work."""
@@ -84,7 +75,7 @@ def save_performance(
 
 
 def import_forms(
-    services: Any, run_ref: str, paths: list[Path], *, replace_all: bool = False
+    services: Services, run_ref: str, paths: list[Path], *, replace_all: bool = False
 ) -> tuple[Run, Performance]:
     """Read every file first (a bad row anywhere stores nothing), then merge into the run's
     data under the lock, or replace it with `replace_all`."""
@@ -99,7 +90,7 @@ def import_forms(
 
 
 def write_form(
-    services: Any, run_ref: str, output: Path | None = None, *, with_data: bool = False
+    services: Services, run_ref: str, output: Path | None = None, *, with_data: bool = False
 ) -> Path:
     run = services.repo.get_run(run_ref)
     path = _target(output, f"{run.id}-formulir-kinerja.csv", ".csv").absolute()
@@ -111,13 +102,13 @@ def write_form(
 
 
 def recipient_of(run: Run):
-    from exporters.pengantar import Recipient
+    from soptrack.exporters.pengantar import Recipient
 
     return Recipient.from_dict(run.extra.get(PENGANTAR_KEY))
 
 
 def set_recipient(
-    services: Any,
+    services: Services,
     run_ref: str,
     kepada: str,
     *,
@@ -148,24 +139,24 @@ def set_recipient(
 # -- signing ---------------------------------------------------------------------------------
 
 
-def signing_step(sop: Sop) -> Step | None:
-    """The step where the Kepala Dinas signs ("Menandatangani"): step 11 of SOP Pengukuran
-    Kinerja. None for an SOP without one."""
-    for step in sop.steps:
-        if "menandatangani" in step.kegiatan.lower():
-            return step
-    return None
+def signing_step(sop: Sop, kind: str) -> Step | None:
+    """The step whose completion signs this document, as the SOP declares it; None when the
+    SOP names none (the document is then signed when the run is finished)."""
+    spec = sop.document(kind)
+    if spec is None or spec.signed_at is None:
+        return None
+    return sop.find_step(spec.signed_at)
 
 
-def is_signed(run: Run, sop: Sop) -> bool:
-    step = signing_step(sop)
+def is_signed(run: Run, sop: Sop, kind: str) -> bool:
+    step = signing_step(sop, kind)
     if step is None:
         return run.finished
     return run.record(step.number).state is StepState.SELESAI
 
 
-def sign_date(run: Run, sop: Sop, today: date) -> date:
-    step = signing_step(sop)
+def sign_date(run: Run, sop: Sop, kind: str, today: date) -> date:
+    step = signing_step(sop, kind)
     if step is not None:
         record = run.record(step.number)
         if record.state is StepState.SELESAI and record.finished_at:
@@ -176,7 +167,7 @@ def sign_date(run: Run, sop: Sop, today: date) -> date:
 # -- letter register -------------------------------------------------------------------------
 
 
-def allocate_letter(services: Any, run: Run, kind: str = LETTER_KIND) -> dict[str, Any]:
+def allocate_letter(services: Services, run: Run, kind: str) -> dict[str, Any]:
     """The run's number for this kind of letter; the next of the year if it has none yet.
     Runs under the store's lock on a fresh read, so concurrent exports never collide."""
     office = services.office()
@@ -199,22 +190,45 @@ def allocate_letter(services: Any, run: Run, kind: str = LETTER_KIND) -> dict[st
     return services.repo.modify(letters_mod.TABLE, change)
 
 
-def letters(services: Any, year: int | None = None) -> list[dict[str, Any]]:
+def letters(services: Services, year: int | None = None) -> list[dict[str, Any]]:
     return letters_mod.register_rows(services.repo.rows(letters_mod.TABLE), year)
+
+
+def letter_of(services: Services, run_ref: str, kind: str) -> dict[str, Any] | None:
+    """For a letter kind, the run's register row ({} while it has no number); else None."""
+    document = kind_named(kind)
+    if document is None or not document.letter:
+        return None
+    return _letter_row(services, services.repo.get_run(run_ref).id, document.id) or {}
+
+
+def _letter_row(services: Services, run_id: str, kind: str) -> dict[str, Any] | None:
+    return letters_mod.find(services.repo.rows(letters_mod.TABLE), run_id, kind)
 
 
 # -- exports ---------------------------------------------------------------------------------
 
 
 def normalise_kind(kind: str) -> str:
-    key = KIND_ALIASES.get(kind.strip().lower())
-    if key is None:
-        raise BadInput(f"jenis dokumen {kind!r} tidak dikenal; pilih: {', '.join(KINDS)}")
-    return key
+    document = kind_named(kind)
+    if document is None:
+        names = ", ".join(k.id for k in KINDS)
+        raise BadInput(f"jenis dokumen {kind!r} tidak dikenal; pilih: {names}")
+    return document.id
+
+
+def check_declared(run: Run, sop: Sop, kind: str) -> None:
+    """Refuse a document the run's SOP does not produce, naming those it does."""
+    if sop.document(kind) is None:
+        offered = ", ".join(k.id for k in sop.document_kinds)
+        raise RuleViolation(
+            f"{BY_ID[kind].label} tidak dinyatakan oleh {sop.name} ({sop.id}); run {run.id} "
+            f"dapat mengekspor: {offered} (mis. soptrack export {run.id} {SHEET})"
+        )
 
 
 def export(
-    services: Any,
+    services: Services,
     run_ref: str,
     kind: str,
     output: Path | str | None = None,
@@ -222,72 +236,70 @@ def export(
     paper: str = "A4",
 ) -> list[Path]:
     """Write one document of a run; returns the files written (.docx, then .pdf)."""
-    from exporters.docx_common import check_paper
+    from soptrack.exporters.docx_common import check_paper
 
     kind = normalise_kind(kind)
     paper = check_paper(paper)
     run = services.repo.get_run(run_ref)
     sop = services.sop_of(run)
     office = services.office()
-    if kind == "sop":
-        from exporters import sop_sheet
+    check_declared(run, sop, kind)
+    if kind == SHEET:
+        from soptrack.exporters import sop_sheet  # python-docx: only when a document is written
 
         doc = sop_sheet.render(sop, office, paper=paper)
     else:
-        if sop.id != PK_SOP_ID:
-            raise RuleViolation(
-                f"dokumen {kind} hanya untuk run SOP Pengukuran Kinerja; run {run.id} memakai "
-                f"SOP {sop.id} (yang bisa diekspor: soptrack export {run.id} sop)"
-            )
-        signed = is_signed(run, sop)
+        signed = is_signed(run, sop, kind)
         if kind == "pk":
-            from exporters import pengukuran
+            from soptrack.exporters import pengukuran
 
             doc = pengukuran.render(
                 run,
                 office,
                 performance_of(run),
                 signed=signed,
-                sign_date=sign_date(run, sop, services.clock().date()),
+                sign_date=sign_date(run, sop, kind, services.clock().date()),
                 paper=paper,
             )
         else:
             doc = _pengantar(services, run, sop, office, signed, paper)
-    target = _target(output, f"{run.id}-{FILE_NAMES[kind]}.docx", ".docx")
+    target = _target(output, f"{run.id}-{BY_ID[kind].file_name}.docx", ".docx")
     return _save(doc, target, pdf)
 
 
-def _pengantar(services: Any, run: Run, sop: Sop, office: Any, signed: bool, paper: str) -> Any:
-    from exporters import pengantar
-    from exporters.docx_common import konsep_mark
+def _pengantar(
+    services: Services, run: Run, sop: Sop, office: OfficeProfile, signed: bool, paper: str
+) -> Any:
+    from soptrack.exporters import pengantar
+    from soptrack.exporters.docx_common import konsep_mark
 
     recipient = recipient_of(run)
     if signed:
-        letter = allocate_letter(services, run)
+        letter = allocate_letter(services, run, "pengantar")
         number, when = letter["number"], letters_mod.letter_date(letter)
     else:
-        existing = letters_mod.find(services.repo.rows(letters_mod.TABLE), run.id, LETTER_KIND)
+        existing = _letter_row(services, run.id, "pengantar")
         number = existing["number"] if existing else "(nomor diberikan setelah ditandatangani)"
         when = letters_mod.letter_date(existing) if existing else services.clock().date()
     doc = pengantar.render(
         run, office, number=number, letter_date=when, recipient=recipient, paper=paper
     )
     if not signed:
-        step = signing_step(sop)
+        step = signing_step(sop, "pengantar")
         where = f"langkah {step.number}" if step else "run"
         konsep_mark(doc, f"dokumen belum ditandatangani ({where} belum selesai); belum bernomor")
     return doc
 
 
 def export_sop(
-    services: Any,
+    services: Services,
     sop_id: str,
     output: Path | str | None = None,
     pdf: bool = False,
     paper: str = "A4",
 ) -> list[Path]:
-    from exporters import sop_sheet
-    from exporters.docx_common import check_paper
+    from soptrack.exporters import sop_sheet
+    from soptrack.exporters.docx_common import check_paper
 
     paper = check_paper(paper)
     sop = services.catalog.get(sop_id)

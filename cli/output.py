@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import sys
-from typing import Any
+from typing import Any, Literal
 
 
 def console() -> Any:
@@ -40,7 +40,7 @@ def table(
         pad_edge=False,
     )
     for index, column in enumerate(columns):
-        justify = "right" if index in right else "left"
+        justify: Literal["left", "right"] = "right" if index in right else "left"
         if column in nowrap:
             result.add_column(column, no_wrap=True, justify=justify)
         else:

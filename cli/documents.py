@@ -1,0 +1,254 @@
+"""Command-line commands for the documents: performance data, exports, letter register.
+
+`register` adds its subcommands to the main parser and returns their handlers:
+
+    soptrack form RUN [-o FILE.csv] [--with-data]
+    soptrack data RUN import FILE.csv [FILE.csv ...] [--replace]
+    soptrack data RUN show [--json]
+    soptrack data RUN recipient "Kepala BAPPEDA Kabupaten Banggai" [--place Luwuk]
+    soptrack export RUN pk|pengantar|sop [-o FILE] [--pdf] [--paper A4|F4]
+    soptrack sop export ID [-o FILE] [--pdf] [--paper A4|F4]
+    soptrack letters [--year YEAR] [--json]
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any
+
+from soptrack.cli.context import services_for
+from soptrack.cli.output import add_row, console, print_json, table
+from soptrack.cli.parser import Commands, Parser
+from soptrack.services import documents
+from soptrack.sop.dates import long_date
+from soptrack.sop.errors import EXIT_OK
+from soptrack.sop.letters import letter_date
+from soptrack.sop.performance import format_number, format_rupiah, summary_dict
+
+
+def register(commands: Commands) -> None:
+    p = commands.add("form", "tulis formulir pengumpulan data kinerja (CSV) untuk bidang-bidang")
+    p.add_argument("run", metavar="RUN")
+    p.add_argument("-o", "--output", type=Path, metavar="FILE", help="file .csv tujuan")
+    p.add_argument(
+        "--with-data", action="store_true", help="ikut tuliskan realisasi yang sudah ada"
+    )
+    p.set_defaults(handler=_form)
+
+    p = commands.add("data", "data kinerja sebuah run: impor formulir, lihat, penerima surat")
+    p.add_argument("run", metavar="RUN")
+    actions = p.add_subparsers(
+        dest="data_command", metavar="AKSI", required=True, parser_class=Parser
+    )
+    data = type(commands)(actions, commands.common)
+    s = data.add("import", "impor formulir CSV yang sudah diisi (semua atau tidak sama sekali)")
+    s.add_argument("files", type=Path, nargs="+", metavar="FILE")
+    s.add_argument("--replace", action="store_true", help="ganti semua data (default: gabungkan)")
+    s.set_defaults(handler=_data_import)
+    s = data.add("show", "tampilkan data kinerja dan capaian")
+    s.add_argument("--json", action="store_true")
+    s.set_defaults(handler=_data_show)
+    s = data.add("recipient", "penerima surat pengantar (Kepada Yth.)")
+    s.add_argument("kepada", metavar="PENERIMA")
+    s.add_argument("--place", dest="tempat", metavar="TEMPAT", help="di ... (default: kota)")
+    s.add_argument(
+        "--copies",
+        dest="eksemplar",
+        type=int,
+        metavar="N",
+        help="banyaknya eksemplar dokumen (default 1)",
+    )
+    s.add_argument("--keterangan", metavar="TEKS", help="kolom Keterangan surat pengantar")
+    s.set_defaults(handler=_data_recipient)
+
+    p = commands.add("export", "tulis dokumen .docx sebuah run (lihat: soptrack sop show ID)")
+    p.add_argument("run", metavar="RUN")
+    p.add_argument("kind", metavar="DOKUMEN", help="pk | pengantar | sop (yang dinyatakan SOP-nya)")
+    export_options(p)
+    p.set_defaults(handler=_export)
+
+    p = commands.add("letters", "register nomor surat")
+    p.add_argument("--year", type=int, metavar="TAHUN", help="hanya tahun ini")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=_letters)
+
+
+def export_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "-o",
+        "--output",
+        type=Path,
+        metavar="FILE",
+        help="file .docx atau folder tujuan (default: folder kini)",
+    )
+    p.add_argument("--pdf", action="store_true", help="buat juga PDF lewat LibreOffice")
+    p.add_argument(
+        "--paper",
+        default="A4",
+        type=str.upper,
+        choices=["A4", "F4"],
+        help="ukuran kertas (default A4)",
+    )
+
+
+def report_written(paths: list[Path]) -> None:
+    for path in paths:
+        print(f"Ditulis: {path}")
+
+
+# -- commands ------------------------------------------------------------------------------
+
+
+def _form(args: argparse.Namespace) -> int:
+    path = documents.write_form(services_for(args), args.run, args.output, with_data=args.with_data)
+    print(f"Formulir ditulis: {path}")
+    return EXIT_OK
+
+
+def _data_import(args: argparse.Namespace) -> int:
+    run, imported = documents.import_forms(
+        services_for(args), args.run, args.files, replace_all=args.replace
+    )
+    total = documents.performance_of(run)
+    print(
+        f"{run.id}: diimpor {len(imported.indicators)} indikator dan "
+        f"{len(imported.programs)} program dari {len(args.files)} file; kini "
+        f"{len(total.indicators)} indikator, {len(total.programs)} program"
+    )
+    return EXIT_OK
+
+
+def _data_recipient(args: argparse.Namespace) -> int:
+    services = services_for(args)
+    run = documents.set_recipient(
+        services,
+        args.run,
+        args.kepada,
+        tempat=args.tempat,
+        eksemplar=args.eksemplar,
+        keterangan=args.keterangan,
+    )
+    r = documents.recipient_of(run)
+    print(
+        f"{run.id}: Kepada Yth. {r.kepada}, di {r.tempat or services.office().kota}; "
+        f"{r.eksemplar} eksemplar"
+    )
+    return EXIT_OK
+
+
+def _data_show(args: argparse.Namespace) -> int:
+    services = services_for(args)
+    run = services.repo.get_run(args.run)
+    perf = documents.performance_of(run)
+    summary = summary_dict(perf, services.office())
+    if args.json:
+        summary["run"] = run.id
+        summary["recipient"] = documents.recipient_of(run).to_dict()
+        return print_json(summary)
+    if perf.empty:
+        print(
+            f"{run.id}: belum ada data kinerja. Buat formulir: soptrack form {run.id} "
+            f"-o formulir.csv, lalu: soptrack data {run.id} import formulir.csv"
+        )
+        return EXIT_OK
+    _print_indicators(summary, f"Capaian kinerja {run.id} ({run.title})")
+    _print_programs(summary)
+    for note in summary["notes"]:
+        print(f"catatan: {note}")
+    return EXIT_OK
+
+
+def _print_indicators(summary: dict[str, Any], title: str) -> None:
+    rows = table(
+        title,
+        [
+            "No",
+            "Sasaran Strategis",
+            "Indikator Kinerja",
+            "Satuan",
+            "Target",
+            "Realisasi",
+            "Arah",
+            "Capaian %",
+            "Predikat",
+        ],
+        right=(4, 5, 7),
+    )
+    for row in summary["indicators"]:
+        add_row(
+            rows,
+            str(row["no"]),
+            row["sasaran"],
+            row["indikator"],
+            row["satuan"],
+            format_number(row["target"]),
+            format_number(row["realisasi"]),
+            "naik" if row["direction"] == "higher" else "turun",
+            row["capaian_text"],
+            row["predikat"],
+        )
+    console().print(rows)
+
+
+def _print_programs(summary: dict[str, Any]) -> None:
+    rows = table(
+        "Program dan anggaran",
+        ["No", "Program", "Pagu (Rp)", "Realisasi (Rp)", "%"],
+        right=(2, 3, 4),
+    )
+    for row in summary["programs"]:
+        add_row(
+            rows,
+            str(row["no"]),
+            row["program"],
+            format_rupiah(row["pagu"]),
+            format_rupiah(row["realisasi"]),
+            row["persen_text"],
+        )
+    console().print(rows)
+
+
+def _export(args: argparse.Namespace) -> int:
+    services = services_for(args)
+    kind = documents.normalise_kind(args.kind)
+    report_written(
+        documents.export(services, args.run, kind, args.output, pdf=args.pdf, paper=args.paper)
+    )
+    letter = documents.letter_of(services, args.run, kind)
+    if letter is not None:
+        number = letter.get("number")
+        print(
+            f"Nomor surat: {number}"
+            if number
+            else "Nomor surat belum diberikan: dokumen belum ditandatangani (KONSEP)"
+        )
+    return EXIT_OK
+
+
+def _letters(args: argparse.Namespace) -> int:
+    rows = documents.letters(services_for(args), args.year)
+    if args.json:
+        return print_json(rows)
+    if not rows:
+        print("Register nomor surat masih kosong" + (f" untuk {args.year}" if args.year else ""))
+        return EXIT_OK
+    register = table(
+        "Register nomor surat",
+        ["Tahun", "No", "Nomor surat", "Tanggal", "Run", "Jenis", "Perihal", "Oleh"],
+        right=(1,),
+    )
+    for row in rows:
+        add_row(
+            register,
+            str(row["year"]),
+            str(row["nomor"]),
+            row["number"],
+            long_date(letter_date(row)),
+            row["run"],
+            row["kind"],
+            row.get("subject", ""),
+            row.get("user", ""),
+        )
+    console().print(register)
+    return EXIT_OK

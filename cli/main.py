@@ -1,0 +1,47 @@
+"""Parse the command line and run one command, reporting every expected failure as one line
+on stderr with its documented exit code (README: 0 ok, 1 rule, 2 bad input, 3 busy)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Sequence
+
+from soptrack.cli.parser import build_parser
+from soptrack.sop.errors import EXIT_OK, SoptrackError
+
+# What `soptrack` with no command (or `tui` / `open RUN`) does: open the Textual app. The
+# command line never imports Textual, so the entry point above both passes this in.
+APP_COMMANDS = (None, "tui", "open")
+
+
+def parse(argv: Sequence[str] | None = None) -> argparse.Namespace:
+    return build_parser().parse_args(argv)
+
+
+def guarded(action: Callable[[], int]) -> int:
+    """Run a command; a SoptrackError is one line and its exit code, never a traceback."""
+    try:
+        return action()
+    except SoptrackError as exc:
+        print(f"soptrack: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("soptrack: dibatalkan", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return EXIT_OK
+
+
+def run(args: argparse.Namespace) -> int:
+    handler: Callable[[argparse.Namespace], int] = args.handler
+    return guarded(lambda: handler(args))
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """The command line alone (the `soptrack` entry point also opens the app)."""
+    args = parse(argv)
+    if args.command in APP_COMMANDS:
+        print("soptrack: perintah ini membuka aplikasi TUI; jalankan: soptrack", file=sys.stderr)
+        return 2
+    return run(args)

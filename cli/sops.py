@@ -1,0 +1,106 @@
+"""`sops` and `sop show|validate|add|export`: the SOP definitions."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from soptrack.cli.context import services_for
+from soptrack.cli.documents import export_options, report_written
+from soptrack.cli.output import add_row, console, print_json, table
+from soptrack.cli.parser import Commands
+from soptrack.services.labels import minutes
+from soptrack.sop.errors import EXIT_OK
+
+
+def register(commands: Commands) -> None:
+    p = commands.add("sops", "daftar semua SOP")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=_sops)
+
+    actions = commands.group("sop", "lihat, periksa, tambah atau ekspor SOP", "sop_command")
+    s = actions.add("show", "tampilkan SOP")
+    s.add_argument("sop_id", metavar="ID")
+    s.set_defaults(handler=_show)
+    s = actions.add("validate", "periksa file SOP tanpa menambahkannya")
+    s.add_argument("file", type=Path, metavar="FILE")
+    s.set_defaults(handler=_validate)
+    s = actions.add("add", "tambahkan file SOP ke folder SOP pengguna")
+    s.add_argument("file", type=Path, metavar="FILE")
+    s.add_argument("--replace", action="store_true", help="ganti file dengan id yang sama")
+    s.set_defaults(handler=_add)
+    s = actions.add("export", "tulis lembar SOP (.docx)")
+    s.add_argument("sop_id", metavar="ID")
+    export_options(s)
+    s.set_defaults(handler=_export)
+
+
+def _sops(args: argparse.Namespace) -> int:
+    catalog = services_for(args).catalog
+    if args.json:
+        return print_json(
+            [
+                {
+                    "id": s.id,
+                    "code": s.code,
+                    "title": s.name,
+                    "steps": len(s.steps),
+                    "lanes": [lane.name for lane in s.lanes],
+                    "lane_ids": [lane.id for lane in s.lanes],
+                    "total_minutes": s.total_minutes,
+                    "source": s.source,
+                }
+                for s in catalog
+            ]
+        )
+    rows = table(
+        None,
+        ["ID", "Judul", "Langkah", "Pelaksana", "Waktu baku"],
+        nowrap=("ID", "Langkah", "Waktu baku"),
+    )
+    for s in catalog:
+        add_row(
+            rows,
+            s.id,
+            s.name,
+            str(len(s.steps)),
+            ", ".join(lane.name for lane in s.lanes),
+            minutes(s.total_minutes),
+        )
+    console().print(rows)
+    return EXIT_OK
+
+
+def _validate(args: argparse.Namespace) -> int:
+    from soptrack.sop.loader import load_sop
+
+    sop = load_sop(args.file)
+    print(
+        f"OK: {args.file}: {sop.id} ({sop.name}), {len(sop.steps)} langkah, "
+        f"{len(sop.lanes)} pelaksana, waktu baku {minutes(sop.total_minutes)}"
+    )
+    return EXIT_OK
+
+
+def _add(args: argparse.Namespace) -> int:
+    sop, target = services_for(args).add_sop(args.file, replace=args.replace)
+    print(f"SOP {sop.id} ({sop.name}) ditambahkan: {target}")
+    return EXIT_OK
+
+
+def _show(args: argparse.Namespace) -> int:
+    from soptrack.cli.render import print_sop
+
+    print_sop(console(), services_for(args).catalog.get(args.sop_id))
+    return EXIT_OK
+
+
+def _export(args: argparse.Namespace) -> int:
+    from soptrack.services import documents
+
+    report_written(
+        documents.export_sop(
+            services_for(args), args.sop_id, args.output, pdf=args.pdf, paper=args.paper
+        )
+    )
+    return EXIT_OK

@@ -1,0 +1,5 @@
+"""`python -m soptrack`: the same entry point as the `soptrack` command."""
+
+from soptrack.main import main
+
+raise SystemExit(main())
