@@ -7,12 +7,31 @@ import argparse
 import sys
 from collections.abc import Callable, Sequence
 
-from soptrack.cli.parser import build_parser
+from soptrack.cli import admin, documents, runs, sops
+from soptrack.cli.parser import Commands, Parser, common_options
 from soptrack.sop.errors import EXIT_OK, SoptrackError
 
 # What `soptrack` with no command (or `tui` / `open RUN`) does: open the Textual app. The
 # command line never imports Textual, so the entry point above both passes this in.
 APP_COMMANDS = (None, "tui", "open")
+
+
+def build_parser() -> Parser:
+    common = common_options()
+    parser = Parser(
+        prog="soptrack",
+        description="Pelacak SOP untuk Dinas: papan kanban, status, dan dokumen.",
+        parents=[common],
+    )
+    sub = parser.add_subparsers(dest="command", metavar="PERINTAH", parser_class=Parser)
+    commands = Commands(sub, common)
+    sops.register(commands)
+    runs.register(commands)
+    admin.register(commands)
+    documents.register(commands)
+    commands.add("open", "buka papan sebuah run di aplikasi TUI").add_argument("run", metavar="RUN")
+    commands.add("tui", "buka aplikasi TUI (sama dengan soptrack tanpa perintah)")
+    return parser
 
 
 def parse(argv: Sequence[str] | None = None) -> argparse.Namespace:

@@ -1,7 +1,7 @@
 """The parser: options every command shares, and one sub-parser per command.
 
-Each command-group module registers its commands with `register(sub, common)` and sets a
-`handler` default, so the groups never call each other.
+Each command-group module registers its commands with `register(commands)` and sets a
+`handler` default, so the groups never call each other; cli.main puts them together.
 """
 
 from __future__ import annotations
@@ -55,23 +55,3 @@ class Commands:
             dest=dest, metavar="AKSI", required=True, parser_class=Parser
         )
         return Commands(actions, self.common)
-
-
-def build_parser() -> Parser:
-    from soptrack.cli import admin, documents, runs, sops
-
-    common = common_options()
-    parser = Parser(
-        prog="soptrack",
-        description="Pelacak SOP untuk Dinas: papan kanban, status, dan dokumen.",
-        parents=[common],
-    )
-    sub = parser.add_subparsers(dest="command", metavar="PERINTAH", parser_class=Parser)
-    commands = Commands(sub, common)
-    sops.register(commands)
-    runs.register(commands)
-    admin.register(commands)
-    documents.register(commands)
-    commands.add("open", "buka papan sebuah run di aplikasi TUI").add_argument("run", metavar="RUN")
-    commands.add("tui", "buka aplikasi TUI (sama dengan soptrack tanpa perintah)")
-    return parser

@@ -35,6 +35,7 @@ def serve(db: str, host: str, port: int, *, public: bool, as_role: str | None = 
             "server ini di soptrack.",
             file=sys.stderr,
         )
+    # textual-serve and aiohttp: only for `soptrack serve` (start-up time)
     from textual_serve.server import Server
 
     print(f"soptrack tersedia di http://{host}:{port} (Ctrl+C untuk berhenti)", flush=True)

@@ -9,8 +9,10 @@ from soptrack.cli.context import services_for
 from soptrack.cli.documents import export_options, report_written
 from soptrack.cli.output import add_row, console, print_json, table
 from soptrack.cli.parser import Commands
+from soptrack.services import documents
 from soptrack.services.labels import minutes
 from soptrack.sop.errors import EXIT_OK
+from soptrack.sop.loader import load_sop
 
 
 def register(commands: Commands) -> None:
@@ -72,8 +74,6 @@ def _sops(args: argparse.Namespace) -> int:
 
 
 def _validate(args: argparse.Namespace) -> int:
-    from soptrack.sop.loader import load_sop
-
     sop = load_sop(args.file)
     print(
         f"OK: {args.file}: {sop.id} ({sop.name}), {len(sop.steps)} langkah, "
@@ -89,15 +89,13 @@ def _add(args: argparse.Namespace) -> int:
 
 
 def _show(args: argparse.Namespace) -> int:
-    from soptrack.cli.render import print_sop
+    from soptrack.cli.render import print_sop  # rich: only when printing
 
     print_sop(console(), services_for(args).catalog.get(args.sop_id))
     return EXIT_OK
 
 
 def _export(args: argparse.Namespace) -> int:
-    from soptrack.services import documents
-
     report_written(
         documents.export_sop(
             services_for(args), args.sop_id, args.output, pdf=args.pdf, paper=args.paper

@@ -102,6 +102,7 @@ def write_form(
 
 
 def recipient_of(run: Run):
+    # python-docx: imported only when a document is written (start-up time)
     from soptrack.exporters.pengantar import Recipient
 
     return Recipient.from_dict(run.extra.get(PENGANTAR_KEY))
@@ -236,6 +237,7 @@ def export(
     paper: str = "A4",
 ) -> list[Path]:
     """Write one document of a run; returns the files written (.docx, then .pdf)."""
+    # python-docx: imported only when a document is written (start-up time)
     from soptrack.exporters.docx_common import check_paper
 
     kind = normalise_kind(kind)
@@ -251,6 +253,7 @@ def export(
     else:
         signed = is_signed(run, sop, kind)
         if kind == "pk":
+            # python-docx: imported only when a document is written (start-up time)
             from soptrack.exporters import pengukuran
 
             doc = pengukuran.render(
@@ -270,6 +273,7 @@ def export(
 def _pengantar(
     services: Services, run: Run, sop: Sop, office: OfficeProfile, signed: bool, paper: str
 ) -> Any:
+    # python-docx: imported only when a document is written (start-up time)
     from soptrack.exporters import pengantar
     from soptrack.exporters.docx_common import konsep_mark
 
@@ -298,6 +302,7 @@ def export_sop(
     pdf: bool = False,
     paper: str = "A4",
 ) -> list[Path]:
+    # python-docx: imported only when a document is written (start-up time)
     from soptrack.exporters import sop_sheet
     from soptrack.exporters.docx_common import check_paper
 

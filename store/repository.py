@@ -61,6 +61,7 @@ class Repository:
             raise StoreError(
                 f"folder {self.path.parent} tidak dapat dibuat: {exc.strerror}"
             ) from None
+        # filelock: imported on the first write, not by read-only commands (start-up time)
         from filelock import FileLock, Timeout
 
         if self._lock is None:

@@ -239,6 +239,7 @@ def _fsync_dir(directory: str) -> None:
 def _permission_error(path: str, doing: str) -> StoreError:
     try:
         st = os.stat(path)
+        # only to name an owner in an error message
         import grp
         import pwd
 

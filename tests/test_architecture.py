@@ -76,3 +76,38 @@ def test_types(staged: Path) -> None:
         staged,
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_no_import_cycles(staged: Path) -> None:
+    """No module reaches itself through imports, function-local ones included (grimp reads
+    them all), so a cycle cannot hide behind a lazy import."""
+    script = """
+import grimp, sys
+graph = grimp.build_graph("soptrack")
+modules = sorted(graph.modules)
+index, low, stack, on_stack, cycles = {}, {}, [], set(), []
+sys.setrecursionlimit(10000)
+def visit(m):
+    index[m] = low[m] = len(index)
+    stack.append(m); on_stack.add(m)
+    for n in graph.find_modules_directly_imported_by(m):
+        if n not in index:
+            visit(n); low[m] = min(low[m], low[n])
+        elif n in on_stack:
+            low[m] = min(low[m], index[n])
+    if low[m] == index[m]:
+        group = []
+        while True:
+            n = stack.pop(); on_stack.discard(n); group.append(n)
+            if n == m: break
+        if len(group) > 1:
+            cycles.append(sorted(group))
+for m in modules:
+    if m not in index:
+        visit(m)
+for c in cycles:
+    print(" <-> ".join(c))
+"""
+    result = _run([sys.executable, "-c", script], staged)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == "", "import cycles:\n" + result.stdout

@@ -80,21 +80,25 @@ class SoptrackApp(App[int]):
         while len(self.screen_stack) > 1:
             await self.pop_screen()
         if run_id is None and not self.state.has_runs():
+            # not on the first frame: imported when first shown (start-up time)
             from soptrack.tui.screens.welcome import WelcomeScreen
 
             await self.push_screen(WelcomeScreen(self.state, self.sop_choices()))
             return
         if run_id is not None:
+            # not on the first frame: imported when first shown (start-up time)
             from soptrack.tui.screens.board import BoardScreen
 
             # The overview is built only when the user goes back to it (first frame is lean).
             await self.push_screen(BoardScreen(self.state, run_id))
             return
+        # not on the first frame: imported when first shown (start-up time)
         from soptrack.tui.screens.overview import OverviewScreen
 
         await self.push_screen(OverviewScreen(self.state))
 
     def open_board(self, run_id: str) -> None:
+        # not on the first frame: imported when first shown (start-up time)
         from soptrack.tui.screens.board import BoardScreen
 
         if isinstance(self.screen, BoardScreen):
@@ -103,6 +107,7 @@ class SoptrackApp(App[int]):
             self.push_screen(BoardScreen(self.state, run_id))
 
     def show_overview(self) -> None:
+        # not on the first frame: imported when first shown (start-up time)
         from soptrack.tui.screens.overview import OverviewScreen
 
         stack = self.screen_stack
@@ -114,6 +119,7 @@ class SoptrackApp(App[int]):
     # -- actions every screen shares -------------------------------------------------------
 
     def action_help(self) -> None:
+        # not on the first frame: imported when first shown (start-up time)
         from soptrack.tui.screens.help import HelpScreen
 
         if not isinstance(self.screen, HelpScreen):
@@ -121,6 +127,7 @@ class SoptrackApp(App[int]):
 
     def help_sections(self) -> list[tuple[str, list[tuple[str, str]]]]:
         """Every screen's keys as the user's overrides have them (help reads no class)."""
+        # not on the first frame: imported when first shown (start-up time)
         from soptrack.tui.screens.board import BoardScreen
         from soptrack.tui.screens.export import ExportDialog
         from soptrack.tui.screens.overview import OverviewScreen
@@ -150,6 +157,7 @@ class SoptrackApp(App[int]):
         ]
 
     def action_new_run(self) -> None:
+        # not on the first frame: imported when first shown (start-up time)
         from soptrack.tui.screens.dialogs import NewRunDialog
 
         note = ""

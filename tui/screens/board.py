@@ -242,6 +242,7 @@ class BoardScreen(Screen):
             # Let the rules say why; an empty note can never return a step by accident.
             self.do_step(number, "return", "")
             return
+        # not on the first frame: imported when first shown (start-up time)
         from soptrack.tui.screens.dialogs import NoteDialog
 
         target = self.status.sop.step(number).return_to
@@ -262,6 +263,7 @@ class BoardScreen(Screen):
         number = self._step_number()
         if number is None:
             return
+        # not on the first frame: imported when first shown (start-up time)
         from soptrack.tui.screens.dialogs import NoteDialog
 
         def noted(note: str | None) -> None:
@@ -294,11 +296,13 @@ class BoardScreen(Screen):
         number = self._step_number()
         if number is None:
             return
+        # not on the first frame: imported when first shown (start-up time)
         from soptrack.tui.screens.detail import StepDetailScreen
 
         self.app.push_screen(StepDetailScreen(self.state, self.run_id, number))
 
     def action_pick_run(self) -> None:
+        # not on the first frame: imported when first shown (start-up time)
         from soptrack.tui.screens.picker import RunPickerScreen
 
         async def picked(run_id: str | None) -> None:
@@ -310,6 +314,7 @@ class BoardScreen(Screen):
     def action_export(self) -> None:
         if self.status is None:
             return
+        # not on the first frame: imported when first shown (start-up time)
         from soptrack.tui.screens.export import ExportDialog
 
         def chosen(choice: tuple[str, bool] | None) -> None:
@@ -321,6 +326,7 @@ class BoardScreen(Screen):
     def export_document(self, kind: str, pdf: bool = False) -> None:
         """Write a document of this run in a worker thread; the paths (or the reason it was
         refused) arrive as a notification. The UI stays live meanwhile."""
+        # not on the first frame: imported when first shown (start-up time)
         from soptrack.tui.screens.export import export_in_worker
 
         export_in_worker(self.app, self.state.services, self.run_id, kind, pdf)
@@ -335,6 +341,7 @@ class BoardScreen(Screen):
                 severity="warning",
             )
             return
+        # not on the first frame: imported when first shown (start-up time)
         from soptrack.tui.screens.performance import PerformanceScreen
 
         try:
