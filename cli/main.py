@@ -7,7 +7,7 @@ import argparse
 import sys
 from collections.abc import Callable, Sequence
 
-from soptrack.cli import admin, documents, runs, sops
+from soptrack.cli import admin, documents, monitor, runs, sops
 from soptrack.cli.parser import Commands, Parser, common_options
 from soptrack.sop.errors import EXIT_OK, SoptrackError
 
@@ -29,6 +29,7 @@ def build_parser() -> Parser:
     runs.register(commands)
     admin.register(commands)
     documents.register(commands)
+    monitor.register(commands)
     commands.add("open", "buka papan sebuah run di aplikasi TUI").add_argument("run", metavar="RUN")
     commands.add("tui", "buka aplikasi TUI (sama dengan soptrack tanpa perintah)")
     return parser

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import argparse
+import shutil
 from pathlib import Path
 
 from soptrack.cli.context import services_for
 from soptrack.cli.documents import export_options, report_written
 from soptrack.cli.output import add_row, console, print_json, table
 from soptrack.cli.parser import Commands
-from soptrack.services import documents
+from soptrack.services import documents, monitoring
+from soptrack.services.core import Services
 from soptrack.services.labels import minutes
 from soptrack.sop.errors import EXIT_OK
 from soptrack.sop.loader import load_sop
@@ -23,6 +25,7 @@ def register(commands: Commands) -> None:
     actions = commands.group("sop", "lihat, periksa, tambah atau ekspor SOP", "sop_command")
     s = actions.add("show", "tampilkan SOP")
     s.add_argument("sop_id", metavar="ID")
+    s.add_argument("--flow", action="store_true", help="gambar diagram alir SOP")
     s.set_defaults(handler=_show)
     s = actions.add("validate", "periksa file SOP tanpa menambahkannya")
     s.add_argument("file", type=Path, metavar="FILE")
@@ -89,9 +92,22 @@ def _add(args: argparse.Namespace) -> int:
 
 
 def _show(args: argparse.Namespace) -> int:
+    services = services_for(args)
+    if args.flow:
+        return _print_flow(services, args.sop_id)
     from soptrack.cli.render import print_sop  # rich: only when printing
 
-    print_sop(console(), services_for(args).catalog.get(args.sop_id))
+    print_sop(console(), services.catalog.get(args.sop_id))
+    return EXIT_OK
+
+
+def _print_flow(services: Services, sop_id: str) -> int:
+    """`sop show ID --flow`: the SOP's flowchart as box-drawing text, as wide as the terminal."""
+    width = shutil.get_terminal_size((100, 24)).columns
+    drawing = monitoring.sop_flow(services, sop_id, max(60, width - 1))
+    print(services.catalog.get(sop_id).title)
+    print(drawing.text())
+    print("Simbol: ╭─╮ mulai/selesai, ┌─┐ proses, ❮ ❯ keputusan (Ya lanjut, Tidak kembali).")
     return EXIT_OK
 
 

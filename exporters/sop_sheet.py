@@ -2,14 +2,21 @@
 
 Page 1: the identity table (instansi beside Nomor SOP, dates, Disahkan oleh, Nama SOP) and the
 three two-column blocks. Then the flowchart table: No | Kegiatan | one column per Pelaksana
-(lane) | Mutu Baku (Kelengkapan, Waktu, Output) | Keterangan. Each step is marked in its
-lane(s) with a text symbol on a shaded cell: ( Mulai ) / ( Selesai ) for terminators, ▭ for a
-process, ◇ for a decision with the step a "tidak" answer returns to.
+(lane) | Mutu Baku (Kelengkapan, Waktu, Output) | Keterangan, with the flowchart drawn in the
+Pelaksana cells (exporters.flowchart: symbols and arrows as shapes anchored in the cells). The
+table is split into pages here, so the off-page connectors stand where it really breaks.
 """
 
 from __future__ import annotations
 
+import re
+from dataclasses import replace
+
 from docx.document import Document as DocumentObject
+from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Cm, Pt
 
 from soptrack.exporters.docx_common import (
     CENTER,
@@ -23,20 +30,16 @@ from soptrack.exporters.docx_common import (
     keep_row,
     middle,
     new_document,
-    page_break,
     page_numbers,
     para,
     shade,
     text_width,
 )
-from soptrack.sop.model import Sop, Step
+from soptrack.exporters.flowchart import CONNECTOR_ROOM, Drawing, Ids, min_row_height, place
+from soptrack.sop.flow import layout, loops, paginate
+from soptrack.sop.model import Signatory, Sop, Step
 from soptrack.sop.office import OfficeProfile
 
-PROCESS_MARK = "▭"
-DECISION_MARK = "◇"
-START_MARK = "(Mulai)"
-END_MARK = "(Selesai)"
-LANE_FILL = "E7E6E6"
 BLOCKS = (
     ("Dasar Hukum", "dasar_hukum", "Kualifikasi Pelaksana", "kualifikasi_pelaksana"),
     ("Keterkaitan", "keterkaitan", "Peralatan/Perlengkapan", "peralatan"),
@@ -46,14 +49,43 @@ BODY = 9
 EMU_PER_CM = 360000
 
 
-def lane_mark(sop: Sop, step: Step) -> str:
-    """The symbol a step is drawn with in its lane(s)."""
-    if step.terminator:
-        return START_MARK if step.number == sop.steps[0].number else END_MARK
-    if step.is_decision:
-        back = f"\ntidak → {step.return_to}" if step.return_to else ""
-        return f"{DECISION_MARK} ya/tidak{back}"
-    return PROCESS_MARK
+LINE_CM = 0.38  # one line of 9 pt text, single spacing, as LibreOffice and Word set it
+CELL_PAD = 0.1  # the flow table's left/right cell padding (cm)
+HEAD_ROW = 0.55
+SAFETY = 0.6  # room kept free on every page of the flowchart: the legend, rounding
+_UNITS = {"menit", "mnt", "jam", "hari"}
+_BARE = re.compile(r"\d+(?:[.,]\d+)?")
+
+
+def signer_of(sop: Sop, office: OfficeProfile) -> Signatory:
+    """Who 'Disahkan oleh' names. The office profile is the one place the head's name is
+    kept: where its NIP is the SOP's signer's, its name (and pangkat) win over the SOP
+    file's spelling; a signer the SOP does not name is the head."""
+    signer = sop.identity.disahkan_oleh
+    head = office.kepala
+    if not (signer.nama or signer.nip):
+        return head
+    if head.nama and _digits(head.nip) and _digits(head.nip) == _digits(signer.nip):
+        return replace(signer, nama=head.nama, pangkat=head.pangkat or signer.pangkat)
+    return signer
+
+
+def _digits(text: str) -> str:
+    return re.sub(r"\D", "", text or "")
+
+
+def waktu_text(step: Step, minutes_per_day: int = 510) -> str:
+    """The Waktu column as written, with its unit always printed and units in lower case
+    ("15 Menit" -> "15 menit"; a bare "120" in an SOP whose column says minutes ->
+    "120 menit"). The unit of a bare number is the one that gives the step's minutes."""
+    text = " ".join(step.waktu.split())
+    if _BARE.fullmatch(text):
+        value = float(text.replace(",", "."))
+        for unit, size in (("menit", 1), ("jam", 60), ("hari", minutes_per_day)):
+            if abs(value * size - step.minutes) < 0.5:
+                return f"{text} {unit}"
+        return f"{text} menit"
+    return re.sub(r"[A-Za-z]+", lambda m: m[0].lower() if m[0].lower() in _UNITS else m[0], text)
 
 
 def render(sop: Sop, office: OfficeProfile, *, paper: str = "A4") -> DocumentObject:
@@ -62,7 +94,6 @@ def render(sop: Sop, office: OfficeProfile, *, paper: str = "A4") -> DocumentObj
     _identity(doc, sop, office, width)
     para(doc, "", space_after=6)
     _blocks(doc, sop, width)
-    page_break(doc)
     _flow(doc, sop, width)
     page_numbers(doc)
     return doc
@@ -70,7 +101,7 @@ def render(sop: Sop, office: OfficeProfile, *, paper: str = "A4") -> DocumentObj
 
 def _identity(doc: DocumentObject, sop: Sop, office: OfficeProfile, width: float) -> None:
     ident = sop.identity
-    signer = ident.disahkan_oleh
+    signer = signer_of(sop, office)
     rows = [
         ("Nomor SOP", ident.nomor),
         ("Tanggal Pembuatan", ident.tanggal_pembuatan),
@@ -103,7 +134,7 @@ def _identity(doc: DocumentObject, sop: Sop, office: OfficeProfile, width: float
                 para(cell, "", size=10)
             para(
                 cell,
-                signer.nama or office.kepala.nama,
+                signer.nama or "....................",
                 bold=True,
                 underline=True,
                 size=10,
@@ -111,8 +142,9 @@ def _identity(doc: DocumentObject, sop: Sop, office: OfficeProfile, width: float
             )
             if signer.pangkat:
                 para(cell, signer.pangkat, size=10, align=CENTER)
-            nip = signer.nip or office.kepala.nip
+            nip = signer.nip
             para(cell, f"NIP. {nip}" if nip else "NIP.", size=10, align=CENTER)
+            middle(cell)
         else:
             cell_text(cells[2], value or "-", size=10, bold=name == "Nama SOP")
             middle(cells[2])
@@ -125,8 +157,6 @@ def _numbered(cell, items: tuple[str, ...]) -> None:
     for number, item in enumerate(items, start=1):
         paragraph = para(cell, f"{number}. {item}", size=BODY, align=LEFT)
         fmt = paragraph.paragraph_format
-        from docx.shared import Cm
-
         fmt.left_indent = Cm(0.5)
         fmt.first_line_indent = Cm(-0.5)
 
@@ -159,13 +189,100 @@ def flow_widths(lanes: int, width: float) -> tuple[float, ...]:
     )
 
 
+def text_lines(text: str, width_cm: float, size: float = BODY) -> int:
+    """Lines `text` wraps to in a cell `width_cm` wide: a greedy word wrap with a generous
+    average Arial character width, so an exact row height never clips its text."""
+    per_line = max(1, int((width_cm - 2 * CELL_PAD) / (size * 0.0353 * 0.5)))
+    lines = 0
+    for paragraph in text.split("\n") or [""]:
+        count, used = 1, 0
+        for word in paragraph.split():
+            while len(word) > per_line:  # a word longer than the cell breaks anywhere
+                count += 1 if used else 0
+                word, used = word[per_line:], 0
+                count += 1
+            if used and used + 1 + len(word) > per_line:
+                count, used = count + 1, len(word)
+            else:
+                used += len(word) + (1 if used else 0)
+        lines += count
+    return max(1, lines)
+
+
+def _row_height(sop: Sop, step: Step, widths: tuple[float, ...], lanes: int) -> float:
+    texts = [
+        (step.kegiatan, widths[1]),
+        (step.kelengkapan, widths[2 + lanes]),
+        (waktu_text(step, sop.minutes_per_day), widths[3 + lanes]),
+        (step.output, widths[4 + lanes]),
+        (step.keterangan, widths[5 + lanes]),
+    ]
+    lines = max(text_lines(text, width) for text, width in texts)
+    return lines * LINE_CM + 0.2
+
+
 def _flow(doc: DocumentObject, sop: Sop, width: float) -> None:
-    para(doc, sop.title, bold=True, size=11, align=CENTER, space_after=6)
+    title = para(doc, sop.title, bold=True, size=11, align=CENTER, space_after=6)
+    title.paragraph_format.page_break_before = True
+    title.paragraph_format.keep_with_next = True
+    flow = layout(sop)
+    n = len(sop.lanes)
+    widths = flow_widths(n, width)
+    lane_width = widths[2]
+    heads = (HEAD_ROW, max(text_lines(lane.name, lane_width, 9) for lane in sop.lanes) * 0.36 + 0.2)
+    heights = [
+        max(_row_height(sop, step, widths, n), min_row_height(node, lane_width))
+        for step, node in zip(sop.steps, flow.nodes, strict=True)
+    ]
+    section = doc.sections[-1]
+    height = (section.page_height or 0) - (section.top_margin or 0) - (section.bottom_margin or 0)
+    page = height / 360000
+    room = page - sum(heads) - SAFETY
+    pages = paginate(heights, room - 0.75, room - 0.1, CONNECTOR_ROOM, loops(flow))
+    drawing = Drawing(flow, lane_width, _ids(doc), tuple(lane.id for lane in sop.lanes))
+    final = {}
+    for chunk in pages:
+        for row in chunk.rows:
+            extra = (CONNECTOR_ROOM if row == chunk.first and chunk is not pages[0] else 0.0) + (
+                CONNECTOR_ROOM if row == chunk.last and chunk is not pages[-1] else 0.0
+            )
+            final[row] = heights[row] + extra
+    drawing.plan(final, tuple(chunk.rows for chunk in pages))
+    for index, chunk in enumerate(pages):
+        if index:
+            gap = para(doc, "", size=1)
+            gap.paragraph_format.page_break_before = True
+        _flow_table(doc, sop, widths, heads, chunk.rows, final, drawing)
+    para(
+        doc,
+        "Simbol: kapsul = mulai/selesai; persegi panjang = proses; belah ketupat = keputusan "
+        "(Ya: lanjut, Tidak: kembali ke langkah yang ditunjuk panah); segi lima = penghubung "
+        "ke/dari halaman lain, berisi nomor langkah lanjutan.",
+        size=8,
+        italic=True,
+        space_before=4,
+    )
+
+
+def _ids(doc: DocumentObject) -> Ids:
+    """Shape ids after any the document already holds (the KONSEP watermark is VML)."""
+    return Ids(1000)
+
+
+def _flow_table(
+    doc: DocumentObject,
+    sop: Sop,
+    widths: tuple[float, ...],
+    heads: tuple[float, float],
+    rows: tuple[int, ...],
+    heights: dict[int, float],
+    drawing: Drawing,
+) -> None:
     lanes = sop.lanes
     n = len(lanes)
     cols = 2 + n + 4
-    table = grid_table(doc, 2 + len(sop.steps), cols, flow_widths(n, width))
-    cell_margins(table, 0.1)
+    table = grid_table(doc, 2 + len(rows), cols, widths)
+    cell_margins(table, CELL_PAD)
     labels = [*(lane.name for lane in lanes), "Kelengkapan", "Waktu", "Output"]
     for offset, label in enumerate(labels):
         size = 9 if n <= 4 or offset >= n else 8
@@ -177,36 +294,49 @@ def _flow(doc: DocumentObject, sop: Sop, width: float) -> None:
     cell_text(lanes_head, "Pelaksana", bold=True, size=10, align=CENTER)
     mutu = table.cell(0, 2 + n).merge(table.cell(0, 4 + n))
     cell_text(mutu, "Mutu Baku", bold=True, size=10, align=CENTER)
-    for row in table.rows[:2]:
+    for index, row in enumerate(table.rows[:2]):
         for cell in row.cells:
             shade(cell, "D9D9D9")
             middle(cell)
-    header_row(table, 0)
-    header_row(table, 1)
-    for row_index, step in enumerate(sop.steps, start=2):
-        cells = table.rows[row_index].cells
+        header_row(table, index)
+        _exact_height(row, heads[index])
+    for offset, row_index in enumerate(rows, start=2):
+        step = sop.steps[row_index]
+        row = table.rows[offset]
+        cells = row.cells
         cell_text(cells[0], str(step.number), size=BODY, align=CENTER)
         cell_text(cells[1], step.kegiatan, size=BODY, align=LEFT)
-        mark = lane_mark(sop, step)
-        for offset, lane in enumerate(lanes):
-            cell = cells[2 + offset]
-            if lane.id in step.lanes:
-                size = 16 if mark == PROCESS_MARK else 9
-                cell_text(cell, mark, bold=True, size=size, align=CENTER)
-                shade(cell, LANE_FILL)
-            middle(cell)
+        for lane_offset in range(n):
+            cell = cells[2 + lane_offset]
+            _flush(cell)
+            paragraph = cell.paragraphs[0]
+            paragraph.paragraph_format.line_spacing = Pt(1)
+            place(paragraph, dict(drawing.cells(row_index)).get(lane_offset, []))
         cell_text(cells[2 + n], step.kelengkapan, size=BODY)
-        cell_text(cells[3 + n], step.waktu, size=BODY, align=CENTER)
+        cell_text(cells[3 + n], waktu_text(step, sop.minutes_per_day), size=BODY, align=CENTER)
         cell_text(cells[4 + n], step.output, size=BODY)
         cell_text(cells[5 + n], step.keterangan, size=BODY)
-        middle(cells[0], cells[3 + n])
-        keep_row(table, row_index)
-    para(
-        doc,
-        f"Simbol: {START_MARK} / {END_MARK} = terminator (mulai/selesai); {PROCESS_MARK} = "
-        f"proses; {DECISION_MARK} = keputusan (ya/tidak; 'tidak → N' kembali ke langkah N); "
-        "sel berarsir = pelaksana langkah itu.",
-        size=8,
-        italic=True,
-        space_before=4,
-    )
+        middle(cells[0], cells[1], cells[2 + n], cells[3 + n], cells[4 + n], cells[5 + n])
+        keep_row(table, offset)
+        _exact_height(row, heights[row_index])
+
+
+def _flush(cell) -> None:
+    """A lane cell: no padding, content from the top, so a shape's offset is from the
+    cell's corner in both Word and LibreOffice."""
+    tc_pr = cell._tc.get_or_add_tcPr()
+    margins = OxmlElement("w:tcMar")
+    for side in ("top", "left", "bottom", "right"):
+        edge = OxmlElement(f"w:{side}")
+        edge.set(qn("w:w"), "0")
+        edge.set(qn("w:type"), "dxa")
+        margins.append(edge)
+    tc_pr.append(margins)  # before vAlign, as the schema orders them (Word checks)
+    cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.TOP
+
+
+def _exact_height(row, height_cm: float) -> None:
+    row.height = Cm(height_cm)
+    tr_pr = row._tr.get_or_add_trPr()
+    for element in tr_pr.findall(qn("w:trHeight")):
+        element.set(qn("w:hRule"), "exact")

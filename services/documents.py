@@ -93,7 +93,7 @@ def write_form(
     services: Services, run_ref: str, output: Path | None = None, *, with_data: bool = False
 ) -> Path:
     run = services.repo.get_run(run_ref)
-    path = _target(output, f"{run.id}-formulir-kinerja.csv", ".csv").absolute()
+    path = target_path(output, f"{run.id}-formulir-kinerja.csv", ".csv").absolute()
     save_form(path, performance_of(run), with_data=with_data)
     return path
 
@@ -266,8 +266,8 @@ def export(
             )
         else:
             doc = _pengantar(services, run, sop, office, signed, paper)
-    target = _target(output, f"{run.id}-{BY_ID[kind].file_name}.docx", ".docx")
-    return _save(doc, target, pdf)
+    target = target_path(output, f"{run.id}-{BY_ID[kind].file_name}.docx", ".docx")
+    return save_document(doc, target, pdf)
 
 
 def _pengantar(
@@ -309,11 +309,11 @@ def export_sop(
     paper = check_paper(paper)
     sop = services.catalog.get(sop_id)
     doc = sop_sheet.render(sop, services.office(), paper=paper)
-    target = _target(output, f"sop-{sop.id}.docx", ".docx")
-    return _save(doc, target, pdf)
+    target = target_path(output, f"sop-{sop.id}.docx", ".docx")
+    return save_document(doc, target, pdf)
 
 
-def _target(output: Path | str | None, default_name: str, suffix: str) -> Path:
+def target_path(output: Path | str | None, default_name: str, suffix: str) -> Path:
     if output is None or str(output) == "":
         return Path.cwd() / default_name
     path = Path(output).expanduser()
@@ -326,7 +326,7 @@ def _target(output: Path | str | None, default_name: str, suffix: str) -> Path:
     return path
 
 
-def _save(doc: Any, target: Path, pdf: bool) -> list[Path]:
+def save_document(doc: Any, target: Path, pdf: bool) -> list[Path]:
     target = target.absolute()
     if not target.parent.is_dir():
         raise BadInput(f"folder {target.parent} tidak ada")

@@ -1,5 +1,5 @@
 """Every document read back with python-docx: numbers, capaian, KONSEP before signing and
-not after, the kop and receipt block, the lane marks of the SOP sheet, paper sizes."""
+not after, the kop and receipt block, paper sizes. The SOP sheet: tests/test_flowchart.py."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import docx
 import pytest
 from docx.shared import Mm
 
-from soptrack.exporters import pengantar, pengukuran, sop_sheet
+from soptrack.exporters import pengantar, pengukuran
 from soptrack.exporters.pengantar import Recipient
 from soptrack.services import documents
 from soptrack.services.core import Services
@@ -168,52 +168,6 @@ def test_pengantar_layout(tmp_path: Path) -> None:
     receipt = doc.tables[3].cell(0, 0).text
     assert "Diterima tanggal" in receipt and "Penerima" in receipt and "NIP" in receipt
     assert "Tanda tangan" in receipt
-
-
-def test_sop_sheet_marks_each_step_in_its_lanes(tmp_path: Path) -> None:
-    doc = reopen(sop_sheet.render(PK, OFFICE), tmp_path, "sop.docx")
-    section = doc.sections[0]
-    assert section.page_width > section.page_height  # landscape
-    ident = all_text(doc)
-    for label in (
-        "Nomor SOP",
-        "Tanggal Pembuatan",
-        "Tanggal Revisi",
-        "Tanggal Efektif",
-        "Disahkan oleh",
-        "Nama SOP",
-        "Mekanisme Pengumpulan Data Kinerja",
-        "Dasar Hukum:",
-        "Kualifikasi Pelaksana:",
-        "Keterkaitan:",
-        "Peralatan/Perlengkapan:",
-        "Peringatan:",
-        "Pencatatan dan Pendataan:",
-    ):
-        assert label in ident
-    flow = doc.tables[-1]
-    lanes = [lane.name for lane in PK.lanes]
-    assert [c.text for c in flow.rows[1].cells][2 : 2 + len(lanes)] == lanes
-    assert [c.text for c in flow.rows[0].cells][2] == "Pelaksana"
-    assert "Mutu Baku" in [c.text for c in flow.rows[0].cells]
-    assert [c.text for c in flow.rows[1].cells][-4:-1] == ["Kelengkapan", "Waktu", "Output"]
-    for step, row in zip(PK.steps, flow.rows[2:], strict=True):
-        cells = [c.text for c in row.cells]
-        assert cells[0] == str(step.number) and cells[1] == step.kegiatan
-        marked = {PK.lanes[i].id for i, text in enumerate(cells[2 : 2 + len(lanes)]) if text}
-        assert marked == set(step.lanes), step.number
-    marks = [c.text for c in flow.rows[2].cells]
-    assert "(Mulai)" in marks  # step 1 terminator in the Kadis column
-    assert marks[2] == "(Mulai)"
-    decision = [c.text for c in flow.rows[2 + 8].cells]
-    assert "◇ ya/tidak\ntidak → 8" in decision
-    assert "(Selesai)" in [c.text for c in flow.rows[-1].cells]
-
-
-def test_every_shipped_sop_exports(tmp_path: Path) -> None:
-    for sop in CATALOG:
-        doc = reopen(sop_sheet.render(sop, OFFICE, paper="F4"), tmp_path, f"{sop.id}.docx")
-        assert len(doc.tables[-1].rows) == len(sop.steps) + 2
 
 
 # -- through the services: signing decides KONSEP, numbering waits for the signature --------

@@ -130,6 +130,8 @@ class SoptrackApp(App[int]):
         # not on the first frame: imported when first shown (start-up time)
         from soptrack.tui.screens.board import BoardScreen
         from soptrack.tui.screens.export import ExportDialog
+        from soptrack.tui.screens.flow import FlowScreen
+        from soptrack.tui.screens.monitor import MonitorScreen
         from soptrack.tui.screens.overview import OverviewScreen
         from soptrack.tui.screens.performance import PerformanceScreen
         from soptrack.tui.screens.welcome import WelcomeScreen
@@ -145,6 +147,16 @@ class SoptrackApp(App[int]):
                 + binding_rows(ExportDialog.BINDINGS, keymap),
             ),
             ("Data kinerja (i)", binding_rows(PerformanceScreen.BINDINGS, keymap)),
+            (
+                "Diagram alir (f)",
+                [("↑↓ ←→ PgUp PgDn", "gulir")]
+                + binding_rows([b for b in bindings(FlowScreen.BINDINGS) if b.show], keymap),
+            ),
+            (
+                "Monitoring, Ctrl+P",
+                [("↑↓ PgUp PgDn", "gulir")]
+                + binding_rows([b for b in bindings(MonitorScreen.BINDINGS) if b.show], keymap),
+            ),
             ("Di mana saja", binding_rows(SoptrackApp.BINDINGS, keymap)),
             (
                 "Dialog",
@@ -230,6 +242,10 @@ class SoptrackApp(App[int]):
                         f"tulis .docx{' dan .pdf' if pdf else ''} run ini di folder kerja",
                         partial(export, kind, pdf),
                     )
+        # not on the first frame: imported when first shown (start-up time)
+        from soptrack.tui.screens.monitor import monitor_commands
+
+        yield from monitor_commands(self)
         yield SystemCommand("Run baru", "mulai run baru dari sebuah SOP", self.action_new_run)
         yield SystemCommand("Buka CONTOH", "run contoh di database terpisah", self.action_open_demo)
         if self.state.demo:

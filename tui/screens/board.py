@@ -44,6 +44,7 @@ class BoardScreen(Screen):
         Binding("m", "only_mine", "Laneku", id="only-mine"),
         Binding("e", "export", "Ekspor", id="export"),
         Binding("i", "performance", "Data kinerja", id="performance"),
+        Binding("f", "flow", "Diagram alir", id="flow"),
         # Priority: handled as the key arrives, so the words typed right after "/" (a paste,
         # typing ahead over SSH) already find the search box focused.
         Binding("slash", "search", "Cari", priority=True, id="search"),
@@ -354,6 +355,13 @@ class BoardScreen(Screen):
             self.reload()
 
         self.app.push_screen(screen, back)
+
+    def action_flow(self) -> None:
+        """The run as its flowchart."""
+        # not on the first frame: imported when first shown (start-up time)
+        from soptrack.tui.screens.flow import FlowScreen
+
+        self.app.push_screen(FlowScreen(self.state, self.run_id))
 
     def action_overview(self) -> None:
         navigator(self).show_overview()
