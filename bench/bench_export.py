@@ -57,6 +57,7 @@ def main(argv: list[str] | None = None) -> int:
         encoding="utf-8",
     )
     documents.import_forms(services, run.id, [csv])
+    documents.set_recipient(services, run.id, "Kepala BAPPEDA Kabupaten Banggai")  # numbered
     for n in range(1, 12):
         services.act(run.id, n, "start")
         services.act(run.id, n, "approve" if n == 9 else "done")

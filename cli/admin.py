@@ -9,6 +9,7 @@ from pathlib import Path
 from soptrack.cli.context import services_for
 from soptrack.cli.output import add_row, console, print_json, table
 from soptrack.cli.parser import Commands
+from soptrack.services import documents
 from soptrack.services.config import system_config_path, user_config_path
 from soptrack.services.shared import init_shared
 from soptrack.sop.errors import EXIT_INPUT, EXIT_OK
@@ -62,6 +63,9 @@ def register(commands: Commands) -> None:
 
 
 def _office_set(args: argparse.Namespace) -> int:
+    if args.key.strip().lower() == "logo":  # the image itself goes into the shared database
+        print(f"logo = {documents.set_logo(services_for(args), args.value)}")
+        return EXIT_OK
     profile = services_for(args).set_office(args.key, args.value)
     value = dict(profile_rows(profile)).get(args.key.strip().lower(), args.value)
     print(f"{args.key} = {value}")

@@ -1,13 +1,16 @@
 """Command-line commands for the documents: performance data, exports, letter register.
 
-`register` adds its subcommands to the main parser and returns their handlers:
+The commands this module registers:
 
-    soptrack form RUN [-o FILE.csv] [--with-data]
+    soptrack form RUN [-o FILE.csv] [--with-data] [--triwulan]
     soptrack data RUN import FILE.csv [FILE.csv ...] [--replace]
     soptrack data RUN show [--json]
     soptrack data RUN recipient "Kepala BAPPEDA Kabupaten Banggai" [--place Luwuk]
+    soptrack data RUN lampiran [add TEKS [--copies N] [--unit buah] [--keterangan T]
+                                | remove N | clear]
+    soptrack data RUN tembusan [add TEKS | remove N | clear]
     soptrack export RUN pk|pengantar|sop [-o FILE] [--pdf] [--paper A4|F4]
-    soptrack sop export ID [-o FILE] [--pdf] [--paper A4|F4]
+                    [--signer kepala|an|plt|plh] [--landscape | --portrait]
     soptrack letters [--year YEAR] [--json]
 """
 
@@ -22,9 +25,9 @@ from soptrack.cli.output import add_row, console, print_json, table
 from soptrack.cli.parser import Commands, Parser
 from soptrack.services import documents
 from soptrack.sop.dates import long_date
-from soptrack.sop.errors import EXIT_OK
+from soptrack.sop.errors import EXIT_OK, BadInput
 from soptrack.sop.letters import letter_date
-from soptrack.sop.performance import format_number, format_rupiah, summary_dict
+from soptrack.sop.performance import TRIWULAN, format_number, format_rupiah, summary_dict
 
 
 def register(commands: Commands) -> None:
@@ -33,6 +36,11 @@ def register(commands: Commands) -> None:
     p.add_argument("-o", "--output", type=Path, metavar="FILE", help="file .csv tujuan")
     p.add_argument(
         "--with-data", action="store_true", help="ikut tuliskan realisasi yang sudah ada"
+    )
+    p.add_argument(
+        "--triwulan",
+        action="store_true",
+        help="tambahkan kolom realisasi TW I-IV (otomatis bila data sudah punya triwulan)",
     )
     p.set_defaults(handler=_form)
 
@@ -61,11 +69,32 @@ def register(commands: Commands) -> None:
     )
     s.add_argument("--keterangan", metavar="TEKS", help="kolom Keterangan surat pengantar")
     s.set_defaults(handler=_data_recipient)
+    s = data.add("lampiran", "baris tambahan tabel surat pengantar (mis. softcopy dalam flashdisk)")
+    _list_actions(s, "naskah yang dikirim")
+    s.add_argument("--copies", dest="banyaknya", type=int, default=1, metavar="N")
+    s.add_argument("--unit", dest="satuan", default="buah", metavar="SATUAN")
+    s.add_argument("--keterangan", default="", metavar="TEKS")
+    s.set_defaults(handler=_data_list)
+    s = data.add("tembusan", "daftar Tembusan surat pengantar")
+    _list_actions(s, "penerima tembusan")
+    s.set_defaults(handler=_data_list)
 
     p = commands.add("export", "tulis dokumen .docx sebuah run (lihat: soptrack sop show ID)")
     p.add_argument("run", metavar="RUN")
     p.add_argument("kind", metavar="DOKUMEN", help="pk | pengantar | sop (yang dinyatakan SOP-nya)")
     export_options(p)
+    p.add_argument(
+        "--signer",
+        choices=["kepala", "an", "plt", "plh"],
+        help="penanda tangan: kepala, a.n., Plt. atau Plh. (default: office ttd.pk/ttd.pengantar)",
+    )
+    orientation = p.add_mutually_exclusive_group()
+    orientation.add_argument(
+        "--landscape", dest="landscape", action="store_const", const=True, help="PK melintang"
+    )
+    orientation.add_argument(
+        "--portrait", dest="landscape", action="store_const", const=False, help="PK tegak"
+    )
     p.set_defaults(handler=_export)
 
     p = commands.add("letters", "register nomor surat")
@@ -92,6 +121,18 @@ def export_options(p: argparse.ArgumentParser) -> None:
     )
 
 
+def _list_actions(p: argparse.ArgumentParser, what: str) -> None:
+    p.add_argument(
+        "action",
+        nargs="?",
+        default="list",
+        choices=["add", "remove", "clear", "list"],
+        metavar="AKSI",
+        help="add TEKS | remove N | clear | list (default)",
+    )
+    p.add_argument("value", nargs="?", metavar="TEKS|N", help=f"{what}, atau nomor baris")
+
+
 def report_written(paths: list[Path]) -> None:
     for path in paths:
         print(f"Ditulis: {path}")
@@ -101,7 +142,9 @@ def report_written(paths: list[Path]) -> None:
 
 
 def _form(args: argparse.Namespace) -> int:
-    path = documents.write_form(services_for(args), args.run, args.output, with_data=args.with_data)
+    path = documents.write_form(
+        services_for(args), args.run, args.output, with_data=args.with_data, triwulan=args.triwulan
+    )
     print(f"Formulir ditulis: {path}")
     return EXIT_OK
 
@@ -137,6 +180,65 @@ def _data_recipient(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _data_list(args: argparse.Namespace) -> int:
+    """`data RUN lampiran|tembusan [add TEKS | remove N | clear]`, then the list as it is."""
+    services = services_for(args)
+    field, action, value = args.data_command, args.action, args.value
+    if action == "add":
+        if not value:
+            raise BadInput(f'tulis teksnya: soptrack data {args.run} {field} add "TEKS"')
+        if field == "lampiran":
+            run = documents.add_attachment(
+                services,
+                args.run,
+                value,
+                banyaknya=args.banyaknya,
+                satuan=args.satuan,
+                keterangan=args.keterangan,
+            )
+        else:
+            run = documents.add_tembusan(services, args.run, value)
+    elif action in ("remove", "clear"):
+        number = None
+        if action == "remove":
+            if not value or not value.strip().isdigit():
+                raise BadInput(
+                    f"tulis nomor barisnya: soptrack data {args.run} {field} remove N "
+                    f"(lihat: soptrack data {args.run} {field})"
+                )
+            number = int(value)
+            if field == "lampiran":  # numbered as the letter's table: row 1 is the document
+                if number == 1:
+                    raise BadInput(
+                        "baris 1 adalah dokumennya sendiri; ubah dengan: soptrack data "
+                        f"{args.run} recipient ... --copies N --keterangan TEKS"
+                    )
+                number -= 1
+        run = documents.remove_item(services, args.run, field, number)
+    else:
+        run = services.repo.get_run(args.run)
+    recipient = documents.recipient_of(run)
+    if field == "lampiran":
+        rows = documents.letter_rows(run, services.office(), recipient)
+        listed = table(
+            f"Tabel surat pengantar {run.id}", ["No", "Naskah", "Banyaknya", "Keterangan"]
+        )
+        for index, (naskah, amount, keterangan) in enumerate(rows, start=1):
+            add_row(listed, str(index), naskah, amount, keterangan)
+        console().print(listed)
+        if len(rows) == 1:
+            print(f'Belum ada lampiran; tambah: soptrack data {run.id} lampiran add "TEKS"')
+        return EXIT_OK
+    if not recipient.tembusan:
+        print(f'{run.id}: belum ada tembusan; tambah: soptrack data {run.id} tembusan add "TEKS"')
+        return EXIT_OK
+    listed = table(f"Tembusan surat pengantar {run.id}", ["No", "Tembusan"])
+    for index, text in enumerate(recipient.tembusan, start=1):
+        add_row(listed, str(index), text)
+    console().print(listed)
+    return EXIT_OK
+
+
 def _data_show(args: argparse.Namespace) -> int:
     services = services_for(args)
     run = services.repo.get_run(args.run)
@@ -152,30 +254,24 @@ def _data_show(args: argparse.Namespace) -> int:
             f"-o formulir.csv, lalu: soptrack data {run.id} import formulir.csv"
         )
         return EXIT_OK
-    _print_indicators(summary, f"Capaian kinerja {run.id} ({run.title})")
+    _print_indicators(summary, f"Capaian kinerja {run.id} ({run.title})", perf.has_triwulan)
     _print_programs(summary)
-    for note in summary["notes"]:
-        print(f"catatan: {note}")
+    for number, note in enumerate(summary["notes"], start=1):
+        print(f"catatan ({number}): {note}")
+    for remark in summary["remarks"]:
+        print(f"keterangan: {remark}")
     return EXIT_OK
 
 
-def _print_indicators(summary: dict[str, Any], title: str) -> None:
-    rows = table(
-        title,
-        [
-            "No",
-            "Sasaran Strategis",
-            "Indikator Kinerja",
-            "Satuan",
-            "Target",
-            "Realisasi",
-            "Arah",
-            "Capaian %",
-            "Predikat",
-        ],
-        right=(4, 5, 7),
-    )
+def _print_indicators(summary: dict[str, Any], title: str, quarters: bool) -> None:
+    heads = ["No", "Sasaran Strategis", "Indikator Kinerja", "Satuan", "Target"]
+    heads += list(TRIWULAN) if quarters else []
+    heads += ["Realisasi", "Arah", "Capaian %", "Predikat"]
+    numeric = tuple(range(4, len(heads) - 3)) + (len(heads) - 2,)
+    rows = table(title, heads, right=numeric)
     for row in summary["indicators"]:
+        tw = [format_number(v) for v in row.get("triwulan") or [None] * 4] if quarters else []
+        mark = f" ({row['note_no']})" if row["note_no"] else ""
         add_row(
             rows,
             str(row["no"]),
@@ -183,9 +279,10 @@ def _print_indicators(summary: dict[str, Any], title: str) -> None:
             row["indikator"],
             row["satuan"],
             format_number(row["target"]),
-            format_number(row["realisasi"]),
+            *tw,
+            format_number(row["realisasi_tahunan"]),
             "naik" if row["direction"] == "higher" else "turun",
-            row["capaian_text"],
+            row["capaian_text"] + mark,
             row["predikat"],
         )
     console().print(rows)
@@ -198,13 +295,24 @@ def _print_programs(summary: dict[str, Any]) -> None:
         right=(2, 3, 4),
     )
     for row in summary["programs"]:
+        mark = f" ({row['note_no']})" if row["note_no"] else ""
         add_row(
             rows,
             str(row["no"]),
             row["program"],
             format_rupiah(row["pagu"]),
             format_rupiah(row["realisasi"]),
-            row["persen_text"],
+            row["persen_text"] + mark,
+        )
+    if summary["programs"]:
+        total_mark = f" ({summary['total_note_no']})" if summary["total_note_no"] else ""
+        add_row(
+            rows,
+            "",
+            "Jumlah",
+            format_rupiah(summary["total_pagu"]),
+            format_rupiah(summary["total_realisasi"]),
+            summary["total_persen_text"] + total_mark,
         )
     console().print(rows)
 
@@ -213,16 +321,29 @@ def _export(args: argparse.Namespace) -> int:
     services = services_for(args)
     kind = documents.normalise_kind(args.kind)
     report_written(
-        documents.export(services, args.run, kind, args.output, pdf=args.pdf, paper=args.paper)
+        documents.export(
+            services,
+            args.run,
+            kind,
+            args.output,
+            pdf=args.pdf,
+            paper=args.paper,
+            signer=args.signer,
+            landscape=args.landscape,
+        )
     )
     letter = documents.letter_of(services, args.run, kind)
     if letter is not None:
         number = letter.get("number")
-        print(
-            f"Nomor surat: {number}"
-            if number
-            else "Nomor surat belum diberikan: dokumen belum ditandatangani (KONSEP)"
-        )
+        if number and documents.run_signed(services, args.run, kind):
+            print(f"Nomor surat: {number}")
+        elif number:
+            print(
+                f"Nomor surat {number} dicadangkan untuk run ini; dokumen belum "
+                "ditandatangani lagi (KONSEP)"
+            )
+        else:
+            print("Nomor surat belum diberikan: dokumen belum ditandatangani (KONSEP)")
     return EXIT_OK
 
 

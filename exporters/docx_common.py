@@ -1,11 +1,16 @@
-"""Shared python-docx helpers: paper, margins, fields, borders, kop and signature blocks.
+"""Shared python-docx helpers: paper, margins, styles, fields, borders, kop and signatures.
 
-Every exporter builds on these so the documents share one look: Arial (Liberation Sans in
-LibreOffice) 11 pt, single spacing, A4 or F4 paper, page numbers in the footer.
+Every exporter builds on these so the documents share one look: the office's font and size
+(default Arial 12, as Pemda tata naskah dinas mostly use; Liberation Sans in LibreOffice),
+single spacing, A4 or F4 paper, page numbers in the footer. Every style is tagged Bahasa
+Indonesia (id-ID), so Word and LibreOffice spell-check in Indonesian, and text carries real
+paragraph styles (Title, Heading 1, Teks Tabel, Tanda Tangan, ...) so a clerk who edits the
+file in Word gets consistent text; direct formatting only where a single run needs it.
 """
 
 from __future__ import annotations
 
+import io
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -13,6 +18,7 @@ from dataclasses import dataclass
 from docx import Document
 from docx.document import Document as DocumentObject
 from docx.enum.section import WD_ORIENT
+from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
 from docx.oxml import OxmlElement, parse_xml
@@ -23,9 +29,20 @@ from docx.text.paragraph import Paragraph
 
 from soptrack.sop.errors import BadInput
 from soptrack.sop.model import Signatory
-from soptrack.sop.office import OfficeProfile
+from soptrack.sop.office import OfficeProfile, SignatureBlock, decode_logo, jabatan_lines
 
 FONT = "Arial"
+SIZE = 12.0
+LANGUAGE = "id-ID"
+# paragraph styles every document carries (names as Word shows them)
+TITLE = "Title"
+HEADING = "Heading 1"
+TABLE_TEXT = "Teks Tabel"
+TABLE_HEAD = "Kepala Tabel"
+SIGNATURE = "Tanda Tangan"
+KOP_STYLE = "Kop Surat"
+NOTE = "Catatan"
+EMU_PER_CM = 360000
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 PAPERS = {"A4": (Mm(210), Mm(297)), "F4": (Mm(215), Mm(330))}
 CENTER = WD_ALIGN_PARAGRAPH.CENTER
@@ -53,8 +70,17 @@ class Margins:
 
 
 def new_document(
-    paper: str = "A4", *, landscape: bool = False, margins: Margins | None = None
+    paper: str = "A4",
+    *,
+    landscape: bool = False,
+    margins: Margins | None = None,
+    office: OfficeProfile | None = None,
+    font: str | None = None,
+    size: float | None = None,
+    table_size: float | None = None,
 ) -> DocumentObject:
+    """A blank document on the paper, with the office's font and size (`office`, or `font`
+    and `size`, default Arial 12) and the house styles, all tagged id-ID."""
     doc = Document()
     margins = margins or Margins()
     width, height = PAPERS[check_paper(paper)]
@@ -69,27 +95,271 @@ def new_document(
     section.right_margin = Cm(margins.right)
     section.header_distance = Cm(1.0)
     section.footer_distance = Cm(1.0)
+    font = font or (office.font if office else FONT)
+    size = float(size or (office.font_size if office else SIZE))
+    _defaults(doc, font, size)
     normal = doc.styles["Normal"]
-    normal.font.name = FONT
-    normal.font.size = Pt(11)
-    rpr = normal.element.get_or_add_rPr()
-    fonts = rpr.find(qn("w:rFonts"))
-    if fonts is None:
-        fonts = OxmlElement("w:rFonts")
-        rpr.append(fonts)
-    for attr in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
-        fonts.set(qn(attr), FONT)
+    normal.font.name = font
+    normal.font.size = Pt(size)
+    _fonts(normal.element.get_or_add_rPr(), font)
     pf = normal.paragraph_format
     pf.space_before = Pt(0)
     pf.space_after = Pt(0)
     pf.line_spacing = 1.0
+    _house_styles(doc, size, table_size or max(8.0, size - 2))
+    for style in doc.styles.element.findall(qn("w:style")):
+        _language(style)
     return doc
+
+
+def _fonts(rpr, font: str) -> None:
+    fonts = rpr.find(qn("w:rFonts"))
+    if fonts is None:
+        fonts = OxmlElement("w:rFonts")
+        rpr.insert(0, fonts)
+    for attr in list(fonts.attrib):
+        del fonts.attrib[attr]  # theme fonts would win over the named font
+    for attr in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
+        fonts.set(qn(attr), font)
+
+
+def _defaults(doc: DocumentObject, font: str, size: float) -> None:
+    """docDefaults: the font, size, language and spacing of anything not styled."""
+    defaults = doc.styles.element.find(qn("w:docDefaults"))
+    rpr = defaults.find(qn("w:rPrDefault")).find(qn("w:rPr"))
+    _fonts(rpr, font)
+    for tag in ("w:sz", "w:szCs"):
+        element = rpr.find(qn(tag))
+        if element is not None:
+            element.set(qn("w:val"), str(round(size * 2)))
+    _set_lang(rpr)
+    ppr = defaults.find(qn("w:pPrDefault")).find(qn("w:pPr"))
+    spacing = ppr.find(qn("w:spacing"))
+    if spacing is not None:
+        spacing.set(qn("w:after"), "0")
+        spacing.set(qn("w:line"), "240")
+
+
+def _set_lang(rpr) -> None:
+    lang = rpr.find(qn("w:lang"))
+    if lang is None:
+        lang = OxmlElement("w:lang")
+        rpr.append(lang)
+    lang.set(qn("w:val"), LANGUAGE)
+    lang.set(qn("w:eastAsia"), LANGUAGE)
+    lang.set(qn("w:bidi"), "ar-SA")
+
+
+def _language(style) -> None:
+    """Tag a style Bahasa Indonesia; w:lang sits after most run properties (schema order)."""
+    rpr = style.find(qn("w:rPr"))
+    if rpr is None:
+        rpr = OxmlElement("w:rPr")
+        # rPr comes after pPr and before tblPr/trPr/tcPr/tblStylePr in a style
+        before = None
+        for tag in ("w:tblPr", "w:trPr", "w:tcPr", "w:tblStylePr"):
+            before = style.find(qn(tag))
+            if before is not None:
+                break
+        if before is not None:
+            before.addprevious(rpr)
+        else:
+            style.append(rpr)
+    lang = rpr.find(qn("w:lang"))
+    if lang is None:
+        lang = OxmlElement("w:lang")
+        # keep schema order: lang comes before eastAsianLayout, specVanish, oMath
+        tail = next(
+            (
+                rpr.find(qn(t))
+                for t in ("w:eastAsianLayout", "w:specVanish", "w:oMath")
+                if rpr.find(qn(t)) is not None
+            ),
+            None,
+        )
+        if tail is not None:
+            tail.addprevious(lang)
+        else:
+            rpr.append(lang)
+    lang.set(qn("w:val"), LANGUAGE)
+    lang.set(qn("w:eastAsia"), LANGUAGE)
+    lang.set(qn("w:bidi"), "ar-SA")
+
+
+def _paragraph_style(doc: DocumentObject, name: str):
+    styles = doc.styles
+    try:
+        style = styles[name]
+    except KeyError:
+        style = styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
+    element = style.element
+    # a built-in (Title, Heading 1) brings theme fonts, colours and borders: start clean
+    for tag in ("w:rPr", "w:pPr"):
+        old = element.find(qn(tag))
+        if old is not None:
+            element.remove(old)
+    style.base_style = styles["Normal"]
+    style.quick_style = True
+    style.hidden = False
+    style.unhide_when_used = False
+    return style
+
+
+def _house_styles(doc: DocumentObject, size: float, table_size: float) -> None:
+    specs = (
+        # name, size, bold, align, space before, space after, keep with next
+        (TITLE, size + 2, True, CENTER, 0, 0, True),
+        (HEADING, size, True, LEFT, 6, 4, True),
+        (KOP_STYLE, size, True, CENTER, 0, 0, True),
+        (TABLE_TEXT, table_size, False, LEFT, 0, 0, False),
+        (TABLE_HEAD, max(8.0, table_size - 1), True, CENTER, 0, 0, False),
+        (SIGNATURE, size, False, CENTER, 0, 0, True),
+        (NOTE, max(8.0, size - 2), False, LEFT, 0, 0, False),
+    )
+    for name, pt, bold, align, before, after, keep in specs:
+        style = _paragraph_style(doc, name)
+        style.font.size = Pt(pt)
+        style.font.bold = bold
+        style.font.color.rgb = RGBColor(0, 0, 0)
+        fmt = style.paragraph_format
+        fmt.alignment = align
+        fmt.space_before = Pt(before)
+        fmt.space_after = Pt(after)
+        fmt.line_spacing = 1.0
+        fmt.keep_with_next = keep or None
+        if name == HEADING:
+            outline = OxmlElement("w:outlineLvl")  # Word's navigation pane lists it
+            outline.set(qn("w:val"), "0")
+            place(style.element.get_or_add_pPr(), outline)
+    doc.styles[HEADING].next_paragraph_style = doc.styles["Normal"]
 
 
 def text_width(doc: DocumentObject) -> int:
     """The width between the margins of the last section, in EMU."""
     section = doc.sections[-1]
-    return section.page_width - section.left_margin - section.right_margin
+    return (section.page_width or 0) - (section.left_margin or 0) - (section.right_margin or 0)
+
+
+# -- schema order ----------------------------------------------------------------------------
+
+# Word refuses ("unreadable content") property elements out of the schema's order; these are
+# the sequences of the properties soptrack writes, and `place` puts an element where it goes.
+ORDER: dict[str, tuple[str, ...]] = {
+    "pPr": (
+        "pStyle",
+        "keepNext",
+        "keepLines",
+        "pageBreakBefore",
+        "framePr",
+        "widowControl",
+        "numPr",
+        "suppressLineNumbers",
+        "pBdr",
+        "shd",
+        "tabs",
+        "suppressAutoHyphens",
+        "kinsoku",
+        "wordWrap",
+        "overflowPunct",
+        "topLinePunct",
+        "autoSpaceDE",
+        "autoSpaceDN",
+        "bidi",
+        "adjustRightInd",
+        "snapToGrid",
+        "spacing",
+        "ind",
+        "contextualSpacing",
+        "mirrorIndents",
+        "suppressOverlap",
+        "jc",
+        "textDirection",
+        "textAlignment",
+        "textboxTightWrap",
+        "outlineLvl",
+        "divId",
+        "cnfStyle",
+        "rPr",
+        "sectPr",
+        "pPrChange",
+    ),
+    "tblPr": (
+        "tblStyle",
+        "tblpPr",
+        "tblOverlap",
+        "bidiVisual",
+        "tblStyleRowBandSize",
+        "tblStyleColBandSize",
+        "tblW",
+        "jc",
+        "tblCellSpacing",
+        "tblInd",
+        "tblBorders",
+        "shd",
+        "tblLayout",
+        "tblCellMar",
+        "tblLook",
+        "tblCaption",
+        "tblDescription",
+        "tblPrChange",
+    ),
+    "trPr": (
+        "cnfStyle",
+        "divId",
+        "gridBefore",
+        "gridAfter",
+        "wBefore",
+        "wAfter",
+        "cantSplit",
+        "trHeight",
+        "tblHeader",
+        "tblCellSpacing",
+        "jc",
+        "hidden",
+        "ins",
+        "del",
+        "trPrChange",
+    ),
+    "tcPr": (
+        "cnfStyle",
+        "tcW",
+        "gridSpan",
+        "hMerge",
+        "vMerge",
+        "tcBorders",
+        "shd",
+        "noWrap",
+        "tcMar",
+        "textDirection",
+        "tcFitText",
+        "vAlign",
+        "hideMark",
+        "headers",
+        "cellIns",
+        "cellDel",
+        "cellMerge",
+        "tcPrChange",
+    ),
+}
+
+
+def _local(element) -> str:
+    return element.tag.rsplit("}", 1)[-1]
+
+
+def place(parent, child) -> None:
+    """Put `child` into a property element (pPr, tblPr, trPr, tcPr) at its schema position,
+    replacing one of the same kind."""
+    order = ORDER[_local(parent)]
+    name = _local(child)
+    for old in parent.findall(child.tag):
+        parent.remove(old)
+    later = set(order[order.index(name) + 1 :])
+    for sibling in parent:
+        if _local(sibling) in later:
+            sibling.addprevious(child)
+            return
+    parent.append(child)
 
 
 # -- paragraphs ----------------------------------------------------------------------------
@@ -131,10 +401,15 @@ def para(
     space_after: float = 0,
     color: RGBColor | None = None,
     keep_with_next: bool = False,
+    style: str | None = None,
+    indent_cm: float | None = None,
 ) -> Paragraph:
     """Add a paragraph to a document or a cell. A cell's first, still empty paragraph is
-    reused, so a cell holds no stray blank line."""
+    reused, so a cell holds no stray blank line. With `style`, spacing not given stays the
+    style's."""
     paragraph = _first_empty(container) or container.add_paragraph()
+    if style is not None:
+        set_style(paragraph, style)
     # always a run, even for a blank line, so the next call does not reuse this paragraph
     style_run(
         paragraph.add_run(xml_text(text)),
@@ -147,11 +422,21 @@ def para(
     fmt = paragraph.paragraph_format
     if align is not None:
         paragraph.alignment = align
-    fmt.space_before = Pt(space_before)
-    fmt.space_after = Pt(space_after)
+    if style is None or space_before:
+        fmt.space_before = Pt(space_before)
+    if style is None or space_after:
+        fmt.space_after = Pt(space_after)
     if keep_with_next:
         fmt.keep_with_next = True
+    if indent_cm is not None:
+        fmt.left_indent = Cm(indent_cm)
     return paragraph
+
+
+def set_style(paragraph: Paragraph, name: str) -> None:
+    """Paragraph.style = name looks the name up among every style, for each paragraph; the
+    house styles' ids are their names without spaces (as add_style and Word make them)."""
+    paragraph._p.style = name.replace(" ", "")
 
 
 def _first_empty(container) -> Paragraph | None:
@@ -171,22 +456,36 @@ def cell_text(
     size: float | None = None,
     align=None,
     italic: bool = False,
+    style: str | None = None,
+    color: RGBColor | None = None,
 ) -> Paragraph:
     """Replace a cell's content by one paragraph (lines split on newlines)."""
     lines = xml_text(text).split("\n")
     first = cell.paragraphs[0]
+    if style is not None:
+        set_style(first, style)
     for extra in cell.paragraphs[1:]:
         extra._p.getparent().remove(extra._p)
     for run in list(first.runs):
         run._r.getparent().remove(run._r)
     for index, line in enumerate(lines):
         run = first.add_run(line)
-        style_run(run, bold=bold, italic=italic, size=size)
+        style_run(run, bold=bold, italic=italic, size=size, color=color)
         if index < len(lines) - 1:
             run.add_break()
     if align is not None:
         first.alignment = align
     return first
+
+
+def marker(paragraph: Paragraph, number: int | None, size: float | None = None) -> None:
+    """A note marker after the cell's text: superscript '(1)', matching note (1) below."""
+    if number is None:
+        return
+    run = paragraph.add_run(f"({number})")
+    run.font.superscript = True
+    if size:
+        run.font.size = Pt(size)
 
 
 def page_break(doc: DocumentObject) -> None:
@@ -242,7 +541,7 @@ def bottom_rule(paragraph: Paragraph, *, size: int = 18, style: str = "thickThin
     bottom.set(qn("w:space"), "4")
     bottom.set(qn("w:color"), "000000")
     border.append(bottom)
-    ppr.append(border)
+    place(ppr, border)
 
 
 def box(paragraph: Paragraph, *, color: str = "C00000", size: int = 12) -> None:
@@ -256,7 +555,7 @@ def box(paragraph: Paragraph, *, color: str = "C00000", size: int = 12) -> None:
         edge.set(qn("w:space"), "4")
         edge.set(qn("w:color"), color)
         border.append(edge)
-    ppr.append(border)
+    place(ppr, border)
 
 
 def grid_table(container, rows: int, cols: int, widths_cm: Sequence[float]) -> Table:
@@ -281,13 +580,11 @@ def set_widths(table: Table, widths_cm: Sequence[float]) -> None:
     tbl_pr = table._tbl.tblPr
     layout = OxmlElement("w:tblLayout")
     layout.set(qn("w:type"), "fixed")
-    tbl_pr.append(layout)
+    place(tbl_pr, layout)
     width = OxmlElement("w:tblW")
     width.set(qn("w:w"), str(int(sum(widths_cm) * 567)))
     width.set(qn("w:type"), "dxa")
-    for old in tbl_pr.findall(qn("w:tblW")):
-        tbl_pr.remove(old)
-    tbl_pr.append(width)
+    place(tbl_pr, width)
     grid = table._tbl.tblGrid
     for col, w in zip(grid.findall(qn("w:gridCol")), widths_cm, strict=False):
         col.set(qn("w:w"), str(int(w * 567)))
@@ -303,7 +600,7 @@ def no_borders(table: Table) -> None:
         edge = OxmlElement(f"w:{side}")
         edge.set(qn("w:val"), "nil")
         borders.append(edge)
-    tbl_pr.append(borders)
+    place(tbl_pr, borders)
 
 
 def cell_borders(cell: _Cell, **sides: str) -> None:
@@ -312,7 +609,7 @@ def cell_borders(cell: _Cell, **sides: str) -> None:
     borders = tc_pr.find(qn("w:tcBorders"))
     if borders is None:
         borders = OxmlElement("w:tcBorders")
-        tc_pr.append(borders)
+        place(tc_pr, borders)
     for side, value in sides.items():
         edge = OxmlElement(f"w:{side}")
         edge.set(qn("w:val"), value)
@@ -328,7 +625,7 @@ def shade(cell: _Cell, fill: str) -> None:
     shd.set(qn("w:val"), "clear")
     shd.set(qn("w:color"), "auto")
     shd.set(qn("w:fill"), fill)
-    tc_pr.append(shd)
+    place(tc_pr, shd)
 
 
 def middle(*cells: _Cell) -> None:
@@ -341,7 +638,7 @@ def header_row(table: Table, index: int = 0) -> None:
     tr_pr = table.rows[index]._tr.get_or_add_trPr()
     element = OxmlElement("w:tblHeader")
     element.set(qn("w:val"), "true")
-    tr_pr.append(element)
+    place(tr_pr, element)
 
 
 def keep_row(table: Table, index: int) -> None:
@@ -349,14 +646,28 @@ def keep_row(table: Table, index: int) -> None:
     tr_pr = table.rows[index]._tr.get_or_add_trPr()
     element = OxmlElement("w:cantSplit")
     element.set(qn("w:val"), "true")
-    tr_pr.append(element)
+    place(tr_pr, element)
+
+
+def keep_with_next_row(table: Table, index: int) -> None:
+    """Keep this row on the page of the row (or paragraph) after it: every paragraph in it
+    keeps with the next, which Word and LibreOffice both honour inside tables."""
+    for cell in table.rows[index].cells:
+        for paragraph in cell.paragraphs:
+            paragraph.paragraph_format.keep_with_next = True
 
 
 def fill_header(
-    table: Table, labels: Iterable[str], *, row: int = 0, size: float = 10, fill: str = "D9D9D9"
+    table: Table,
+    labels: Iterable[str],
+    *,
+    row: int = 0,
+    size: float | None = 10,
+    fill: str = "D9D9D9",
+    style: str | None = None,
 ) -> None:
     for cell, label in zip(table.rows[row].cells, labels, strict=False):
-        cell_text(cell, label, bold=True, size=size, align=CENTER)
+        cell_text(cell, label, bold=style is None, size=size, align=CENTER, style=style)
         shade(cell, fill)
         middle(cell)
 
@@ -364,46 +675,117 @@ def fill_header(
 # -- kop, signature, KONSEP -----------------------------------------------------------------
 
 
-def kop(doc: DocumentObject, office: OfficeProfile) -> None:
-    """The letterhead: PEMERINTAH ..., the unit, address, then a double closing rule."""
-    para(doc, office.pemerintah.upper(), bold=True, size=14, align=CENTER)
-    para(doc, office.unit.upper(), bold=True, size=16, align=CENTER)
-    contact = office.alamat
+def kop_lines(office: OfficeProfile, chars: int = 90) -> list[str]:
+    """The contact lines under the unit's name, only what the office has set (address,
+    telephone, kode pos, email, website), packed into lines of about `chars` characters so
+    no line wraps on its own."""
+    parts = [office.alamat] if office.alamat else []
     if office.telepon:
-        contact = f"{contact}, Telp. {office.telepon}" if contact else f"Telp. {office.telepon}"
-    last = para(doc, contact or office.kota.upper(), size=10, align=CENTER)
-    bottom_rule(last)
+        parts.append(f"Telp. {office.telepon}")
+    if office.kode_pos:
+        parts.append(f"Kode Pos {office.kode_pos}")
+    web = []
+    if office.email:
+        web.append(f"Email: {office.email}")
+    if office.website:
+        web.append(f"Laman: {office.website}")
+    lines: list[str] = []
+    for group in (parts, web):
+        line = ""
+        for part in group:
+            joined = f"{line}, {part}" if line else part
+            if line and len(joined) > chars:
+                lines.append(line)
+                line = part
+            else:
+                line = joined
+        if line:
+            lines.append(line)
+    return lines or [office.kota.upper()]
+
+
+LOGO_CM = 2.3
+
+
+def kop(doc: DocumentObject, office: OfficeProfile) -> None:
+    """The letterhead: the emblem on the left when set, PEMERINTAH ..., the unit, the contact
+    lines, then the double closing rule across the page."""
+    width = text_width(doc) / EMU_PER_CM
+    side = LOGO_CM + 0.3 if office.logo else 0.0
+    # 10 pt Arial averages about 0.17 cm a character (a little more than it takes)
+    lines = kop_lines(office, chars=int((width - 2 * side) / 0.17))
+    container: DocumentObject | _Cell
+    if office.logo:
+        # logo | centred text | a spacer as wide as the logo, so the text is centred on the page
+        table = plain_table(doc, 1, 3, (side, width - 2 * side, side))
+        cell_margins(table, 0.0)
+        picture = table.cell(0, 0).paragraphs[0]
+        picture.alignment = LEFT
+        picture.add_run().add_picture(io.BytesIO(decode_logo(office.logo)), height=Cm(LOGO_CM))
+        middle(table.cell(0, 0), table.cell(0, 1))
+        container = table.cell(0, 1)
+    else:
+        container = doc
+    para(container, office.pemerintah.upper(), style=KOP_STYLE, size=14)
+    para(container, office.unit.upper(), style=KOP_STYLE, size=16)
+    for line in lines:
+        para(container, line, style=KOP_STYLE, size=10).runs[0].bold = False
+    rule = para(doc, "", size=4)
+    bottom_rule(rule)
     para(doc, "", size=6)
 
 
 def signature(
     container,
-    signer: Signatory,
+    signer: Signatory | SignatureBlock,
     *,
     place_date: str = "",
     prefix: str = "",
     space_lines: int = 4,
-    size: float = 11,
-) -> None:
-    """'Tempat, tanggal' / jabatan / (space to sign) / nama / pangkat / NIP, centred."""
+    size: float | None = None,
+    align=CENTER,
+    indent_cm: float | None = None,
+) -> Paragraph:
+    """'Tempat, tanggal' / jabatan lines / (space to sign) / nama / pangkat / NIP, in the
+    Tanda Tangan style. Every line keeps with the next, so the block never splits and pulls
+    the paragraph (or table row) before it along; returns the last paragraph.
+
+    A Signatory's jabatan breaks at ' / ' as the office writes it; a SignatureBlock (a.n.,
+    Plt., Plh.) brings its lines ready."""
+    if isinstance(signer, Signatory):
+        block = SignatureBlock(
+            tuple(jabatan_lines(signer.jabatan)), signer.nama, signer.pangkat, signer.nip
+        )
+    else:
+        block = signer
+
+    def line(text: str, **style) -> Paragraph:
+        paragraph = para(
+            container,
+            text,
+            style=SIGNATURE,
+            align=align,
+            size=size,
+            indent_cm=indent_cm,
+            keep_with_next=True,
+            **style,
+        )
+        return paragraph
+
     if place_date:
-        para(container, place_date, size=size, align=CENTER)
+        line(place_date)
     if prefix:
-        para(container, prefix, size=size, align=CENTER)
-    para(container, signer.jabatan or "", bold=True, size=size, align=CENTER)
+        line(prefix)
+    for text in block.jabatan or ("",):
+        line(text, bold=True)
     for _ in range(space_lines):
-        para(container, "", size=size)
-    para(
-        container,
-        signer.nama or "....................",
-        bold=True,
-        underline=True,
-        size=size,
-        align=CENTER,
-    )
-    if signer.pangkat:
-        para(container, signer.pangkat, size=size, align=CENTER)
-    para(container, f"NIP. {signer.nip}" if signer.nip else "NIP. ", size=size, align=CENTER)
+        line("")
+    line(block.nama or "....................", bold=True, underline=True)
+    if block.pangkat:
+        line(block.pangkat)
+    last = line(f"NIP. {block.nip}" if block.nip else "NIP. ")
+    last.paragraph_format.keep_with_next = False
+    return last
 
 
 KONSEP = "KONSEP"
@@ -478,4 +860,4 @@ def cell_margins(table: Table, left_right_cm: float = 0.1) -> None:
         edge.set(qn("w:w"), str(int(left_right_cm * 567)))
         edge.set(qn("w:type"), "dxa")
         margins.append(edge)
-    tbl_pr.append(margins)
+    place(tbl_pr, margins)

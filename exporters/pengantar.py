@@ -1,8 +1,19 @@
-"""The surat pengantar that sends the signed Dokumen Pengukuran Kinerja (step 12).
+"""The surat pengantar that sends the signed Dokumen Pengukuran Kinerja (step 12), laid out
+as tata naskah dinas writes it:
 
-Kop with its closing rule; place and date with Kepada Yth.; SURAT PENGANTAR and its Nomor;
-the table No | Naskah Dinas yang dikirimkan | Banyaknya | Keterangan; the sender's signature
-block; the receipt block (Diterima tanggal; Penerima: nama, NIP, tanda tangan).
+- kop (emblem, PEMERINTAH ..., unit, contact lines) with its closing rule;
+- on the right: place and date, Kepada Yth. (a long addressee wraps under itself), di -,
+  the place; a konsep leaves the date blank ("Luwuk, ............ 2026");
+- SURAT PENGANTAR and its Nomor, centred;
+- the table No | Naskah Dinas yang dikirimkan | Banyaknya | Keterangan: the document itself,
+  then any further rows (lampiran: e.g. a softcopy on a flashdisk);
+- the foot as two aligned columns: the receipt on the left (Diterima tanggal, Penerima, room
+  to sign, Nama, NIP, Telp.) beside the sender on the right, in the same column as the date
+  and addressee; every line of the two sides on one row, so they line up;
+- Tembusan at the bottom left.
+
+The foot's rows do not split and keep with each other and with the table's last row, so
+the signature never lands alone on a page.
 """
 
 from __future__ import annotations
@@ -11,41 +22,96 @@ from dataclasses import dataclass
 from datetime import date
 
 from docx.document import Document as DocumentObject
+from docx.shared import Cm
 
 from soptrack.exporters.docx_common import (
     CENTER,
+    EMU_PER_CM,
     LEFT,
+    NOTE,
+    SIGNATURE,
+    TABLE_HEAD,
+    TABLE_TEXT,
+    cell_margins,
     cell_text,
     fill_header,
     grid_table,
+    keep_row,
+    keep_with_next_row,
     kop,
-    middle,
     new_document,
     para,
     plain_table,
-    signature,
+    text_width,
     unit_name,
 )
-from soptrack.sop.dates import long_date, terbilang
-from soptrack.sop.office import OfficeProfile
+from soptrack.sop.dates import konsep_date, long_date, terbilang
+from soptrack.sop.office import OfficeProfile, SignatureBlock, SignMode
+from soptrack.sop.performance import clean_cell
 from soptrack.sop.run import Run
 
 COLUMNS = ("No", "Naskah Dinas yang dikirimkan", "Banyaknya", "Keterangan")
-WIDTHS = (1.0, 6.8, 3.0, 5.2)
+SHARES = (0.06, 0.41, 0.2, 0.33)  # of the text width
 DOTS = "...................................."
 DEFAULT_KETERANGAN = (
     "Disampaikan dengan hormat untuk diketahui dan dipergunakan sebagaimana mestinya."
 )
+RIGHT_COLUMN = 7.5  # cm: the date, addressee and sender's column, flush with the right margin
+YTH = "Yth. "
+HANGING = 0.95  # cm: a long addressee wraps under itself, not under "Yth."
+SIGN_SPACE = 4  # empty lines to sign in
+MAX_ROWS = 20
+
+
+def _int(value: object, default: int = 1) -> int:
+    try:
+        return max(1, int(value))  # type: ignore[call-overload]
+    except (TypeError, ValueError):
+        return default
+
+
+@dataclass(frozen=True)
+class Attachment:
+    """A further row of the table: what is sent, how many of it, and a remark."""
+
+    naskah: str
+    banyaknya: int = 1
+    satuan: str = "buah"
+    keterangan: str = ""
+
+    @property
+    def amount(self) -> str:
+        return f"{self.banyaknya} ({terbilang(self.banyaknya)}) {self.satuan}".strip()
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "naskah": self.naskah,
+            "banyaknya": self.banyaknya,
+            "satuan": self.satuan,
+            "keterangan": self.keterangan,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict) -> Attachment:
+        return cls(
+            naskah=clean_cell(str(data.get("naskah", ""))),
+            banyaknya=_int(data.get("banyaknya", 1)),
+            satuan=clean_cell(str(data.get("satuan", "buah"))),
+            keterangan=clean_cell(str(data.get("keterangan", ""))),
+        )
 
 
 @dataclass(frozen=True)
 class Recipient:
-    """Kepada Yth. ... di ...; stored per run in Run.extra["pengantar"]."""
+    """Kepada Yth. ... di ..., the rows sent and the Tembusan; stored per run in
+    Run.extra["pengantar"]."""
 
     kepada: str = ""
     tempat: str = ""
     eksemplar: int = 1
     keterangan: str = ""
+    lampiran: tuple[Attachment, ...] = ()
+    tembusan: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, object]:
         return {
@@ -53,16 +119,26 @@ class Recipient:
             "tempat": self.tempat,
             "eksemplar": self.eksemplar,
             "keterangan": self.keterangan,
+            "lampiran": [a.to_dict() for a in self.lampiran],
+            "tembusan": list(self.tembusan),
         }
 
     @classmethod
     def from_dict(cls, data: dict | None) -> Recipient:
         data = data or {}
         return cls(
-            kepada=str(data.get("kepada", "")),
-            tempat=str(data.get("tempat", "")),
-            eksemplar=int(data.get("eksemplar", 1) or 1),
-            keterangan=str(data.get("keterangan", "")),
+            kepada=clean_cell(str(data.get("kepada", ""))),
+            tempat=clean_cell(str(data.get("tempat", ""))),
+            eksemplar=_int(data.get("eksemplar", 1)),
+            keterangan=clean_cell(str(data.get("keterangan", ""))),
+            lampiran=tuple(
+                Attachment.from_dict(a)
+                for a in data.get("lampiran") or []
+                if isinstance(a, dict) and str(a.get("naskah", "")).strip()
+            ),
+            tembusan=tuple(
+                clean_cell(str(t)) for t in data.get("tembusan") or [] if str(t).strip()
+            ),
         )
 
 
@@ -75,48 +151,128 @@ def render(
     office: OfficeProfile,
     *,
     number: str,
-    letter_date: date,
+    letter_date: date | None,
     recipient: Recipient,
     paper: str = "A4",
+    signer: SignMode | None = None,
+    year: int | None = None,
 ) -> DocumentObject:
-    doc = new_document(paper)
+    """`letter_date` None leaves the date blank (a konsep) for `year`. `signer` defaults to
+    the office's ttd.pengantar."""
+    block = office.signature_block(signer or office.sign_mode("pengantar"))
+    doc = new_document(paper, office=office)
+    width = text_width(doc) / EMU_PER_CM - 0.05
     kop(doc, office)
 
-    head = plain_table(doc, 1, 2, (7.5, 8.5))
+    when = long_date(letter_date) if letter_date else konsep_date(year or run.year)
+    head = plain_table(doc, 1, 2, (width - RIGHT_COLUMN, RIGHT_COLUMN))
+    cell_margins(head, 0.0)
     right = head.cell(0, 1)
-    para(right, f"{office.kota}, {long_date(letter_date)}", space_after=12)
+    para(right, f"{office.kota}, {when}", space_after=12)
     para(right, "Kepada")
-    para(right, f"Yth. {recipient.kepada or DOTS}")
+    addressee = para(right, f"{YTH}{recipient.kepada or DOTS}")
+    addressee.paragraph_format.left_indent = Cm(HANGING)
+    addressee.paragraph_format.first_line_indent = Cm(-HANGING)
     para(right, "di -")
-    para(right, f"      {recipient.tempat or office.kota}")
+    para(right, recipient.tempat or office.kota, indent_cm=HANGING)
 
     para(doc, "", space_after=12)
-    para(doc, "SURAT PENGANTAR", bold=True, underline=True, size=12, align=CENTER)
-    para(doc, f"Nomor: {number}", align=CENTER, space_after=12)
+    para(doc, "SURAT PENGANTAR", bold=True, underline=True, align=CENTER, keep_with_next=True)
+    para(doc, f"Nomor: {number}", align=CENTER, space_after=12, keep_with_next=True)
 
-    table = grid_table(doc, 2, len(COLUMNS), WIDTHS)
-    fill_header(table, COLUMNS, size=11)
-    cells = table.rows[1].cells
-    copies = max(1, recipient.eksemplar)
-    cell_text(cells[0], "1.", align=CENTER)
-    cell_text(cells[1], document_title(run, office), align=LEFT)
-    cell_text(cells[2], f"{copies} ({terbilang(copies)}) eksemplar", align=CENTER)
-    cell_text(cells[3], recipient.keterangan or DEFAULT_KETERANGAN, align=LEFT)
-    middle(cells[0], cells[2])
-
-    para(doc, "", space_after=18)
-    foot = plain_table(doc, 1, 2, (8.0, 8.0))
-    signature(foot.cell(0, 1), office.kepala, prefix="")
-
-    para(doc, "", space_after=12)
-    receipt = plain_table(doc, 1, 2, (8.0, 8.0))
-    left = receipt.cell(0, 0)
-    para(left, "Diterima tanggal: ......................")
-    para(left, "Penerima,", space_before=6)
-    para(left, "Jabatan : ..............................")
-    para(left, "")
-    para(left, "Tanda tangan : ......................")
-    para(left, "")
-    para(left, "Nama : .................................")
-    para(left, "NIP    : .................................")
+    _items(doc, run, office, recipient, width)
+    para(doc, "", space_after=12, keep_with_next=True)
+    _foot(doc, block, width)
+    _tembusan(doc, recipient.tembusan)
     return doc
+
+
+def rows_of(run: Run, office: OfficeProfile, recipient: Recipient) -> list[tuple[str, str, str]]:
+    """(naskah, banyaknya, keterangan) of every row: the document first, then the lampiran."""
+    copies = max(1, recipient.eksemplar)
+    rows = [
+        (
+            document_title(run, office),
+            f"{copies} ({terbilang(copies)}) eksemplar",
+            recipient.keterangan or DEFAULT_KETERANGAN,
+        )
+    ]
+    rows += [(a.naskah, a.amount, a.keterangan or "-") for a in recipient.lampiran]
+    return rows
+
+
+def _items(
+    doc: DocumentObject, run: Run, office: OfficeProfile, recipient: Recipient, width: float
+) -> None:
+    rows = rows_of(run, office, recipient)
+    widths = tuple(round(width * share, 2) for share in SHARES)
+    table = grid_table(doc, len(rows) + 1, len(COLUMNS), widths)
+    cell_margins(table, 0.12)
+    fill_header(table, COLUMNS, size=None, style=TABLE_HEAD)
+    keep_row(table, 0)
+    keep_with_next_row(table, 0)
+    for index, (naskah, amount, keterangan) in enumerate(rows, start=1):
+        cells = table.rows[index].cells
+        cell_text(cells[0], f"{index}.", style=TABLE_TEXT, align=CENTER)
+        cell_text(cells[1], naskah, style=TABLE_TEXT, align=LEFT)
+        cell_text(cells[2], amount, style=TABLE_TEXT, align=CENTER)
+        cell_text(cells[3], keterangan, style=TABLE_TEXT, align=LEFT)
+        keep_row(table, index)
+    keep_with_next_row(table, len(rows))  # the last row travels with the signature
+
+
+def foot_lines(block: SignatureBlock) -> list[tuple[str, str, str]]:
+    """(receipt text, sender text, sender emphasis) per line: the two sides of the foot,
+    aligned so the receiver's Nama sits level with the sender's name."""
+    sender: list[tuple[str, str]] = [(line, "bold") for line in block.jabatan]
+    receipt = ["Diterima tanggal .......................", "Penerima,"]
+    while len(receipt) < len(sender):
+        receipt.append("")
+    while len(sender) < len(receipt):
+        sender.append(("", ""))
+    receipt += [""] * SIGN_SPACE
+    sender += [("", "")] * SIGN_SPACE
+    receipt += ["Nama\t: ..........................", "NIP\t: .........................."]
+    sender.append((block.nama or DOTS, "name"))
+    if block.pangkat:
+        sender.append((block.pangkat, ""))
+    sender.append((f"NIP. {block.nip}" if block.nip else "NIP. ", ""))
+    receipt.append("Telp.\t: ..........................")
+    while len(receipt) < len(sender):
+        receipt.append("")
+    while len(sender) < len(receipt):
+        sender.append(("", ""))
+    return [(r, s, e) for r, (s, e) in zip(receipt, sender, strict=True)]
+
+
+def _foot(doc: DocumentObject, block: SignatureBlock, width: float) -> None:
+    lines = foot_lines(block)
+    table = plain_table(doc, len(lines), 2, (width - RIGHT_COLUMN, RIGHT_COLUMN))
+    cell_margins(table, 0.0)
+    for index, (receipt, sender, emphasis) in enumerate(lines):
+        left, right = table.rows[index].cells
+        text = cell_text(left, receipt, style=SIGNATURE, align=LEFT)
+        text.paragraph_format.tab_stops.add_tab_stop(Cm(1.3))
+        cell_text(
+            right,
+            sender,
+            style=SIGNATURE,
+            align=LEFT,
+            bold=emphasis in ("bold", "name"),
+        )
+        if emphasis == "name":
+            for run in right.paragraphs[0].runs:
+                run.underline = True
+        keep_row(table, index)
+        keep_with_next_row(table, index)
+
+
+def _tembusan(doc: DocumentObject, tembusan: tuple[str, ...]) -> None:
+    if not tembusan:
+        return
+    para(doc, "Tembusan:", style=NOTE, space_before=12, keep_with_next=True)
+    for index, line in enumerate(tembusan, start=1):
+        last = index == len(tembusan)
+        paragraph = para(doc, f"{index}. {line}", style=NOTE, keep_with_next=not last)
+        paragraph.paragraph_format.left_indent = Cm(0.6)
+        paragraph.paragraph_format.first_line_indent = Cm(-0.6)

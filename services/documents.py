@@ -11,22 +11,33 @@ import os
 import shutil
 import subprocess
 import tempfile
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from soptrack.services.core import Services
 from soptrack.sop import letters as letters_mod
 from soptrack.sop import performance as perf_mod
+from soptrack.sop.dates import long_date
 from soptrack.sop.documents import BY_ID, KINDS, SHEET, kind_named
 from soptrack.sop.errors import BadInput, RuleViolation
 from soptrack.sop.model import Sop, Step
-from soptrack.sop.office import OfficeProfile
-from soptrack.sop.performance import Performance
+from soptrack.sop.office import (
+    OfficeProfile,
+    SignMode,
+    encode_logo,
+    logo_summary,
+    parse_sign_mode,
+)
+from soptrack.sop.performance import Performance, clean_cell
 from soptrack.sop.performance_csv import read_files, save_form
 from soptrack.sop.run import Run, StepState
 from soptrack.store.shared import match_permissions
+
+if TYPE_CHECKING:
+    from soptrack.exporters.pengantar import Recipient
 
 _ANY = object()
 PENGANTAR_KEY = "pengantar"
@@ -90,18 +101,24 @@ def import_forms(
 
 
 def write_form(
-    services: Services, run_ref: str, output: Path | None = None, *, with_data: bool = False
+    services: Services,
+    run_ref: str,
+    output: Path | None = None,
+    *,
+    with_data: bool = False,
+    triwulan: bool | None = None,
 ) -> Path:
+    """The collection form; TW I-IV columns with `triwulan`, or when the data has them."""
     run = services.repo.get_run(run_ref)
     path = target_path(output, f"{run.id}-formulir-kinerja.csv", ".csv").absolute()
-    save_form(path, performance_of(run), with_data=with_data)
+    save_form(path, performance_of(run), with_data=with_data, triwulan=triwulan or None)
     return path
 
 
 # -- recipient of the surat pengantar --------------------------------------------------------
 
 
-def recipient_of(run: Run):
+def recipient_of(run: Run) -> Recipient:
     # python-docx: imported only when a document is written (start-up time)
     from soptrack.exporters.pengantar import Recipient
 
@@ -117,24 +134,110 @@ def set_recipient(
     eksemplar: int | None = None,
     keterangan: str | None = None,
 ) -> Run:
-    kepada = " ".join(kepada.split())
+    kepada = clean_cell(kepada)
     if not kepada:
         raise BadInput("penerima (Kepada Yth.) tidak boleh kosong")
     if eksemplar is not None and not 1 <= eksemplar <= 999:
         raise BadInput(f"banyaknya eksemplar {eksemplar} tidak masuk akal (1-999)")
 
-    def change(run: Run) -> Run:
-        old = recipient_of(run)
-        new = replace(
+    def change(old: Recipient) -> Recipient:
+        return replace(
             old,
             kepada=kepada,
-            tempat=old.tempat if tempat is None else " ".join(tempat.split()),
+            tempat=old.tempat if tempat is None else clean_cell(tempat),
             eksemplar=old.eksemplar if eksemplar is None else eksemplar,
-            keterangan=old.keterangan if keterangan is None else keterangan.strip(),
+            keterangan=old.keterangan if keterangan is None else clean_cell(keterangan),
         )
-        return _with_extra(run, PENGANTAR_KEY, new.to_dict())
 
-    return services.repo.update_run(run_ref, change)
+    return _change_recipient(services, run_ref, change)
+
+
+def _change_recipient(
+    services: Services, run_ref: str, change: Callable[[Recipient], Recipient]
+) -> Run:
+    def apply(run: Run) -> Run:
+        return _with_extra(run, PENGANTAR_KEY, change(recipient_of(run)).to_dict())
+
+    return services.repo.update_run(run_ref, apply)
+
+
+def add_attachment(
+    services: Services,
+    run_ref: str,
+    naskah: str,
+    *,
+    banyaknya: int = 1,
+    satuan: str = "buah",
+    keterangan: str = "",
+) -> Run:
+    """A further row of the surat pengantar's table (e.g. the softcopy on a flashdisk)."""
+    from soptrack.exporters.pengantar import MAX_ROWS, Attachment
+
+    naskah = clean_cell(naskah)
+    if not naskah:
+        raise BadInput('lampiran: tulis naskah yang dikirim, mis. "Softcopy dokumen (flashdisk)"')
+    if not 1 <= banyaknya <= 999:
+        raise BadInput(f"banyaknya {banyaknya} tidak masuk akal (1-999)")
+    row = Attachment(naskah, banyaknya, clean_cell(satuan) or "buah", clean_cell(keterangan))
+
+    def change(old: Recipient) -> Recipient:
+        if len(old.lampiran) + 1 >= MAX_ROWS:
+            raise BadInput(f"surat pengantar paling banyak {MAX_ROWS} baris")
+        return replace(old, lampiran=(*old.lampiran, row))
+
+    return _change_recipient(services, run_ref, change)
+
+
+def add_tembusan(services: Services, run_ref: str, text: str) -> Run:
+    text = clean_cell(text)
+    if not text:
+        raise BadInput('tembusan: tulis penerima tembusan, mis. "Bupati Banggai di Luwuk"')
+
+    def change(old: Recipient) -> Recipient:
+        if len(old.tembusan) >= 20:
+            raise BadInput("tembusan paling banyak 20 baris")
+        return replace(old, tembusan=(*old.tembusan, text))
+
+    return _change_recipient(services, run_ref, change)
+
+
+def remove_item(services: Services, run_ref: str, field: str, number: int | None) -> Run:
+    """Remove row `number` (1-based as listed) of the lampiran or tembusan; None clears all."""
+    label = {"lampiran": "lampiran", "tembusan": "tembusan"}[field]
+
+    def change(old: Recipient) -> Recipient:
+        items = list(getattr(old, field))
+        cleared: dict[str, Any] = {field: ()}
+        if number is None:
+            return replace(old, **cleared)
+        if not 1 <= number <= len(items):
+            raise BadInput(
+                f"{label} nomor {number} tidak ada (ada {len(items)}); lihat: "
+                f"soptrack data {run_ref} {label}"
+            )
+        del items[number - 1]
+        kept: dict[str, Any] = {field: tuple(items)}
+        return replace(old, **kept)
+
+    return _change_recipient(services, run_ref, change)
+
+
+# -- office profile: the emblem ----------------------------------------------------------------
+
+
+def set_logo(services: Services, path: Path | str) -> str:
+    """Store the emblem's bytes in the shared database (checked, size-limited), so every
+    colleague's export carries it; '-' removes it. Returns what `office show` prints."""
+    if str(path) in ("", "-"):
+        services.set_office("logo", "-")
+        return "(tidak ada)"
+    path = Path(path).expanduser()
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise BadInput(f"{path}: tidak dapat dibaca: {exc.strerror or exc}") from None
+    services.set_office("logo", encode_logo(data, str(path)))
+    return logo_summary(services.office().logo)
 
 
 # -- signing ---------------------------------------------------------------------------------
@@ -195,6 +298,21 @@ def letters(services: Services, year: int | None = None) -> list[dict[str, Any]]
     return letters_mod.register_rows(services.repo.rows(letters_mod.TABLE), year)
 
 
+def run_signed(services: Services, run_ref: str, kind: str) -> bool:
+    run = services.repo.get_run(run_ref)
+    return is_signed(run, services.sop_of(run), kind)
+
+
+def letter_rows(
+    run: Run, office: OfficeProfile, recipient: Recipient
+) -> list[tuple[str, str, str]]:
+    """The surat pengantar's table as the letter prints it: the document, then the lampiran."""
+    # python-docx: imported only when a document is written (start-up time)
+    from soptrack.exporters.pengantar import rows_of
+
+    return rows_of(run, office, recipient)
+
+
 def letter_of(services: Services, run_ref: str, kind: str) -> dict[str, Any] | None:
     """For a letter kind, the run's register row ({} while it has no number); else None."""
     document = kind_named(kind)
@@ -235,13 +353,19 @@ def export(
     output: Path | str | None = None,
     pdf: bool = False,
     paper: str = "A4",
+    *,
+    signer: str | None = None,
+    landscape: bool | None = None,
 ) -> list[Path]:
-    """Write one document of a run; returns the files written (.docx, then .pdf)."""
+    """Write one document of a run; returns the files written (.docx, then .pdf).
+    `signer` (kepala, an, plt, plh) and `landscape` (PK only) override the office's
+    settings for this export."""
     # python-docx: imported only when a document is written (start-up time)
     from soptrack.exporters.docx_common import check_paper
 
     kind = normalise_kind(kind)
     paper = check_paper(paper)
+    mode = parse_sign_mode(signer) if signer else None
     run = services.repo.get_run(run_ref)
     sop = services.sop_of(run)
     office = services.office()
@@ -263,35 +387,70 @@ def export(
                 signed=signed,
                 sign_date=sign_date(run, sop, kind, services.clock().date()),
                 paper=paper,
+                landscape=landscape,
+                signer=mode,
             )
         else:
-            doc = _pengantar(services, run, sop, office, signed, paper)
+            doc = _pengantar(services, run, sop, office, signed, paper, mode)
     target = target_path(output, f"{run.id}-{BY_ID[kind].file_name}.docx", ".docx")
     return save_document(doc, target, pdf)
 
 
 def _pengantar(
-    services: Services, run: Run, sop: Sop, office: OfficeProfile, signed: bool, paper: str
+    services: Services,
+    run: Run,
+    sop: Sop,
+    office: OfficeProfile,
+    signed: bool,
+    paper: str,
+    mode: SignMode | None,
 ) -> Any:
+    """One rule for the number: it is given when the document is signed and stays reserved
+    to the run from then on, also after an undo of the signing, so every export of the run
+    shows the same number; a konsep says which. No number goes out without an addressee."""
     # python-docx: imported only when a document is written (start-up time)
     from soptrack.exporters import pengantar
     from soptrack.exporters.docx_common import konsep_mark
 
     recipient = recipient_of(run)
+    existing = _letter_row(services, run.id, "pengantar")
+    step = signing_step(sop, "pengantar")
+    where = f"langkah {step.number}" if step else "run"
+    if signed and existing is None and not recipient.kepada:
+        raise RuleViolation(
+            f"Surat pengantar {run.id} belum punya penerima (Kepada Yth.), jadi belum diberi "
+            f'nomor; isi dulu: soptrack data {run.id} recipient "Kepala BAPPEDA Kabupaten '
+            'Banggai" (--place Luwuk), lalu ekspor lagi'
+        )
+    office.signature_block(mode or office.sign_mode("pengantar"))  # refuse before numbering
+    when: date | None
     if signed:
-        letter = allocate_letter(services, run, "pengantar")
+        letter = existing or allocate_letter(services, run, "pengantar")
         number, when = letter["number"], letters_mod.letter_date(letter)
+    elif existing is not None:
+        number, when = existing["number"], None
     else:
-        existing = _letter_row(services, run.id, "pengantar")
-        number = existing["number"] if existing else "(nomor diberikan setelah ditandatangani)"
-        when = letters_mod.letter_date(existing) if existing else services.clock().date()
+        number, when = "(nomor diberikan setelah ditandatangani)", None
     doc = pengantar.render(
-        run, office, number=number, letter_date=when, recipient=recipient, paper=paper
+        run,
+        office,
+        number=number,
+        letter_date=when,
+        recipient=recipient,
+        paper=paper,
+        signer=mode,
+        year=services.clock().year,
     )
     if not signed:
-        step = signing_step(sop, "pengantar")
-        where = f"langkah {step.number}" if step else "run"
-        konsep_mark(doc, f"dokumen belum ditandatangani ({where} belum selesai); belum bernomor")
+        if existing is not None:
+            reason = (
+                f"penandatanganan ({where}) dibatalkan; nomor {existing['number']} "
+                f"(diberikan {long_date(letters_mod.letter_date(existing))}) tetap milik run "
+                "ini dan dipakai lagi setelah ditandatangani"
+            )
+        else:
+            reason = f"dokumen belum ditandatangani ({where} belum selesai); belum bernomor"
+        konsep_mark(doc, reason)
     return doc
 
 

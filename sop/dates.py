@@ -91,3 +91,11 @@ def _words(n: int) -> str:
         if n >= size:
             return f"{_words(n // size)} {name} {_words(n % size)}".strip()
     raise AssertionError(n)  # pragma: no cover
+
+
+BLANK_DAY_MONTH = "............"
+
+
+def konsep_date(year: int) -> str:
+    """A konsep leaves the day and month blank for the day it is signed: '............ 2026'."""
+    return f"{BLANK_DAY_MONTH} {year}"

@@ -6,10 +6,14 @@ Documents, history and lateness all need it. It lives in the shared database so 
 
 from __future__ import annotations
 
+import base64
+import binascii
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
+from decimal import Decimal, InvalidOperation
+from enum import StrEnum
 from typing import Any
 
 from soptrack.sop.errors import BadInput, RuleViolation
@@ -28,6 +32,111 @@ DEFAULT_BANDS: tuple[tuple[float, str], ...] = (
     (0, "Sangat Kurang"),
 )
 _TRUE = {"1", "true", "ya", "yes", "on", "aktif"}
+# the seed's signature block breaks the jabatan after DINAS SOSIAL; " / " marks a line break
+DEFAULT_JABATAN = "KEPALA DINAS SOSIAL / KABUPATEN BANGGAI"
+_OLD_DEFAULT_JABATAN = "KEPALA DINAS SOSIAL KABUPATEN BANGGAI"
+DEFAULT_FONT = "Arial"
+DEFAULT_FONT_SIZE = 12.0
+FONT_SIZES = (9.0, 14.0)
+# the emblem travels inside the shared database, so every colleague's export carries it
+LOGO_MAX_BYTES = 256 * 1024
+_LOGO_KINDS = {
+    b"\x89PNG\r\n\x1a\n": "png",
+    b"\xff\xd8\xff": "jpeg",
+    b"GIF87a": "gif",
+    b"GIF89a": "gif",
+}
+_LINE_BREAK = re.compile(r"\s+/\s+|\s*\|\s*")
+
+
+class SignMode(StrEnum):
+    """Who signs a document: the head himself, or someone for him (tata naskah dinas)."""
+
+    KEPALA = "kepala"
+    AN = "an"  # atas nama: the Sekretaris signs for the head, under his own jabatan
+    PLT = "plt"  # pelaksana tugas: acting head, for a longer absence
+    PLH = "plh"  # pelaksana harian: standing in for a few days
+
+    @property
+    def prefix(self) -> str:
+        return {"kepala": "", "an": "a.n. ", "plt": "Plt. ", "plh": "Plh. "}[self.value]
+
+
+_SIGN_WORDS = {
+    "kepala": SignMode.KEPALA,
+    "definitif": SignMode.KEPALA,
+    "-": SignMode.KEPALA,
+    "": SignMode.KEPALA,
+    "an": SignMode.AN,
+    "a.n.": SignMode.AN,
+    "a.n": SignMode.AN,
+    "atas nama": SignMode.AN,
+    "plt": SignMode.PLT,
+    "plt.": SignMode.PLT,
+    "plh": SignMode.PLH,
+    "plh.": SignMode.PLH,
+}
+DOCUMENT_KINDS = ("pk", "pengantar")
+
+
+def parse_sign_mode(text: str) -> SignMode:
+    try:
+        return _SIGN_WORDS[" ".join(text.strip().lower().split())]
+    except KeyError:
+        raise BadInput(
+            f"penanda tangan {text!r} tidak dikenal: pilih kepala, an (a.n.), plt atau plh"
+        ) from None
+
+
+def jabatan_lines(jabatan: str) -> list[str]:
+    """The jabatan as the office breaks it: 'KEPALA DINAS SOSIAL / KABUPATEN BANGGAI' is two
+    lines. A jabatan without a break is one line."""
+    return [line for line in _LINE_BREAK.split(jabatan.strip()) if line]
+
+
+def jabatan_one_line(jabatan: str) -> str:
+    return " ".join(jabatan_lines(jabatan))
+
+
+def logo_kind(data: bytes) -> str | None:
+    """'png', 'jpeg' or 'gif' from the file's first bytes; None for anything else."""
+    for magic, kind in _LOGO_KINDS.items():
+        if data.startswith(magic):
+            return kind
+    return None
+
+
+def encode_logo(data: bytes, source: str = "logo") -> str:
+    """Check an emblem image and return it as stored: base64 text."""
+    if not data:
+        raise BadInput(f"{source}: file kosong")
+    if logo_kind(data) is None:
+        raise BadInput(f"{source}: bukan gambar PNG, JPEG atau GIF; simpan logo sebagai .png")
+    if len(data) > LOGO_MAX_BYTES:
+        raise BadInput(
+            f"{source}: {len(data) // 1024} KB, terlalu besar (batas {LOGO_MAX_BYTES // 1024} "
+            "KB); perkecil gambarnya, mis. lebar 300 piksel"
+        )
+    return base64.b64encode(data).decode("ascii")
+
+
+def decode_logo(text: str) -> bytes:
+    try:
+        return base64.b64decode(text.encode("ascii"), validate=True)
+    except (binascii.Error, UnicodeEncodeError):
+        raise BadInput("logo tersimpan rusak; pasang lagi: soptrack office set logo FILE") from None
+
+
+@dataclass(frozen=True)
+class SignatureBlock:
+    """The lines of a signature block, top to bottom, as a document prints them."""
+
+    jabatan: tuple[str, ...]
+    nama: str
+    pangkat: str
+    nip: str
+
+
 _FALSE = {"0", "false", "tidak", "no", "off", "nonaktif"}
 
 
@@ -48,7 +157,7 @@ class OfficeProfile:
     telepon: str = ""
     kepala: Signatory = field(
         default_factory=lambda: Signatory(
-            jabatan="KEPALA DINAS SOSIAL KABUPATEN BANGGAI",
+            jabatan=DEFAULT_JABATAN,
             nama="SYAIFUDDIN MUID, SH",
             nip="19660113 199203 1 002",
             pangkat="",
@@ -61,6 +170,39 @@ class OfficeProfile:
     letter_klasifikasi: str = "000.8.3.3"
     letter_unit_code: str = "Dinsos"
     bands: tuple[tuple[float, str], ...] = DEFAULT_BANDS
+    kode_pos: str = ""
+    email: str = ""
+    website: str = ""
+    logo: str = ""  # base64 image bytes (see encode_logo)
+    font: str = DEFAULT_FONT
+    font_size: float = DEFAULT_FONT_SIZE
+    pk_landscape: bool = False
+    capaian_cap: float | None = None  # e.g. 120: capaian above it is printed as 120
+    triwulan_rule: str = "akhir"  # the year's realisasi from TW I-IV: "akhir" or "jumlah"
+    pengganti: Signatory = field(default_factory=Signatory)
+    sign_modes: Mapping[str, SignMode] = field(default_factory=dict)
+
+    def sign_mode(self, document: str) -> SignMode:
+        return self.sign_modes.get(document, SignMode.KEPALA)
+
+    def signature_block(self, mode: SignMode = SignMode.KEPALA) -> SignatureBlock:
+        """Who signs and how: the head, or 'a.n.'/'Plt.'/'Plh.' before the head's jabatan
+        with the substitute's own name, pangkat and NIP (a.n. adds his own jabatan)."""
+        head = jabatan_lines(self.kepala.jabatan) or [""]
+        if mode is SignMode.KEPALA:
+            k = self.kepala
+            return SignatureBlock(tuple(head), k.nama, k.pangkat, k.nip)
+        who = self.pengganti
+        if not who.nama.strip():
+            raise RuleViolation(
+                f"penanda tangan {mode.prefix.strip()} belum diatur; isi dulu: soptrack office "
+                'set pengganti.nama "NAMA" (juga pengganti.jabatan, pengganti.pangkat, '
+                "pengganti.nip)"
+            )
+        lines = [mode.prefix + head[0], *head[1:]]
+        if mode is SignMode.AN:
+            lines += jabatan_lines(who.jabatan)
+        return SignatureBlock(tuple(lines), who.nama, who.pangkat, who.nip)
 
     def roles_of(self, user: str) -> tuple[str, ...]:
         return tuple(self.users.get(user, ()))
@@ -80,25 +222,48 @@ _TEXT_KEYS = {
     "alamat": "alamat",
     "kota": "kota",
     "telepon": "telepon",
+    "kode_pos": "kode_pos",
+    "email": "email",
+    "website": "website",
     "surat.pola": "letter_pattern",
     "surat.klasifikasi": "letter_klasifikasi",
     "surat.kode_unit": "letter_unit_code",
 }
 _KEPALA_KEYS = ("jabatan", "nama", "pangkat", "nip")
+_KOP_KEYS = 8  # the first _TEXT_KEYS: instansi and kop lines, shown first
 
 
 def profile_rows(profile: OfficeProfile) -> list[tuple[str, str]]:
     """Every key with its value, as `office show` prints and `office set` accepts."""
-    rows = [(key, getattr(profile, attr)) for key, attr in _TEXT_KEYS.items()][:5]
+    rows = [(key, getattr(profile, attr)) for key, attr in _TEXT_KEYS.items()][:_KOP_KEYS]
+    rows.append(("logo", logo_summary(profile.logo)))
     rows += [(f"kepala.{k}", getattr(profile.kepala, k)) for k in _KEPALA_KEYS]
+    rows += [(f"pengganti.{k}", getattr(profile.pengganti, k)) for k in _KEPALA_KEYS]
+    rows += [(f"ttd.{kind}", profile.sign_mode(kind).value) for kind in DOCUMENT_KINDS]
+    rows.append(("dokumen.huruf", profile.font))
+    rows.append(("dokumen.ukuran", f"{profile.font_size:g}"))
+    rows.append(("dokumen.pk_lanskap", "ya" if profile.pk_landscape else "tidak"))
     rows.append(("peran.wajib", "ya" if profile.enforce_roles else "tidak"))
     rows += [(f"peran.{user}", ",".join(roles)) for user, roles in sorted(profile.users.items())]
     hours = profile.hours.to_mapping()
     rows += [(f"jam.{day}", hours.get(day) or "-") for day in DAYS]
     rows.append(("libur", ",".join(sorted(d.isoformat() for d in profile.hours.holidays))))
-    rows += [(key, getattr(profile, attr)) for key, attr in list(_TEXT_KEYS.items())[5:]]
+    rows += [(key, getattr(profile, attr)) for key, attr in list(_TEXT_KEYS.items())[_KOP_KEYS:]]
     rows.append(("predikat", format_bands(profile.bands)))
+    cap = profile.capaian_cap
+    rows.append(("capaian.batas", "-" if cap is None else f"{cap:g}"))
+    rows.append(("triwulan.tahunan", profile.triwulan_rule))
     return rows
+
+
+def logo_summary(logo: str) -> str:
+    if not logo:
+        return ""
+    try:
+        data = decode_logo(logo)
+    except BadInput:
+        return "(rusak)"
+    return f"{(logo_kind(data) or '?').upper()}, {max(1, round(len(data) / 1024))} KB"
 
 
 def set_value(
@@ -110,12 +275,60 @@ def set_value(
     if key in _TEXT_KEYS:
         if key == "surat.pola":
             _check_pattern(value)
-        return replace(profile, **{_TEXT_KEYS[key]: value})
-    if key.startswith("kepala.") and key[7:] in _KEPALA_KEYS:
-        part = key[7:]
-        if part == "nip" and value:
-            value = format_nip(value)
-        return replace(profile, kepala=replace(profile.kepala, **{part: value}))
+        changes: dict[str, Any] = {_TEXT_KEYS[key]: value}
+        return replace(profile, **changes)
+    for group in ("kepala", "pengganti"):
+        if key.startswith(f"{group}.") and key[len(group) + 1 :] in _KEPALA_KEYS:
+            part = key[len(group) + 1 :]
+            value = " ".join(value.split())
+            if part == "nip" and value:
+                value = format_nip(value)
+            signer = replace(getattr(profile, group), **{part: value})
+            return replace(profile, **{group: signer})
+    if key.startswith("ttd.") and key[4:] in DOCUMENT_KINDS:
+        modes = dict(profile.sign_modes)
+        modes[key[4:]] = parse_sign_mode(value)
+        return replace(profile, sign_modes=modes)
+    if key == "logo":
+        if value in ("", "-"):
+            return replace(profile, logo="")
+        try:
+            encode_logo(decode_logo(value))  # stored text must be a usable image
+        except BadInput:
+            raise BadInput(
+                "logo: pasang dari file gambar dengan: soptrack office set logo FILE.png"
+            ) from None
+        return replace(profile, logo=value)
+    if key == "dokumen.huruf":
+        font = " ".join(value.split())
+        if not font or len(font) > 40:
+            raise BadInput("dokumen.huruf: tulis nama huruf, mis. Arial atau Bookman Old Style")
+        return replace(profile, font=font)
+    if key == "dokumen.ukuran":
+        size = _parse_decimal(key, value)
+        if not FONT_SIZES[0] <= size <= FONT_SIZES[1]:
+            raise BadInput(
+                f"dokumen.ukuran {value!r}: pilih {FONT_SIZES[0]:g} sampai {FONT_SIZES[1]:g} "
+                "(tata naskah dinas: 12)"
+            )
+        return replace(profile, font_size=float(size))
+    if key == "dokumen.pk_lanskap":
+        return replace(profile, pk_landscape=_parse_bool(key, value))
+    if key == "capaian.batas":
+        if value in ("", "-", "tidak", "off"):
+            return replace(profile, capaian_cap=None)
+        cap = _parse_decimal(key, value)
+        if cap < 100:
+            raise BadInput(f"capaian.batas {value!r}: paling kecil 100 (atau - untuk tanpa batas)")
+        return replace(profile, capaian_cap=float(cap))
+    if key == "triwulan.tahunan":
+        rule = value.lower()
+        if rule not in ("akhir", "jumlah"):
+            raise BadInput(
+                "triwulan.tahunan: 'akhir' (realisasi tahunan = triwulan terakhir yang diisi) "
+                "atau 'jumlah' (TW I + II + III + IV)"
+            )
+        return replace(profile, triwulan_rule=rule)
     if key == "peran.wajib":
         return replace(profile, enforce_roles=_parse_bool(key, value))
     if key.startswith("peran.") and len(key) > 6:
@@ -147,6 +360,16 @@ def _set_roles(
     else:
         users.pop(user, None)
     return replace(profile, users=users)
+
+
+def _parse_decimal(key: str, value: str) -> Decimal:
+    try:
+        number = Decimal(value.strip().replace(",", "."))
+    except InvalidOperation:
+        raise BadInput(f"{key}: {value!r} bukan angka") from None
+    if not number.is_finite():
+        raise BadInput(f"{key}: {value!r} bukan angka")
+    return number
 
 
 def _parse_bool(key: str, value: str) -> bool:
@@ -211,7 +434,18 @@ def profile_to_dict(profile: OfficeProfile) -> dict[str, Any]:
         "alamat": profile.alamat,
         "kota": profile.kota,
         "telepon": profile.telepon,
+        "kode_pos": profile.kode_pos,
+        "email": profile.email,
+        "website": profile.website,
+        "logo": profile.logo,
         "kepala": {k: getattr(profile.kepala, k) for k in _KEPALA_KEYS},
+        "pengganti": {k: getattr(profile.pengganti, k) for k in _KEPALA_KEYS},
+        "sign_modes": {kind: mode.value for kind, mode in profile.sign_modes.items()},
+        "font": profile.font,
+        "font_size": profile.font_size,
+        "pk_landscape": profile.pk_landscape,
+        "capaian_cap": profile.capaian_cap,
+        "triwulan_rule": profile.triwulan_rule,
         "users": {u: list(r) for u, r in profile.users.items()},
         "enforce_roles": profile.enforce_roles,
         "hours": dict(profile.hours.to_mapping()),
@@ -225,7 +459,11 @@ def profile_to_dict(profile: OfficeProfile) -> dict[str, Any]:
 
 def profile_from_dict(data: Mapping[str, Any]) -> OfficeProfile:
     default = OfficeProfile()
-    kepala = data.get("kepala") or {}
+    kepala = dict(data.get("kepala") or {})
+    if kepala.get("jabatan") == _OLD_DEFAULT_JABATAN:
+        kepala["jabatan"] = DEFAULT_JABATAN  # the old default, written before line breaks
+    pengganti = data.get("pengganti") or {}
+    cap = data.get("capaian_cap")
     hours = default.hours
     if "hours" in data:
         hours = OfficeHours.from_mapping(dict(data["hours"]), list(data.get("holidays", [])))
@@ -236,6 +474,21 @@ def profile_from_dict(data: Mapping[str, Any]) -> OfficeProfile:
         kota=data.get("kota", default.kota),
         telepon=data.get("telepon", default.telepon),
         kepala=Signatory(**{k: kepala.get(k, getattr(default.kepala, k)) for k in _KEPALA_KEYS}),
+        kode_pos=str(data.get("kode_pos", "")),
+        email=str(data.get("email", "")),
+        website=str(data.get("website", "")),
+        logo=str(data.get("logo", "")),
+        pengganti=Signatory(**{k: str(pengganti.get(k, "")) for k in _KEPALA_KEYS}),
+        sign_modes={
+            kind: parse_sign_mode(str(mode))
+            for kind, mode in (data.get("sign_modes") or {}).items()
+            if kind in DOCUMENT_KINDS
+        },
+        font=str(data.get("font") or DEFAULT_FONT),
+        font_size=float(data.get("font_size") or DEFAULT_FONT_SIZE),
+        pk_landscape=bool(data.get("pk_landscape", False)),
+        capaian_cap=None if cap is None else float(cap),
+        triwulan_rule=str(data.get("triwulan_rule") or "akhir"),
         users={u: tuple(r) for u, r in (data.get("users") or {}).items()},
         enforce_roles=bool(data.get("enforce_roles", False)),
         hours=hours,

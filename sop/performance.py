@@ -13,8 +13,10 @@ The data lives in Run.extra["performance"] as plain JSON types (see to_dict/from
 from __future__ import annotations
 
 import math
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
+from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 from typing import Any
 
@@ -24,6 +26,21 @@ from soptrack.sop.office import OfficeProfile
 EXTRA_KEY = "performance"
 FORMAT = 1
 DASH = "-"
+TRIWULAN = ("TW I", "TW II", "TW III", "TW IV")
+NO_QUARTERS: tuple[float | None, ...] = (None, None, None, None)
+_BIDI = dict.fromkeys([*range(0x202A, 0x202F), *range(0x2066, 0x206A)])
+
+
+def clean_cell(text: str) -> str:
+    """One line of user text as it may be stored and printed: control characters (C0, DEL,
+    C1) and bidi overrides dropped, whitespace runs (tabs, newlines) made one space."""
+    kept = "".join(
+        " " if ch in "\t\n\r" else ch
+        for ch in text.translate(_BIDI)
+        if ch in "\t\n\r" or unicodedata.category(ch) not in ("Cc", "Cs")
+    )
+    kept = "".join(ch for ch in kept if ch not in "\ufffe\uffff")
+    return " ".join(kept.split())
 
 
 class Direction(StrEnum):
@@ -74,6 +91,11 @@ class Indicator:
     # the direction already stored, or takes HIGHER for a new row.
     direction: Direction | None = Direction.HIGHER
     keterangan: str = ""
+    triwulan: tuple[float | None, ...] = NO_QUARTERS  # realisasi TW I-IV, optional
+
+    @property
+    def has_triwulan(self) -> bool:
+        return any(v is not None for v in self.triwulan)
 
     @property
     def key(self) -> tuple[str, str]:
@@ -94,14 +116,19 @@ class Program:
 
 @dataclass(frozen=True)
 class Capaian:
-    """A computed percentage, or None with the reason it cannot be computed."""
+    """A percentage already rounded half up to 2 decimals (what is printed is what is rated),
+    or None; `note` says why it is '-' or which rule set it."""
 
-    value: float | None
+    value: Decimal | None
     note: str = ""
 
     @property
     def text(self) -> str:
         return DASH if self.value is None else format_decimal(self.value, 2)
+
+    @property
+    def number(self) -> float | None:
+        return None if self.value is None else float(self.value)
 
 
 @dataclass(frozen=True)
@@ -133,18 +160,21 @@ class Performance:
             else:
                 indicators[at] = _overlay(indicators[at], new)
         programs = list(self.programs)
-        for new in other.programs:
-            at = next((i for i, old in enumerate(programs) if old.key == new.key), None)
+        for program in other.programs:
+            at = next((i for i, old in enumerate(programs) if old.key == program.key), None)
             if at is None:
-                programs.append(new)
+                programs.append(program)
             else:
-                programs[at] = _overlay(programs[at], new)
+                programs[at] = _overlay(programs[at], program)
         return Performance(tuple(indicators), tuple(programs))
 
+    @property
+    def has_triwulan(self) -> bool:
+        return any(ind.has_triwulan for ind in self.indicators)
+
     def totals(self) -> tuple[float, float]:
-        pagu = sum(p.pagu or 0 for p in self.programs)
-        realisasi = sum(p.realisasi or 0 for p in self.programs)
-        return pagu, realisasi
+        total = program_total(self.programs)
+        return total.pagu, total.realisasi
 
 
 def _overlay(old: Any, new: Any) -> Any:
@@ -153,29 +183,98 @@ def _overlay(old: Any, new: Any) -> Any:
         value = getattr(new, name)
         if value is None or value == "":
             continue
+        if isinstance(value, tuple):  # the quarters: a blank quarter keeps the stored one
+            pairs = zip(getattr(old, name), value, strict=True)
+            value = tuple(o if n is None else n for o, n in pairs)
         changes[name] = value
     return replace(old, **changes)
 
 
 # -- computing -----------------------------------------------------------------------------
 
+CENT = Decimal("0.01")
+HUNDRED = Decimal(100)
+
+
+def round_half_up(value: Decimal | float) -> Decimal:
+    """Two decimals, half up, as Indonesian reports and a hand or Excel check round:
+    103,125 -> 103,13 (Python's round() would give 103,12)."""
+    return _dec(value).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def _dec(value: Decimal | float) -> Decimal:
+    # repr() is the shortest text that reads back as the same float: the number as typed
+    return value if isinstance(value, Decimal) else Decimal(repr(float(value)))
+
 
 def capaian(
-    target: float | None, realisasi: float | None, direction: Direction = Direction.HIGHER
+    target: float | None,
+    realisasi: float | None,
+    direction: Direction = Direction.HIGHER,
+    *,
+    cap: float | None = None,
 ) -> Capaian:
+    """The capaian, rounded half up to 2 decimals, with a note whenever a rule other than the
+    plain formula decided the number (target 0, floor at 0, the office's cap)."""
     if target is None:
         return Capaian(None, "target belum diisi")
     if realisasi is None:
         return Capaian(None, "realisasi belum diisi")
     if target == 0:
-        return Capaian(None, "target 0, capaian tidak dapat dihitung")
-    if direction is Direction.LOWER:
-        return Capaian((2 * target - realisasi) / target * 100)
-    return Capaian(realisasi / target * 100)
+        if direction is Direction.HIGHER:
+            return Capaian(None, "target 0, capaian tidak dapat dihitung")
+        if realisasi <= 0:
+            return Capaian(HUNDRED.quantize(CENT))  # nothing happened that should not: best
+        return Capaian(
+            Decimal(0).quantize(CENT),
+            "target 0 (makin rendah makin baik) dan realisasi di atas 0: capaian 0",
+        )
+    t, r = _dec(target), _dec(realisasi)
+    raw = (2 * t - r) / t * HUNDRED if direction is Direction.LOWER else r / t * HUNDRED
+    value = round_half_up(raw)
+    if value < 0:
+        return Capaian(
+            Decimal(0).quantize(CENT),
+            f"hasil hitung {format_decimal(value, 2)} ditulis 0 (capaian tidak kurang dari 0)",
+        )
+    if cap is not None and value > _dec(cap):
+        limit = round_half_up(cap)
+        return Capaian(
+            limit,
+            f"hasil hitung {format_decimal(value, 2)} dibatasi {format_decimal(limit, 2)} "
+            "(batas capaian kantor)",
+        )
+    return Capaian(value)
 
 
-def indicator_capaian(ind: Indicator) -> Capaian:
-    return capaian(ind.target, ind.realisasi, ind.direction)
+def yearly_realisasi(ind: Indicator, rule: str = "akhir") -> tuple[float | None, str]:
+    """The year's realisasi: as entered, or from the quarters (the last one filled, or their
+    sum) with a note saying so."""
+    if ind.realisasi is not None:
+        return ind.realisasi, ""
+    filled = [(n, v) for n, v in enumerate(ind.triwulan) if v is not None]
+    if not filled:
+        return None, ""
+    if rule == "jumlah":
+        total = sum((_dec(v) for _, v in filled), Decimal(0))
+        names = " + ".join(TRIWULAN[n] for n, _ in filled)
+        return float(total), f"realisasi tahunan = {names}"
+    n, value = filled[-1]
+    return value, f"realisasi tahunan dari {TRIWULAN[n]} (triwulan terakhir yang diisi)"
+
+
+def indicator_capaian(ind: Indicator, office: OfficeProfile | None = None) -> Capaian:
+    rule = office.triwulan_rule if office else "akhir"
+    realisasi, how = yearly_realisasi(ind, rule)
+    value = capaian(
+        ind.target,
+        realisasi,
+        ind.direction or Direction.HIGHER,
+        cap=office.capaian_cap if office else None,
+    )
+    if how:
+        return Capaian(value.value, "; ".join(part for part in (how, value.note) if part))
+    return value
 
 
 def program_capaian(prog: Program) -> Capaian:
@@ -185,19 +284,62 @@ def program_capaian(prog: Program) -> Capaian:
         return Capaian(None, "realisasi anggaran belum diisi")
     if prog.pagu == 0:
         return Capaian(None, "pagu 0, persentase tidak dapat dihitung")
-    return Capaian(prog.realisasi / prog.pagu * 100)
+    return Capaian(round_half_up(_dec(prog.realisasi) / _dec(prog.pagu) * HUNDRED))
+
+
+@dataclass(frozen=True)
+class ProgramTotal:
+    """The Jumlah row. Its percentage counts only programmes with both pagu and realisasi,
+    and `incomplete` names the others, so a blank realisasi never drags the total down
+    unnoticed."""
+
+    pagu: float
+    realisasi: float
+    percent: Capaian
+    incomplete: tuple[str, ...] = ()
+
+
+def program_total(programs: tuple[Program, ...] | list[Program]) -> ProgramTotal:
+    pagu = sum((_dec(p.pagu) for p in programs if p.pagu is not None), Decimal(0))
+    real = sum((_dec(p.realisasi) for p in programs if p.realisasi is not None), Decimal(0))
+    complete = [p for p in programs if p.pagu is not None and p.realisasi is not None]
+    incomplete = tuple(p.program for p in programs if p.realisasi is None or p.pagu is None)
+    base = sum((_dec(p.pagu) for p in complete), Decimal(0))  # type: ignore[arg-type]
+    done = sum((_dec(p.realisasi) for p in complete), Decimal(0))  # type: ignore[arg-type]
+    if not programs:
+        percent = Capaian(None, "")
+    elif not base:
+        percent = Capaian(None, "belum ada program dengan pagu dan realisasi terisi")
+    else:
+        percent = Capaian(round_half_up(done / base * HUNDRED))
+    if incomplete and percent.value is not None:
+        names = ", ".join(program_label(name) for name in incomplete)
+        percent = Capaian(
+            percent.value,
+            f"realisasi anggaran {names} belum diisi; persentase jumlah dihitung dari "
+            f"{len(complete)} program yang sudah lengkap (pagu Rp {format_rupiah(float(base))})",
+        )
+    return ProgramTotal(float(pagu), float(real), percent, incomplete)
+
+
+def program_label(name: str) -> str:
+    """'Program X' for a name the office wrote without the word, never 'Program Program X'."""
+    name = " ".join(name.split())
+    return name if name.casefold().startswith("program") else f"Program {name}"
 
 
 def predikat(value: Capaian, office: OfficeProfile) -> str:
-    return DASH if value.value is None else office.predikat(round(value.value, 2))
+    """From the same rounded number the document prints."""
+    return DASH if value.value is None else office.predikat(float(value.value))
 
 
 # -- numbers as Indonesians write them -----------------------------------------------------
 
 
-def format_decimal(value: float, decimals: int = 2) -> str:
-    """85.5 -> '85,50' (decimal comma, dot between thousands)."""
-    text = f"{value:,.{decimals}f}"
+def format_decimal(value: float | Decimal, decimals: int = 2) -> str:
+    """85.5 -> '85,50' (decimal comma, dot between thousands), rounded half up."""
+    exact = _dec(value).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+    text = f"{exact:,.{decimals}f}"
     return text.replace(",", "\0").replace(".", ",").replace("\0", ".")
 
 
@@ -268,6 +410,7 @@ def to_dict(perf: Performance) -> dict[str, Any]:
                 "realisasi": i.realisasi,
                 "direction": (i.direction or Direction.HIGHER).value,
                 "keterangan": i.keterangan,
+                **({"triwulan": list(i.triwulan)} if i.has_triwulan else {}),
             }
             for i in perf.indicators
         ],
@@ -291,6 +434,13 @@ def _num(value: Any) -> float | None:
     return float(value)
 
 
+def _quarters(value: Any) -> tuple[float | None, ...]:
+    if not value:
+        return NO_QUARTERS
+    values = [_num(v) for v in list(value)[:4]]
+    return tuple(values + [None] * (4 - len(values)))
+
+
 def from_dict(data: Mapping[str, Any] | None) -> Performance:
     if not data:
         return Performance()
@@ -304,6 +454,7 @@ def from_dict(data: Mapping[str, Any] | None) -> Performance:
                 realisasi=_num(i.get("realisasi")),
                 direction=parse_direction(str(i.get("direction", "higher"))),
                 keterangan=str(i.get("keterangan", "")),
+                triwulan=_quarters(i.get("triwulan")),
             )
             for i in data.get("indicators", [])
         ),
@@ -332,68 +483,103 @@ class IndicatorResult:
     indicator: Indicator
     capaian: Capaian
     predikat: str
+    realisasi: float | None = None  # the year's: as entered or from the quarters
+    note: int | None = None  # number of its computation note, the marker in the table
+
+
+@dataclass(frozen=True)
+class ProgramResult:
+    number: int
+    program: Program
+    capaian: Capaian
+    note: int | None = None
 
 
 @dataclass(frozen=True)
 class Measured:
+    """Everything a document shows. `notes` are computation notes, numbered from 1 in the
+    order their markers appear; `remarks` are the data sources' own Keterangan."""
+
     groups: list[tuple[int, str, list[IndicatorResult]]] = field(default_factory=list)
-    programs: list[tuple[int, Program, Capaian]] = field(default_factory=list)
+    programs: list[ProgramResult] = field(default_factory=list)
+    total: ProgramTotal = field(default_factory=lambda: program_total(()))
+    total_note: int | None = None
     notes: list[str] = field(default_factory=list)
+    remarks: list[str] = field(default_factory=list)
 
 
 def measure(perf: Performance, office: OfficeProfile) -> Measured:
-    """Everything a document shows: numbered groups, capaian, predikat and the notes that
-    explain each '-'."""
-    measured = Measured()
+    """Numbered groups, capaian, predikat, and the numbered notes their markers point to."""
+    notes: list[str] = []
+    remarks: list[str] = []
+
+    def note(label: str, text: str) -> int | None:
+        if not text:
+            return None
+        notes.append(f"{label}: {text}.")
+        return len(notes)
+
+    groups = []
     for g, (sasaran, indicators) in enumerate(perf.groups(), start=1):
         results = []
         for ind in indicators:
-            value = indicator_capaian(ind)
-            results.append(IndicatorResult(g, ind, value, predikat(value, office)))
-            if value.note:
-                measured.notes.append(f"{ind.indikator}: {value.note}.")
+            value = indicator_capaian(ind, office)
+            realisasi, _ = yearly_realisasi(ind, office.triwulan_rule)
+            marker = note(ind.indikator, value.note)
+            results.append(
+                IndicatorResult(g, ind, value, predikat(value, office), realisasi, marker)
+            )
             if ind.keterangan:
-                measured.notes.append(f"{ind.indikator}: {ind.keterangan}")
-        measured.groups.append((g, sasaran, results))
+                remarks.append(f"{ind.indikator}: {ind.keterangan}")
+        groups.append((g, sasaran, results))
+    programs = []
     for n, prog in enumerate(perf.programs, start=1):
         value = program_capaian(prog)
-        measured.programs.append((n, prog, value))
-        if value.note:
-            measured.notes.append(f"Program {prog.program}: {value.note}.")
+        marker = note(program_label(prog.program), value.note)
+        programs.append(ProgramResult(n, prog, value, marker))
         if prog.keterangan:
-            measured.notes.append(f"Program {prog.program}: {prog.keterangan}")
-    return measured
+            remarks.append(f"{program_label(prog.program)}: {prog.keterangan}")
+    total = program_total(perf.programs)
+    total_note = note("Jumlah", total.percent.note)
+    return Measured(groups, programs, total, total_note, notes, remarks)
 
 
 def summary_dict(perf: Performance, office: OfficeProfile) -> dict[str, Any]:
     m = measure(perf, office)
-    pagu, real = perf.totals()
     return {
         "indicators": [
             {
                 **to_dict(Performance((r.indicator,)))["indicators"][0],
                 "no": number,
-                "capaian": r.capaian.value,
+                "realisasi_tahunan": r.realisasi,
+                "capaian": r.capaian.number,
                 "capaian_text": r.capaian.text,
                 "predikat": r.predikat,
                 "note": r.capaian.note,
+                "note_no": r.note,
             }
             for number, _, results in m.groups
             for r in results
         ],
         "programs": [
             {
-                **to_dict(Performance((), (prog,)))["programs"][0],
-                "no": n,
-                "persen": value.value,
-                "persen_text": value.text,
-                "note": value.note,
+                **to_dict(Performance((), (p.program,)))["programs"][0],
+                "no": p.number,
+                "persen": p.capaian.number,
+                "persen_text": p.capaian.text,
+                "note": p.capaian.note,
+                "note_no": p.note,
             }
-            for n, prog, value in m.programs
+            for p in m.programs
         ],
-        "total_pagu": pagu,
-        "total_realisasi": real,
+        "total_pagu": m.total.pagu,
+        "total_realisasi": m.total.realisasi,
+        "total_persen": m.total.percent.number,
+        "total_persen_text": m.total.percent.text,
+        "total_belum_diisi": list(m.total.incomplete),
+        "total_note_no": m.total_note,
         "notes": m.notes,
+        "remarks": m.remarks,
     }
 
 

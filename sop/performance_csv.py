@@ -8,6 +8,11 @@ Reading accepts what spreadsheets write: `;`, `,` or tab between cells, a UTF-8 
 Windows-1252 text, decimal commas ("85,5") and thousands dots ("1.250.000"). Lines whose first
 cell starts with '#' are comments. A bad row raises BadInput naming the file and line; the
 caller stores nothing unless every file reads cleanly.
+
+Optional TW I-IV columns carry quarterly realisasi (`soptrack form RUN --triwulan`). Text
+cells that a spreadsheet would run as a formula (=, +, -, @ first) are written with a leading
+apostrophe, which reading takes off again; numbers such as -5 stay numbers. Control
+characters are dropped from every cell read.
 """
 
 from __future__ import annotations
@@ -19,9 +24,12 @@ from pathlib import Path
 
 from soptrack.sop.errors import BadInput
 from soptrack.sop.performance import (
+    TRIWULAN,
+    Direction,
     Indicator,
     Performance,
     Program,
+    clean_cell,
     format_number,
     parse_direction,
     parse_number,
@@ -41,6 +49,7 @@ COLUMNS = (
     "Keterangan",
 )
 KINERJA, PROGRAM = "kinerja", "program"
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 # header text (lower case, spaces squeezed) -> field
 _ALIASES = {
@@ -64,6 +73,11 @@ _ALIASES = {
     "bidang": "bidang",
     "no": "no",
     "no.": "no",
+    **{name.lower(): f"tw{n}" for n, name in enumerate(TRIWULAN, start=1)},
+    **{f"realisasi {name.lower()}": f"tw{n}" for n, name in enumerate(TRIWULAN, start=1)},
+    **{f"triwulan {r}": f"tw{n}" for n, r in enumerate(("i", "ii", "iii", "iv"), start=1)},
+    **{f"tw{n}": f"tw{n}" for n in range(1, 5)},
+    **{f"tw {n}": f"tw{n}" for n in range(1, 5)},
 }
 
 INSTRUCTIONS = (
@@ -73,28 +87,39 @@ INSTRUCTIONS = (
 )
 
 
-def write_form(perf: Performance, *, with_data: bool = False) -> str:
+def columns(triwulan: bool = False) -> tuple[str, ...]:
+    if not triwulan:
+        return COLUMNS
+    at = COLUMNS.index("Realisasi")
+    return (*COLUMNS[:at], *TRIWULAN, *COLUMNS[at:])
+
+
+def write_form(perf: Performance, *, with_data: bool = False, triwulan: bool | None = None) -> str:
     """The form as text (`;`-separated, for Indonesian Excel). The rows already known are
-    filled in with their targets and pagu; Realisasi is left blank unless `with_data`."""
+    filled in with their targets and pagu; Realisasi is left blank unless `with_data`.
+    Quarter columns are written when asked, or when the data has quarters."""
+    quarters = perf.has_triwulan if triwulan is None else triwulan
     out = io.StringIO()
     writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
-    writer.writerow(COLUMNS)
+    writer.writerow(columns(quarters))
     for line in INSTRUCTIONS:
         writer.writerow([line])
     for ind in perf.indicators:
+        tw = [_num(v) if with_data else "" for v in ind.triwulan] if quarters else []
         writer.writerow(
             [
                 KINERJA,
-                ind.sasaran,
-                ind.indikator,
-                ind.satuan,
+                _text(ind.sasaran),
+                _text(ind.indikator),
+                _text(ind.satuan),
                 _num(ind.target),
+                *tw,
                 _num(ind.realisasi) if with_data else "",
-                ind.direction.label,
+                (ind.direction or Direction.HIGHER).label,
                 "",
                 "",
                 "",
-                ind.keterangan if with_data else "",
+                _text(ind.keterangan) if with_data else "",
             ]
         )
     for prog in perf.programs:
@@ -105,20 +130,36 @@ def write_form(perf: Performance, *, with_data: bool = False) -> str:
                 "",
                 "",
                 "",
+                *([""] * 4 if quarters else []),
                 "",
                 "",
-                prog.program,
+                _text(prog.program),
                 _num(prog.pagu),
                 _num(prog.realisasi) if with_data else "",
-                prog.keterangan if with_data else "",
+                _text(prog.keterangan) if with_data else "",
             ]
         )
     return out.getvalue()
 
 
-def save_form(path: Path, perf: Performance, *, with_data: bool = False) -> None:
+def _text(value: str) -> str:
+    """A text cell Excel will not run as a formula: '=SUM(...)' is written "'=SUM(...)"."""
+    return "'" + value if value.startswith(FORMULA_START) else value
+
+
+def _untext(value: str) -> str:
+    """Undo _text on reading: the apostrophe only protected a formula-like start."""
+    if value.startswith("'") and value[1:2] and value[1] in "=+-@":
+        return value[1:]
+    return value
+
+
+def save_form(
+    path: Path, perf: Performance, *, with_data: bool = False, triwulan: bool | None = None
+) -> None:
+    text = write_form(perf, with_data=with_data, triwulan=triwulan)
     try:
-        path.write_text(write_form(perf, with_data=with_data), encoding="utf-8-sig", newline="")
+        path.write_text(text, encoding="utf-8-sig", newline="")
     except OSError as exc:
         raise BadInput(f"{path}: tidak dapat ditulis: {exc.strerror}") from None
 
@@ -167,7 +208,7 @@ def read_text(text: str, name: str = "<csv>") -> Performance:
     try:
         for row in reader:
             line = reader.line_num
-            cells = [c.strip() for c in row]
+            cells = [clean_cell(c) for c in row]
             if not any(cells) or cells[0].startswith("#"):
                 continue
             if header is None:
@@ -207,7 +248,7 @@ def _header(cells: list[str], name: str, line: int) -> dict[str, int]:
 def _row(cells: list[str], header: dict[str, int]) -> tuple[str, Indicator | Program]:
     def get(key: str) -> str:
         index = header.get(key)
-        return cells[index] if index is not None and index < len(cells) else ""
+        return _untext(cells[index]) if index is not None and index < len(cells) else ""
 
     def number(key: str, label: str) -> float | None:
         try:
@@ -249,4 +290,5 @@ def _row(cells: list[str], header: dict[str, int]) -> tuple[str, Indicator | Pro
         realisasi=number("realisasi", "Realisasi"),
         direction=direction,
         keterangan=get("keterangan"),
+        triwulan=tuple(number(f"tw{n}", name) for n, name in enumerate(TRIWULAN, start=1)),
     )

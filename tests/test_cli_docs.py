@@ -74,10 +74,9 @@ def test_pengukuran_kinerja_documents_end_to_end(sh, tmp_path: Path) -> None:
     assert "3 indikator dan 1 program" in sh("data", run_id, "import", "filled.csv").stdout
     shown = json.loads(sh("data", run_id, "show", "--json").stdout)
     caps = [row["capaian"] for row in shown["indicators"]]
-    assert caps[0] == pytest.approx(106.875) and caps[1] == pytest.approx(125.0)
+    assert caps[0] == pytest.approx(106.88) and caps[1] == pytest.approx(125.0)
     assert caps[2] is None and shown["indicators"][2]["capaian_text"] == "-"
     assert "106,88" in sh("data", run_id, "show").stdout
-    sh("data", run_id, "recipient", "Kepala BAPPEDA Kabupaten Banggai", "--place", "Luwuk")
 
     walk(sh, run_id, range(1, 11))
     sh("export", run_id, "pk")  # default name in the current folder
@@ -86,7 +85,13 @@ def test_pengukuran_kinerja_documents_end_to_end(sh, tmp_path: Path) -> None:
     letter = sh("export", run_id, "pengantar", "-o", "draft-letter.docx").stdout
     assert "belum ditandatangani" in letter
 
-    walk(sh, run_id, range(11, 14))
+    walk(sh, run_id, range(11, 12))
+    refused = sh("export", run_id, "pengantar", "-o", "letter.docx", check=False)
+    assert refused.returncode == 1 and "Traceback" not in refused.stderr
+    assert f"soptrack data {run_id} recipient" in refused.stderr  # no number, no addressee
+    assert json.loads(sh("letters", "--json").stdout) == []
+    sh("data", run_id, "recipient", "Kepala BAPPEDA Kabupaten Banggai", "--place", "Luwuk")
+    walk(sh, run_id, range(12, 14))
     sh("export", run_id, "pk", "-o", "pk.docx", "--paper", "F4")
     signed = text_of(tmp_path / "pk.docx")
     assert "KONSEP" not in signed and "106,88" in signed and "125,00" in signed
@@ -102,6 +107,7 @@ def test_pengukuran_kinerja_documents_end_to_end(sh, tmp_path: Path) -> None:
     second = sh(
         "run", "new", "pengukuran-kinerja", "--title", "PK 2026 ulang", "--year", "2026"
     ).stdout.strip()
+    sh("data", second, "recipient", "Kepala Inspektorat")
     walk(sh, second, range(1, 12))
     assert "/2/Dinsos/" in sh("export", second, "pengantar", "-o", "l2.docx").stdout
     register = json.loads(sh("letters", "--json").stdout)
@@ -152,3 +158,70 @@ def test_pdf_through_libreoffice(sh, tmp_path: Path) -> None:
     out = sh("export", "pk-1", "pk", "--pdf", "-o", "pk.docx").stdout
     pdf = tmp_path / "pk.pdf"
     assert f"Ditulis: {pdf}" in out and pdf.read_bytes().startswith(b"%PDF")
+
+
+def test_lampiran_tembusan_signer_and_logo_commands(sh, tmp_path: Path) -> None:
+    from doc_samples import emblem_png
+
+    run_id = sh(
+        "run", "new", "pengukuran-kinerja", "--title", "PK", "--year", "2026"
+    ).stdout.strip()
+    sh("data", run_id, "recipient", "Kepala\x1b[2J BAPPEDA\x07", "--place", "Luwuk")
+    shown = json.loads(sh("data", run_id, "show", "--json").stdout)
+    assert shown["recipient"]["kepada"] == "Kepala[2J BAPPEDA"  # control characters gone
+    out = sh("data", run_id, "lampiran", "add", "Softcopy (flashdisk)", "--keterangan", "PDF")
+    assert "Softcopy (flashdisk)" in out.stdout and "1 (satu) buah" in out.stdout
+    sh("data", run_id, "lampiran", "add", "Salinan SK Tim SAKIP", "--copies", "3")
+    bad = sh("data", run_id, "lampiran", "remove", "1", check=False)
+    assert bad.returncode == 2 and "dokumennya sendiri" in bad.stderr
+    assert "Salinan SK" not in sh("data", run_id, "lampiran", "remove", "3").stdout
+    sh("data", run_id, "tembusan", "add", "Bupati Banggai di Luwuk")
+    sh("data", run_id, "tembusan", "add", "Arsip")
+    assert "2" in sh("data", run_id, "tembusan").stdout
+    missing = sh("data", run_id, "tembusan", "remove", "7", check=False)
+    assert missing.returncode == 2 and "tidak ada" in missing.stderr
+
+    (tmp_path / "logo.png").write_bytes(emblem_png())
+    assert "PNG" in sh("office", "set", "logo", "logo.png").stdout
+    (tmp_path / "bad.png").write_text("not an image")
+    bad = sh("office", "set", "logo", "bad.png", check=False)
+    assert bad.returncode == 2 and "bukan gambar" in bad.stderr
+    assert "PNG" in sh("office", "show").stdout
+    sh("office", "set", "kepala.jabatan", "KEPALA DINAS SOSIAL / KABUPATEN BANGGAI")
+    sh("office", "set", "pengganti.jabatan", "Sekretaris")
+    sh("office", "set", "pengganti.nama", "Drs. MOH. RIZAL, M.Si")
+    sh("office", "set", "pengganti.nip", "197005121995031004")
+    sh("office", "set", "kode_pos", "94711")
+
+    walk(sh, run_id, range(1, 12))
+    sh("export", run_id, "pengantar", "-o", "an.docx", "--signer", "an")
+    document = docx.Document(str(tmp_path / "an.docx"))
+    text = text_of(tmp_path / "an.docx")
+    assert "a.n. KEPALA DINAS SOSIAL" in text and "Drs. MOH. RIZAL, M.Si" in text
+    assert "NIP. 19700512 199503 1 004" in text and "Kode Pos 94711" in text
+    assert "Salinan SK" not in text and "Softcopy (flashdisk)" in text
+    assert "1. Bupati Banggai di Luwuk" in text and "2. Arsip" in text
+    assert len(document.inline_shapes) == 1  # the logo
+    sh("export", run_id, "pk", "-o", "pk.docx", "--landscape")
+    section = docx.Document(str(tmp_path / "pk.docx")).sections[0]
+    assert section.page_width > section.page_height
+
+
+def test_form_with_data_escapes_formulas(sh, tmp_path: Path) -> None:
+    run_id = sh(
+        "run", "new", "pengukuran-kinerja", "--title", "PK", "--year", "2026"
+    ).stdout.strip()
+    (tmp_path / "in.csv").write_text(
+        "Jenis;Sasaran Strategis;Indikator Kinerja;Satuan;Target;Realisasi;Keterangan\r\n"
+        "kinerja;=HYPERLINK(1);-Indikator;%;-5;-3;@cmd\r\n",
+        encoding="utf-8",
+    )
+    sh("data", run_id, "import", "in.csv")
+    sh("form", run_id, "-o", "out.csv", "--with-data", "--triwulan")
+    written = (tmp_path / "out.csv").read_text(encoding="utf-8-sig").splitlines()
+    assert "TW I;TW II;TW III;TW IV" in written[0]
+    assert written[2].startswith("kinerja;'=HYPERLINK(1);'-Indikator;%;-5;;;;;-3;")
+    assert written[2].endswith("'@cmd")
+    sh("data", run_id, "import", "out.csv", "--replace")
+    shown = json.loads(sh("data", run_id, "show", "--json").stdout)["indicators"][0]
+    assert shown["sasaran"] == "=HYPERLINK(1)" and shown["target"] == -5

@@ -14,7 +14,7 @@ from soptrack.services import documents
 from soptrack.services.core import Services
 from soptrack.sop import letters
 from soptrack.sop.dates import day_name, full_date, long_date, terbilang
-from soptrack.sop.errors import BadInput
+from soptrack.sop.errors import BadInput, RuleViolation
 from soptrack.sop.office import OfficeProfile
 
 WITA = timezone(timedelta(hours=8))
@@ -83,8 +83,60 @@ def walk(services: Services, run_id: str, upto: int) -> None:
 
 def signed_run(services: Services) -> str:
     run = services.new_run("pengukuran-kinerja", "PK", 2026)
+    documents.set_recipient(services, run.id, "Kepala BAPPEDA Kabupaten Banggai")
     walk(services, run.id, 11)
     return run.id
+
+
+def all_text(path: Path) -> str:
+    document = docx.Document(str(path))
+    parts = [p.text for p in document.paragraphs]
+    parts += [c.text for t in document.tables for r in t.rows for c in r.cells]
+    return "\n".join(parts)
+
+
+def test_no_number_without_an_addressee(db_path: Path, clock, tmp_path: Path) -> None:
+    services = Services(db_path, sop_dirs=[], clock=clock, user="tester")
+    run = services.new_run("pengukuran-kinerja", "PK", 2026)
+    walk(services, run.id, 11)
+    with pytest.raises(RuleViolation, match=f"soptrack data {run.id} recipient"):
+        documents.export(services, run.id, "pengantar", tmp_path / "x.docx")
+    assert documents.letters(services) == [] and not (tmp_path / "x.docx").exists()
+    documents.set_recipient(services, run.id, "Kepala BAPPEDA")
+    [path] = documents.export(services, run.id, "pengantar", tmp_path / "x.docx")
+    assert nomor_in(path) == "Nomor: 000.8.3.3/1/Dinsos/2026"
+
+
+def test_an_unset_substitute_signer_takes_no_number(db_path: Path, clock, tmp_path: Path) -> None:
+    services = Services(db_path, sop_dirs=[], clock=clock, user="tester")
+    run_id = signed_run(services)
+    with pytest.raises(RuleViolation, match="pengganti.nama"):
+        documents.export(services, run_id, "pengantar", tmp_path / "x.docx", signer="an")
+    assert documents.letters(services) == []
+
+
+def test_number_stays_with_the_run_after_undo_of_signing(
+    db_path: Path, clock, tmp_path: Path
+) -> None:
+    services = Services(db_path, sop_dirs=[], clock=clock, user="tester")
+    run_id = signed_run(services)
+    [signed] = documents.export(services, run_id, "pengantar", tmp_path / "a.docx")
+    assert nomor_in(signed) == "Nomor: 000.8.3.3/1/Dinsos/2026"
+    services.undo(run_id)  # step 11 back to running: no longer signed
+    [konsep] = documents.export(services, run_id, "pengantar", tmp_path / "b.docx")
+    text = all_text(konsep)
+    assert nomor_in(konsep) == "Nomor: 000.8.3.3/1/Dinsos/2026"
+    assert "belum bernomor" not in text
+    assert "nomor 000.8.3.3/1/Dinsos/2026" in text and "tetap milik run ini" in text
+    assert "Luwuk, ............ 2026" in text  # a konsep leaves the date blank
+    other = signed_run(services)  # another run meanwhile takes the next number
+    [p2] = documents.export(services, other, "pengantar", tmp_path / "c.docx")
+    assert nomor_in(p2) == "Nomor: 000.8.3.3/2/Dinsos/2026"
+    services.act(run_id, 11, "done")
+    [again] = documents.export(services, run_id, "pengantar", tmp_path / "d.docx")
+    assert nomor_in(again) == "Nomor: 000.8.3.3/1/Dinsos/2026"
+    assert "KONSEP" not in all_text(again)
+    assert len(documents.letters(services)) == 2
 
 
 def nomor_in(path: Path) -> str:

@@ -3,7 +3,11 @@ Indonesian spreadsheets, the CSV form round trip and the stored form in Run.extr
 
 from __future__ import annotations
 
+import csv
+import io
 import json
+from dataclasses import replace
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -11,7 +15,7 @@ import pytest
 from soptrack.services import documents
 from soptrack.services.core import Services
 from soptrack.sop.errors import BadInput
-from soptrack.sop.office import OfficeProfile, parse_bands
+from soptrack.sop.office import OfficeProfile, parse_bands, set_value
 from soptrack.sop.performance import (
     Direction,
     Indicator,
@@ -25,8 +29,12 @@ from soptrack.sop.performance import (
     measure,
     parse_direction,
     parse_number,
+    predikat,
     program_capaian,
+    program_label,
+    program_total,
     to_dict,
+    yearly_realisasi,
 )
 from soptrack.sop.performance_csv import read_file, read_text, write_form
 
@@ -51,14 +59,142 @@ def sample() -> Performance:
 
 
 def test_capaian_higher_is_better() -> None:
-    assert capaian(80, 85.5, Direction.HIGHER).value == pytest.approx(106.875)
+    assert capaian(80, 85.5, Direction.HIGHER).value == Decimal("106.88")
     assert capaian(80, 85.5).text == "106,88"
 
 
 def test_capaian_lower_is_better() -> None:
     # (2 x 120 - 90) / 120 x 100 = 125
-    assert capaian(120, 90, Direction.LOWER).value == pytest.approx(125.0)
-    assert capaian(10, 12, Direction.LOWER).value == pytest.approx(80.0)
+    assert capaian(120, 90, Direction.LOWER).value == Decimal("125.00")
+    assert capaian(10, 12, Direction.LOWER).value == Decimal("80.00")
+
+
+@pytest.mark.parametrize(
+    ("target", "real", "text"),
+    [
+        (80, 82.5, "103,13"),  # 103,125: half up, as a hand or Excel check gives
+        (8, 8.0001, "100,00"),
+        (3, 1, "33,33"),
+        (3, 2, "66,67"),
+        (200, 200.01, "100,01"),  # 100,005 in decimal, 100,00499.. in binary floats
+        (1.1, 1.155, "105,00"),
+    ],
+)
+def test_capaian_rounds_half_up(target: float, real: float, text: str) -> None:
+    assert capaian(target, real).text == text
+    assert format_decimal(103.125) == "103,13" and format_decimal(0.125, 2) == "0,13"
+
+
+def test_predikat_from_the_rounded_value() -> None:
+    # 90,995 rounds to 91,00, which is Sangat Baik: the rating follows the printed number
+    office = OfficeProfile()
+    value = capaian(200, 181.99)
+    assert value.text == "91,00"
+    assert predikat(value, office) == "Sangat Baik"
+
+
+def test_lower_is_better_target_zero() -> None:
+    best = capaian(0, 0, Direction.LOWER)
+    assert best.text == "100,00" and best.note == ""
+    worse = capaian(0, 3, Direction.LOWER)
+    assert worse.text == "0,00" and "target 0" in worse.note
+    assert capaian(0, 3, Direction.HIGHER).text == "-"  # higher is better: cannot compute
+
+
+def test_capaian_is_floored_at_zero_and_capped_when_the_office_says() -> None:
+    floored = capaian(10, 25, Direction.LOWER)  # (20 - 25) / 10 = -50 %
+    assert floored.text == "0,00" and "-50,00" in floored.note
+    assert capaian(80, 200).text == "250,00"  # no cap by default
+    capped = capaian(80, 200, cap=120)
+    assert capped.text == "120,00" and "dibatasi" in capped.note
+    office = set_value(OfficeProfile(), "capaian.batas", "120", [])
+    ind = Indicator("S", "I", "%", 80, 200)
+    assert indicator_capaian(ind, office).text == "120,00"
+    assert set_value(office, "capaian.batas", "-", []).capaian_cap is None
+    with pytest.raises(BadInput):
+        set_value(office, "capaian.batas", "90", [])
+
+
+def test_programme_total_marks_blank_realisasi() -> None:
+    programs = (
+        Program("Program Penunjang Urusan", 1_000, 900),
+        Program("Rehabilitasi Sosial", 1_000, None),
+    )
+    total = program_total(programs)
+    assert total.pagu == 2_000 and total.realisasi == 900
+    assert total.percent.text == "90,00"  # of the programme that has its realisasi
+    assert total.incomplete == ("Rehabilitasi Sosial",)
+    assert "Program Rehabilitasi Sosial" in total.percent.note
+    m = measure(Performance((), programs), OfficeProfile())
+    assert m.total_note == len(m.notes) and "belum diisi" in m.notes[-1]
+    assert not any("Program Program" in n for n in m.notes)
+    assert program_label("Program Penunjang") == "Program Penunjang"
+
+
+def test_notes_are_numbered_like_their_markers_and_remarks_apart() -> None:
+    perf = Performance(
+        (
+            Indicator("S", "A", "%", 80, 85),
+            Indicator("S", "B", "%", 0, 1, keterangan="data Bidang Rehsos"),
+            Indicator("S", "C", "%", 10, None),
+        ),
+        (Program("Program P", 10, None),),
+    )
+    m = measure(perf, OfficeProfile())
+    markers = [r.note for _, _, results in m.groups for r in results]
+    assert markers == [None, 1, 2] and m.programs[0].note == 3
+    assert m.notes[0].startswith("B: target 0") and m.notes[1].startswith("C: realisasi")
+    assert m.remarks == ["B: data Bidang Rehsos"]
+
+
+def test_triwulan_give_the_year_when_realisasi_is_blank() -> None:
+    ind = Indicator("S", "I", "%", 80, None, triwulan=(20, 40, None, None))
+    assert yearly_realisasi(ind, "akhir") == (
+        40,
+        "realisasi tahunan dari TW II (triwulan terakhir yang diisi)",
+    )
+    assert yearly_realisasi(ind, "jumlah")[0] == 60
+    assert indicator_capaian(ind, OfficeProfile()).text == "50,00"
+    entered = Indicator("S", "I", "%", 80, 82.5, triwulan=(20, 40, 60, 80))
+    assert indicator_capaian(entered, OfficeProfile()).text == "103,13"  # entered wins
+    assert from_dict(to_dict(Performance((ind,)))).indicators[0].triwulan == (20, 40, None, None)
+    merged = Performance((ind,)).merged(
+        Performance((replace(ind, triwulan=(None, None, 55, None)),))
+    )
+    assert merged.indicators[0].triwulan == (20, 40, 55, None)
+
+
+def test_form_with_triwulan_round_trip() -> None:
+    ind = Indicator("S", "I", "%", 80, None, triwulan=(20, 40.5, None, None))
+    text = write_form(Performance((ind,)), with_data=True)
+    assert "TW I;TW II;TW III;TW IV;Realisasi" in text.splitlines()[0]
+    assert read_text(text).indicators[0].triwulan == (20, 40.5, None, None)
+    assert "TW I" not in write_form(Performance((replace(ind, triwulan=(None,) * 4),)))
+    assert "TW I" in write_form(Performance(), triwulan=True)
+
+
+def test_form_escapes_formulas_in_text_but_not_numbers() -> None:
+    perf = Performance(
+        (Indicator('=HYPERLINK("http://x")', "+cmd", "-", -5, -3, keterangan="@SUM(A1)"),),
+        (Program("=1+1", -10, 5),),
+    )
+    text = write_form(perf, with_data=True)
+    row = next(csv.reader(io.StringIO(text.splitlines()[2]), delimiter=";"))
+    assert row[1].startswith("'=") and row[2] == "'+cmd" and row[3] == "'-"
+    assert row[4] == "-5" and row[5] == "-3"  # numbers stay numbers
+    assert "'@SUM(A1)" in text and "'=1+1" in text and ";-10;" in text
+    back = read_text(text)
+    assert back.indicators[0].sasaran == perf.indicators[0].sasaran  # the apostrophe goes
+    assert back.indicators[0].satuan == "-" and back.programs[0].program == "=1+1"
+
+
+def test_import_cleans_control_characters() -> None:
+    text = (
+        "Jenis;Sasaran Strategis;Indikator Kinerja;Satuan;Target;Realisasi\r\n"
+        "kinerja;Sasaran\x07 A\x1b[31m;Indikator\u202e B\x85;%;80;85\r\n"
+    )
+    ind = read_text(text).indicators[0]
+    assert ind.sasaran == "Sasaran A[31m" and ind.indikator == "Indikator B"
 
 
 def test_target_zero_and_missing_realisasi_give_dash_with_a_note() -> None:
@@ -230,12 +366,20 @@ def test_performance_screen_edits_and_saves(services: Services) -> None:
             screen = app.screen
             assert isinstance(screen, PerformanceScreen)
             table = screen.query_one("#perf-indicators", DataTable)
-            assert table.get_row_at(0)[7] == "106,88" and table.get_row_at(2)[7] == "-"
-            table.move_cursor(row=3, column=4)  # Realisasi of the row without one
+            capaian = 11  # after the Keterangan and the quarters TW I-IV (columns 6-9)
+            assert table.get_row_at(0)[capaian] == "106,88"
+            assert table.get_row_at(2)[capaian] == "-"
+            table.move_cursor(row=3, column=7)  # TW II of the row without a realisasi
+            await pilot.press("enter")
+            await pilot.press("6", "enter")
+            await pilot.pause()
+            assert table.get_row_at(3)[4] == "6 (TW)"  # the year's realisasi from TW II
+            assert table.get_row_at(3)[capaian] == "140,00"
+            table.move_cursor(row=3, column=4)  # Realisasi entered wins
             await pilot.press("enter")
             await pilot.press(*"7,5", "enter")
             await pilot.pause()
-            assert table.get_row_at(3)[4] == "7,5" and table.get_row_at(3)[7] == "125,00"
+            assert table.get_row_at(3)[4] == "7,5" and table.get_row_at(3)[capaian] == "125,00"
             table.move_cursor(row=0, column=5)  # Arah toggles on Enter
             await pilot.press("enter")
             await pilot.pause()
@@ -250,6 +394,7 @@ def test_performance_screen_edits_and_saves(services: Services) -> None:
     asyncio.run(scenario())
     perf = documents.performance_of(services.repo.get_run(run.id))
     assert perf.indicators[4].realisasi == 7.5
+    assert perf.indicators[4].triwulan == (None, 6.0, None, None)
     assert perf.indicators[0].direction is Direction.LOWER
     assert len(perf.indicators) == 5
     assert (perf.indicators[1].sasaran, perf.indicators[1].indikator) == (

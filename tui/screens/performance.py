@@ -1,7 +1,8 @@
 """Data entry for a Pengukuran Kinerja run: an editable table of its performance data.
 
 Self-contained: `PerformanceScreen(services, run_id)`. Two tables (indicators grouped by
-Sasaran Strategis, and programs with their budget); Enter edits the cell under the cursor in
+Sasaran Strategis, with optional quarterly realisasi TW I-IV, and programs with their
+budget); Enter edits the cell under the cursor in
 an input line below (Enter keeps, Escape cancels; on Arah it toggles naik/turun); capaian and
 predikat are recomputed as you type. `s` saves to the run (one write under the store's lock),
 Escape closes (twice when there are unsaved changes).
@@ -21,7 +22,7 @@ from textual.widgets import DataTable, Footer, Input, Static
 from soptrack.services import documents
 from soptrack.sop import performance as perf_mod
 from soptrack.sop.errors import BadInput, SoptrackError
-from soptrack.sop.performance import Direction, Indicator, Performance, Program
+from soptrack.sop.performance import TRIWULAN, Direction, Indicator, Performance, Program
 
 # (field, heading, kind): kind "text", "number", "direction" or "computed"
 IND_COLUMNS = (
@@ -31,6 +32,8 @@ IND_COLUMNS = (
     ("target", "Target", "number"),
     ("realisasi", "Realisasi", "number"),
     ("direction", "Arah", "direction"),
+    # quarterly realisasi, optional: a blank yearly Realisasi is computed from them
+    *((f"tw{n}", name, "quarter") for n, name in enumerate(TRIWULAN, start=1)),
     ("keterangan", "Keterangan", "text"),
     ("capaian", "Capaian %", "computed"),
     ("predikat", "Predikat", "computed"),
@@ -60,6 +63,17 @@ class _Rows:
 def _rows_of(perf: Performance) -> _Rows:
     data = perf_mod.to_dict(perf)
     return _Rows(list(data["indicators"]), list(data["programs"]))
+
+
+def _quarter(row: dict[str, Any], name: str) -> Any:
+    quarters = list(row.get("triwulan") or [None] * 4)
+    return quarters[int(name[2:]) - 1]
+
+
+def _set_quarter(row: dict[str, Any], name: str, value: Any) -> None:
+    quarters = list(row.get("triwulan") or [None] * 4)
+    quarters[int(name[2:]) - 1] = value
+    row["triwulan"] = quarters
 
 
 def _perf_of(rows: _Rows) -> Performance:
@@ -136,14 +150,16 @@ class PerformanceScreen(Screen):
         ind_table.clear()
         prog_table.clear()
         for ind in perf.indicators:
-            value = perf_mod.indicator_capaian(ind)
+            value = perf_mod.indicator_capaian(ind, self.office)
+            realisasi, derived = perf_mod.yearly_realisasi(ind, self.office.triwulan_rule)
             ind_table.add_row(
                 ind.sasaran,
                 ind.indikator,
                 ind.satuan,
                 perf_mod.format_number(ind.target),
-                perf_mod.format_number(ind.realisasi),
+                perf_mod.format_number(realisasi) + (" (TW)" if derived else ""),
                 (ind.direction or Direction.HIGHER).label,
+                *(perf_mod.format_number(v) if v is not None else "" for v in ind.triwulan),
                 ind.keterangan,
                 value.text,
                 perf_mod.predikat(value, self.office),
@@ -172,7 +188,8 @@ class PerformanceScreen(Screen):
         if self.dirty:
             parts.append("[belum disimpan: tekan s]")
         if notes:
-            parts.append("Catatan: " + " · ".join(notes[:4]) + (" …" if len(notes) > 4 else ""))
+            numbered = [f"({n}) {text}" for n, text in enumerate(notes[:4], start=1)]
+            parts.append("Catatan: " + " · ".join(numbered) + (" …" if len(notes) > 4 else ""))
         if not perf.indicators and not perf.programs:
             parts.append(
                 "Belum ada data: a = tambah indikator, p = tambah program, atau impor "
@@ -214,8 +231,8 @@ class PerformanceScreen(Screen):
             rows[row][name] = flipped.value
             self._changed((table_id, row, column))
             return
-        value = rows[row].get(name)
-        if kind == "number":
+        value = _quarter(rows[row], name) if kind == "quarter" else rows[row].get(name)
+        if kind in ("number", "quarter"):
             text = "" if value is None else perf_mod.format_number(value)
         else:
             text = str(value or "")
@@ -238,19 +255,22 @@ class PerformanceScreen(Screen):
         rows = self.rows.indicators if editing.table == "perf-indicators" else self.rows.programs
         columns = IND_COLUMNS if editing.table == "perf-indicators" else PROG_COLUMNS
         name, heading, kind = columns[editing.column]
-        text = event.value.strip()
-        if kind == "number":
+        text = perf_mod.clean_cell(event.value)
+        if kind in ("number", "quarter"):
             try:
                 value: Any = perf_mod.parse_number(text)
             except BadInput as exc:
                 self.notify(f"{heading}: {exc}", severity="error")
                 return
         else:
-            value = " ".join(text.split())
+            value = text
             if name in ("indikator", "sasaran", "program") and not value:
                 self.notify(f"{heading} tidak boleh kosong", severity="error")
                 return
-        rows[editing.row][name] = value
+        if kind == "quarter":
+            _set_quarter(rows[editing.row], name, value)
+        else:
+            rows[editing.row][name] = value
         self._end_edit()
         self._changed((editing.table, editing.row, editing.column))
 
