@@ -13,7 +13,9 @@ relative to a page. For the pieces to meet, the rows have exact heights (compute
 text they hold) and the lane cells no side padding; the table is split into pages here, not
 by the word processor, so the off-page connectors sit where the table really breaks.
 A single floating group over the whole table was rejected: it cannot follow rows across a
-page break, and VML (w:pict) fallbacks are not needed by Word 2010+ or LibreOffice.
+page break. Each drawing sits in mc:AlternateContent / mc:Choice Requires="wps", the way Word
+2010+ writes its own shapes; the VML fallback Word adds for Word 2007 is left out (Fallback is
+optional), so Word 2007 shows the table without the drawing instead of refusing the file.
 """
 
 from __future__ import annotations
@@ -39,6 +41,7 @@ PRESET = {
 CONNECTOR_ROOM = 0.8
 OFF_PAGE_SIZE = (0.6, 0.5)
 _NS = (
+    'xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006" '
     'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" '
     'xmlns:wp="http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing" '
     'xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main" '
@@ -226,7 +229,8 @@ class Drawing:
     ) -> str:
         shape_id = self.ids.take()
         return (
-            f'<w:r {_NS}><w:drawing><wp:anchor distT="0" distB="0" distL="0" distR="0" '
+            f'<w:r {_NS}><mc:AlternateContent><mc:Choice Requires="wps"><w:drawing>'
+            '<wp:anchor distT="0" distB="0" distL="0" distR="0" '
             f'simplePos="0" relativeHeight="{z + shape_id}" behindDoc="0" locked="0" '
             'layoutInCell="1" allowOverlap="1"><wp:simplePos x="0" y="0"/>'
             f'<wp:positionH relativeFrom="column"><wp:posOffset>{emu(x)}</wp:posOffset>'
@@ -239,7 +243,7 @@ class Drawing:
             "<a:graphic><a:graphicData "
             'uri="http://schemas.microsoft.com/office/word/2010/wordprocessingShape">'
             f"<wps:wsp>{body}</wps:wsp></a:graphicData></a:graphic></wp:anchor>"
-            "</w:drawing></w:r>"
+            "</w:drawing></mc:Choice></mc:AlternateContent></w:r>"
         )
 
     # -- the chart ----------------------------------------------------------------------------

@@ -174,7 +174,8 @@ def _signatures(
     left, right = table.rows[0].cells
     para(left, "", size=10)
     para(left, "", size=10)
-    signature(left, Signatory(jabatan="Penilai,"), size=10, space_lines=4)
+    evaluator = Signatory(jabatan="Penilai,", nama="(" + "." * 34 + ")")
+    signature(left, evaluator, size=10, space_lines=4)
     signature(right, office.kepala, place_date=place, prefix="Mengetahui,", size=10, space_lines=4)
     for cell in (left, right):
         for paragraph in cell.paragraphs[:-1]:

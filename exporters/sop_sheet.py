@@ -18,6 +18,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 
+from soptrack.exporters import text_metrics
 from soptrack.exporters.docx_common import (
     CENTER,
     LEFT,
@@ -174,9 +175,9 @@ def _blocks(doc: DocumentObject, sop: Sop, width: float) -> None:
 
 
 def flow_widths(lanes: int, width: float) -> tuple[float, ...]:
-    fixed = {"no": 1.0, "kelengkapan": 2.6, "waktu": 1.5, "output": 2.6, "keterangan": 2.4}
+    fixed = {"no": 1.0, "kelengkapan": 2.6, "waktu": 1.8, "output": 2.6, "keterangan": 2.4}
     room = width - sum(fixed.values())
-    lane = max(1.6, min(2.6, (room - 5.5) / max(lanes, 1)))
+    lane = max(1.3, min(2.6, (room - 5.5) / max(lanes, 1)))
     kegiatan = room - lane * lanes
     return (
         fixed["no"],
@@ -189,24 +190,21 @@ def flow_widths(lanes: int, width: float) -> tuple[float, ...]:
     )
 
 
-def text_lines(text: str, width_cm: float, size: float = BODY) -> int:
-    """Lines `text` wraps to in a cell `width_cm` wide: a greedy word wrap with a generous
-    average Arial character width, so an exact row height never clips its text."""
-    per_line = max(1, int((width_cm - 2 * CELL_PAD) / (size * 0.0353 * 0.5)))
-    lines = 0
-    for paragraph in text.split("\n") or [""]:
-        count, used = 1, 0
-        for word in paragraph.split():
-            while len(word) > per_line:  # a word longer than the cell breaks anywhere
-                count += 1 if used else 0
-                word, used = word[per_line:], 0
-                count += 1
-            if used and used + 1 + len(word) > per_line:
-                count, used = count + 1, len(word)
-            else:
-                used += len(word) + (1 if used else 0)
-        lines += count
-    return max(1, lines)
+def lane_head_size(sop: Sop, lane_width: float) -> float:
+    """The largest size (9 pt down to 6) at which every word of every lane name fits its
+    column, so a name like "Bendahara" is never broken inside the word."""
+    words = [word for lane in sop.lanes for word in lane.name.split()]
+    room = lane_width - 2 * CELL_PAD
+    for size in (9, 8, 7.5, 7, 6.5, 6):
+        if all(text_metrics.width_cm(word, size, bold=True) <= room for word in words):
+            return size
+    return 6
+
+
+def text_lines(text: str, width_cm: float, size: float = BODY, *, bold: bool = False) -> int:
+    """Lines `text` wraps to in a flow-table cell `width_cm` wide (Arial metrics), so an exact
+    row height never clips its text."""
+    return text_metrics.lines(text, width_cm - 2 * CELL_PAD, size, bold=bold)
 
 
 def _row_height(sop: Sop, step: Step, widths: tuple[float, ...], lanes: int) -> float:
@@ -229,7 +227,14 @@ def _flow(doc: DocumentObject, sop: Sop, width: float) -> None:
     n = len(sop.lanes)
     widths = flow_widths(n, width)
     lane_width = widths[2]
-    heads = (HEAD_ROW, max(text_lines(lane.name, lane_width, 9) for lane in sop.lanes) * 0.36 + 0.2)
+    head_size = lane_head_size(sop, lane_width)
+    heads = (
+        HEAD_ROW,
+        max(text_lines(lane.name, lane_width, head_size, bold=True) for lane in sop.lanes)
+        * head_size
+        * 0.0406
+        + 0.2,
+    )
     heights = [
         max(_row_height(sop, step, widths, n), min_row_height(node, lane_width))
         for step, node in zip(sop.steps, flow.nodes, strict=True)
@@ -285,7 +290,7 @@ def _flow_table(
     cell_margins(table, CELL_PAD)
     labels = [*(lane.name for lane in lanes), "Kelengkapan", "Waktu", "Output"]
     for offset, label in enumerate(labels):
-        size = 9 if n <= 4 or offset >= n else 8
+        size = 9 if offset >= n else lane_head_size(sop, widths[2])
         cell_text(table.cell(1, 2 + offset), label, bold=True, size=size, align=CENTER)
     for col, label in ((0, "No"), (1, "Kegiatan"), (cols - 1, "Keterangan")):
         merged = table.cell(0, col).merge(table.cell(1, col))

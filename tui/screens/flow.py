@@ -7,6 +7,7 @@ scrolls it and redraws it when the run changes or the terminal is resized.
 
 from __future__ import annotations
 
+from rich.style import Style
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -18,21 +19,33 @@ from soptrack.sop.errors import SoptrackError
 from soptrack.sop.flow_text import HEADER_LINES, FlowText
 from soptrack.tui.widgets.keybar import KeyBar
 
-STYLES = {
-    "header": "bold",
-    "rule": "dim",
-    "belum": "dim",
-    "berjalan": "bold yellow",
-    "selesai": "green",
-    "dikembalikan": "bold red",
-    "late": "bold red",
-    "edge-no": "red",
-    "label-yes": "bold green",
-    "label-no": "bold red",
-}
+# style keys of sop.flow_text that have a colour; each is a component class in app.tcss
+# (FlowDrawing > .flow--KEY), so the theme, 16-colour terminals and NO_COLOR apply as on
+# the board
+STYLE_KEYS = (
+    "header",
+    "rule",
+    "belum",
+    "berjalan",
+    "selesai",
+    "dikembalikan",
+    "late",
+    "edge-no",
+    "label-yes",
+    "label-no",
+)
 
 
-def flow_text(drawing: FlowText, first: int = 0, last: int | None = None) -> Text:
+class FlowDrawing(Static):
+    COMPONENT_CLASSES = {f"flow--{key}" for key in STYLE_KEYS}
+
+    def styles_by_key(self) -> dict[str, Style]:
+        return {key: self.get_component_rich_style(f"flow--{key}") for key in STYLE_KEYS}
+
+
+def flow_text(
+    drawing: FlowText, styles: dict[str, Style], first: int = 0, last: int | None = None
+) -> Text:
     """Lines [first, last) of the drawing as rich Text: user labels are plain text, never
     markup."""
     text = Text(no_wrap=True)
@@ -44,7 +57,7 @@ def flow_text(drawing: FlowText, first: int = 0, last: int | None = None) -> Tex
         start = len(text)
         text.append(line)
         for span in by_line.get(index, ()):
-            style = STYLES.get(span.style)
+            style = styles.get(span.style)
             if style and span.start < len(line):
                 text.stylize(style, start + span.start, start + min(span.end, len(line)))
         if index < first + len(lines) - 1:
@@ -84,9 +97,9 @@ class FlowScreen(Screen):
     def compose(self) -> ComposeResult:
         yield Static(id="flow-title")
         with FlowHead(id="flow-head"):
-            yield Static(id="flow-lanes")
+            yield FlowDrawing(id="flow-lanes")
         with FlowBody(id="flow-body"):
-            yield Static(id="flow-drawing")
+            yield FlowDrawing(id="flow-drawing")
         yield KeyBar(classes="keybar")
 
     def on_mount(self) -> None:
@@ -134,9 +147,9 @@ class FlowScreen(Screen):
             ("#flow-lanes", 0, HEADER_LINES),
             ("#flow-drawing", HEADER_LINES, None),
         ):
-            part = self.query_one(selector, Static)
+            part = self.query_one(selector, FlowDrawing)
             part.styles.width = self.drawing.width + 1
-            part.update(flow_text(self.drawing, first, last))
+            part.update(flow_text(self.drawing, part.styles_by_key(), first, last))
 
     def action_scroll(self, dx: int, dy: int) -> None:
         self.query_one(FlowBody).scroll_relative(x=dx, y=dy, animate=False)

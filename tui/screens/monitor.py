@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from functools import partial
 
+from rich.style import Style
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult, SystemCommand
@@ -24,25 +25,36 @@ from soptrack.sop.errors import SoptrackError
 from soptrack.sop.monitoring import GOOD, NOT_GOOD, Monitoring
 from soptrack.tui.widgets.keybar import KeyBar
 
-VERDICT = {GOOD: ("✓ BAIK", "bold green"), NOT_GOOD: ("✗ TIDAK BAIK", "bold red")}
+VERDICT = {GOOD: ("✓ BAIK", "good"), NOT_GOOD: ("✗ TIDAK BAIK", "bad")}
+STYLE_KEYS = ("good", "bad", "none", "late", "muted", "bold")
 
 
-def monitoring_table(result: Monitoring) -> Table:
+class MonitorText(Static):
+    """Colours from app.tcss (MonitorText > .monitor--KEY): themes and NO_COLOR apply."""
+
+    COMPONENT_CLASSES = {f"monitor--{key}" for key in STYLE_KEYS}
+
+    def styles_by_key(self) -> dict[str, Style]:
+        return {key: self.get_component_rich_style(f"monitor--{key}") for key in STYLE_KEYS}
+
+
+def monitoring_table(result: Monitoring, styles: dict[str, Style] | None = None) -> Table:
     """A block per step (fits 80 columns): name and verdict, a bar of late completions with
     the times against the Mutu Baku, then runs, returns and who did the work."""
+    styles = styles or {}
     table = Table.grid(expand=True, padding=(0, 1))
     table.add_column(justify="right", no_wrap=True, width=3)
     table.add_column(ratio=1)
     table.add_column(no_wrap=True, justify="right")
     for step in result.steps:
-        word, style = VERDICT.get(step.verdict, ("- BELUM", "dim"))
+        word, key = VERDICT.get(step.verdict, ("- BELUM", "none"))
         block = Text()
-        block.append(step.label, style="bold")
+        block.append(step.label, style=styles.get("bold", ""))
         block.append("\nterlambat ")
         if step.done:
             late = Text(f"{bar(step.late, step.done, 6)} {step.late}/{step.done}")
             if step.late_share and step.late_share > result.late_share_limit:
-                late.stylize("red")
+                late.stylize(styles.get("late", ""))
             block.append_text(late)
             median = format_minutes(step.median_minutes or 0)
             worst = format_minutes(step.worst_minutes or 0)
@@ -54,9 +66,9 @@ def monitoring_table(result: Monitoring) -> Table:
         block.append(
             f"\nrun {step.runs_reached} · dikembalikan {step.returns}"
             + (f" · oleh {who}" if who else ""),
-            style="dim",
+            style=styles.get("muted", ""),
         )
-        table.add_row(f"{step.number}.", block, Text(word, style=style))
+        table.add_row(f"{step.number}.", block, Text(word, style=styles.get(key, "")))
         table.add_row("", "", "")
     return table
 
@@ -83,8 +95,8 @@ class MonitorScreen(Screen):
     def compose(self) -> ComposeResult:
         yield Static("Monitoring SOP: menghitung…", id="monitor-title")
         with VerticalScroll(id="monitor-body"):
-            yield Static(id="monitor-summary")
-            yield Static(id="monitor-table")
+            yield MonitorText(id="monitor-summary")
+            yield MonitorText(id="monitor-table")
         yield KeyBar(classes="keybar")
 
     def on_mount(self) -> None:
@@ -117,21 +129,23 @@ class MonitorScreen(Screen):
                 overflow="ellipsis",
             )
         )
-        word, style = VERDICT.get(result.verdict, ("- BELUM DAPAT DINILAI", "dim"))
+        head = self.query_one("#monitor-summary", MonitorText)
+        styles = head.styles_by_key()
+        word, key = VERDICT.get(result.verdict, ("- BELUM DAPAT DINILAI", "none"))
         limit = round(result.late_share_limit * 100)
         summary = Text.assemble(
-            (word, style),
+            (word, styles[key]),
             f" {result.summary}.\n",
             (
                 f"Baik = paling banyak {limit}% penyelesaian terlambat dan tidak dikembalikan "
                 f"lebih dari {result.max_returns} kali. Waktu = jam kantor.",
-                "dim",
+                styles["muted"],
             ),
         )
         for problem in problems:
-            summary.append(f"\nperingatan: {problem}", style="yellow")
-        self.query_one("#monitor-summary", Static).update(summary)
-        self.query_one("#monitor-table", Static).update(monitoring_table(result))
+            summary.append(f"\nperingatan: {problem}", style=styles["late"])
+        head.update(summary)
+        self.query_one("#monitor-table", MonitorText).update(monitoring_table(result, styles))
 
     def action_scroll(self, dy: int) -> None:
         self.query_one("#monitor-body", VerticalScroll).scroll_relative(y=dy, animate=False)
