@@ -109,7 +109,19 @@ def new_document(
     _house_styles(doc, size, table_size or max(8.0, size - 2))
     for style in doc.styles.element.findall(qn("w:style")):
         _language(style)
+    _settings_language(doc)
     return doc
+
+
+def _settings_language(doc: DocumentObject) -> None:
+    """The template says en-US for theme fonts and claims it was proofread already; say
+    id-ID, and let Word check the spelling afresh."""
+    settings = doc.settings.element
+    theme = settings.find(qn("w:themeFontLang"))
+    if theme is not None:
+        theme.set(qn("w:val"), LANGUAGE)
+    for proof in settings.findall(qn("w:proofState")):
+        settings.remove(proof)
 
 
 def _fonts(rpr, font: str) -> None:
@@ -601,22 +613,6 @@ def no_borders(table: Table) -> None:
         edge.set(qn("w:val"), "nil")
         borders.append(edge)
     place(tbl_pr, borders)
-
-
-def cell_borders(cell: _Cell, **sides: str) -> None:
-    """cell_borders(cell, top="nil", bottom="single")."""
-    tc_pr = cell._tc.get_or_add_tcPr()
-    borders = tc_pr.find(qn("w:tcBorders"))
-    if borders is None:
-        borders = OxmlElement("w:tcBorders")
-        place(tc_pr, borders)
-    for side, value in sides.items():
-        edge = OxmlElement(f"w:{side}")
-        edge.set(qn("w:val"), value)
-        if value != "nil":
-            edge.set(qn("w:sz"), "4")
-            edge.set(qn("w:color"), "000000")
-        borders.append(edge)
 
 
 def shade(cell: _Cell, fill: str) -> None:

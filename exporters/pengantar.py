@@ -18,7 +18,6 @@ the signature never lands alone on a page.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 
 from docx.document import Document as DocumentObject
@@ -32,6 +31,7 @@ from soptrack.exporters.docx_common import (
     SIGNATURE,
     TABLE_HEAD,
     TABLE_TEXT,
+    TITLE,
     cell_margins,
     cell_text,
     fill_header,
@@ -47,7 +47,7 @@ from soptrack.exporters.docx_common import (
 )
 from soptrack.sop.dates import konsep_date, long_date, terbilang
 from soptrack.sop.office import OfficeProfile, SignatureBlock, SignMode
-from soptrack.sop.performance import clean_cell
+from soptrack.sop.recipient import Recipient
 from soptrack.sop.run import Run
 
 COLUMNS = ("No", "Naskah Dinas yang dikirimkan", "Banyaknya", "Keterangan")
@@ -60,86 +60,6 @@ RIGHT_COLUMN = 7.5  # cm: the date, addressee and sender's column, flush with th
 YTH = "Yth. "
 HANGING = 0.95  # cm: a long addressee wraps under itself, not under "Yth."
 SIGN_SPACE = 4  # empty lines to sign in
-MAX_ROWS = 20
-
-
-def _int(value: object, default: int = 1) -> int:
-    try:
-        return max(1, int(value))  # type: ignore[call-overload]
-    except (TypeError, ValueError):
-        return default
-
-
-@dataclass(frozen=True)
-class Attachment:
-    """A further row of the table: what is sent, how many of it, and a remark."""
-
-    naskah: str
-    banyaknya: int = 1
-    satuan: str = "buah"
-    keterangan: str = ""
-
-    @property
-    def amount(self) -> str:
-        return f"{self.banyaknya} ({terbilang(self.banyaknya)}) {self.satuan}".strip()
-
-    def to_dict(self) -> dict[str, object]:
-        return {
-            "naskah": self.naskah,
-            "banyaknya": self.banyaknya,
-            "satuan": self.satuan,
-            "keterangan": self.keterangan,
-        }
-
-    @classmethod
-    def from_dict(cls, data: dict) -> Attachment:
-        return cls(
-            naskah=clean_cell(str(data.get("naskah", ""))),
-            banyaknya=_int(data.get("banyaknya", 1)),
-            satuan=clean_cell(str(data.get("satuan", "buah"))),
-            keterangan=clean_cell(str(data.get("keterangan", ""))),
-        )
-
-
-@dataclass(frozen=True)
-class Recipient:
-    """Kepada Yth. ... di ..., the rows sent and the Tembusan; stored per run in
-    Run.extra["pengantar"]."""
-
-    kepada: str = ""
-    tempat: str = ""
-    eksemplar: int = 1
-    keterangan: str = ""
-    lampiran: tuple[Attachment, ...] = ()
-    tembusan: tuple[str, ...] = ()
-
-    def to_dict(self) -> dict[str, object]:
-        return {
-            "kepada": self.kepada,
-            "tempat": self.tempat,
-            "eksemplar": self.eksemplar,
-            "keterangan": self.keterangan,
-            "lampiran": [a.to_dict() for a in self.lampiran],
-            "tembusan": list(self.tembusan),
-        }
-
-    @classmethod
-    def from_dict(cls, data: dict | None) -> Recipient:
-        data = data or {}
-        return cls(
-            kepada=clean_cell(str(data.get("kepada", ""))),
-            tempat=clean_cell(str(data.get("tempat", ""))),
-            eksemplar=_int(data.get("eksemplar", 1)),
-            keterangan=clean_cell(str(data.get("keterangan", ""))),
-            lampiran=tuple(
-                Attachment.from_dict(a)
-                for a in data.get("lampiran") or []
-                if isinstance(a, dict) and str(a.get("naskah", "")).strip()
-            ),
-            tembusan=tuple(
-                clean_cell(str(t)) for t in data.get("tembusan") or [] if str(t).strip()
-            ),
-        )
 
 
 def document_title(run: Run, office: OfficeProfile) -> str:
@@ -177,7 +97,7 @@ def render(
     para(right, recipient.tempat or office.kota, indent_cm=HANGING)
 
     para(doc, "", space_after=12)
-    para(doc, "SURAT PENGANTAR", bold=True, underline=True, align=CENTER, keep_with_next=True)
+    para(doc, "SURAT PENGANTAR", style=TITLE, size=office.font_size, underline=True)
     para(doc, f"Nomor: {number}", align=CENTER, space_after=12, keep_with_next=True)
 
     _items(doc, run, office, recipient, width)

@@ -39,7 +39,7 @@ from soptrack.exporters.docx_common import (
 from soptrack.exporters.flowchart import CONNECTOR_ROOM, Drawing, Ids, min_row_height, place
 from soptrack.sop.flow import layout, loops, paginate
 from soptrack.sop.model import Signatory, Sop, Step
-from soptrack.sop.office import OfficeProfile
+from soptrack.sop.office import OfficeProfile, jabatan_lines
 
 BLOCKS = (
     ("Dasar Hukum", "dasar_hukum", "Kualifikasi Pelaksana", "kualifikasi_pelaksana"),
@@ -90,7 +90,7 @@ def waktu_text(step: Step, minutes_per_day: int = 510) -> str:
 
 
 def render(sop: Sop, office: OfficeProfile, *, paper: str = "A4") -> DocumentObject:
-    doc = new_document(paper, landscape=True, margins=Margins(1.5, 1.5, 1.5, 2.0))
+    doc = new_document(paper, landscape=True, margins=Margins(1.5, 1.5, 1.5, 2.0), office=office)
     width = text_width(doc) / EMU_PER_CM - 0.1
     _identity(doc, sop, office, width)
     para(doc, "", space_after=6)
@@ -128,9 +128,8 @@ def _identity(doc: DocumentObject, sop: Sop, office: OfficeProfile, width: float
         middle(cells[1])
         if value is None:
             cell = cells[2]
-            cell_text(
-                cell, signer.jabatan or office.kepala.jabatan, bold=True, size=10, align=CENTER
-            )
+            jabatan = signer.jabatan or office.kepala.jabatan
+            cell_text(cell, "\n".join(jabatan_lines(jabatan)), bold=True, size=10, align=CENTER)
             for _ in range(3):
                 para(cell, "", size=10)
             para(

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from soptrack.services.core import Services
 from soptrack.sop import letters as letters_mod
@@ -33,11 +33,9 @@ from soptrack.sop.office import (
 )
 from soptrack.sop.performance import Performance, clean_cell
 from soptrack.sop.performance_csv import read_files, save_form
+from soptrack.sop.recipient import MAX_ROWS, Attachment, Recipient
 from soptrack.sop.run import Run, StepState
 from soptrack.store.shared import match_permissions
-
-if TYPE_CHECKING:
-    from soptrack.exporters.pengantar import Recipient
 
 _ANY = object()
 PENGANTAR_KEY = "pengantar"
@@ -119,9 +117,6 @@ def write_form(
 
 
 def recipient_of(run: Run) -> Recipient:
-    # python-docx: imported only when a document is written (start-up time)
-    from soptrack.exporters.pengantar import Recipient
-
     return Recipient.from_dict(run.extra.get(PENGANTAR_KEY))
 
 
@@ -171,8 +166,6 @@ def add_attachment(
     keterangan: str = "",
 ) -> Run:
     """A further row of the surat pengantar's table (e.g. the softcopy on a flashdisk)."""
-    from soptrack.exporters.pengantar import MAX_ROWS, Attachment
-
     naskah = clean_cell(naskah)
     if not naskah:
         raise BadInput('lampiran: tulis naskah yang dikirim, mis. "Softcopy dokumen (flashdisk)"')

@@ -8,7 +8,7 @@ still tell a finished step from a returned one.
 from __future__ import annotations
 
 from soptrack.sop.durations import format_minutes
-from soptrack.sop.run import Action, StepState
+from soptrack.sop.run import StepState
 
 STATE_TEXT: dict[StepState, str] = {
     StepState.BELUM: "○ BELUM",
@@ -17,13 +17,6 @@ STATE_TEXT: dict[StepState, str] = {
     StepState.DIKEMBALIKAN: "↩ DIKEMBALIKAN",
 }
 
-ACTION_DONE_TEXT: dict[str, str] = {
-    Action.START: "dimulai",
-    Action.DONE: "selesai",
-    Action.APPROVE: "disetujui",
-    Action.RETURN: "dikembalikan",
-    Action.NOTE: "catatan ditambahkan",
-}
 
 DECISION = "◆ keputusan"
 LATE = "TERLAMBAT"

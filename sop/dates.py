@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+from soptrack.sop.worktime import DAY_NAMES
+
 MONTHS = (
     "Januari",
     "Februari",
@@ -18,7 +20,7 @@ MONTHS = (
     "November",
     "Desember",
 )
-DAYS = ("Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu")
+DAYS = tuple(name.capitalize() for name in DAY_NAMES)
 ROMAN_MONTHS = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII")
 
 

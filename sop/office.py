@@ -11,7 +11,6 @@ import binascii
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
-from datetime import date
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 from typing import Any
@@ -20,9 +19,8 @@ from soptrack.sop.errors import BadInput, RuleViolation
 from soptrack.sop.model import Signatory, Step
 from soptrack.sop.run import Actor
 from soptrack.sop.workflow import clean_text
-from soptrack.sop.worktime import OfficeHours
+from soptrack.sop.worktime import DAY_NAMES, OfficeHours
 
-DAYS = ("senin", "selasa", "rabu", "kamis", "jumat", "sabtu", "minggu")
 ADMIN_ROLE = "admin"
 DEFAULT_BANDS: tuple[tuple[float, str], ...] = (
     (91, "Sangat Baik"),
@@ -246,7 +244,7 @@ def profile_rows(profile: OfficeProfile) -> list[tuple[str, str]]:
     rows.append(("peran.wajib", "ya" if profile.enforce_roles else "tidak"))
     rows += [(f"peran.{user}", ",".join(roles)) for user, roles in sorted(profile.users.items())]
     hours = profile.hours.to_mapping()
-    rows += [(f"jam.{day}", hours.get(day) or "-") for day in DAYS]
+    rows += [(f"jam.{day}", hours.get(day) or "-") for day in DAY_NAMES]
     rows.append(("libur", ",".join(sorted(d.isoformat() for d in profile.hours.holidays))))
     rows += [(key, getattr(profile, attr)) for key, attr in list(_TEXT_KEYS.items())[_KOP_KEYS:]]
     rows.append(("predikat", format_bands(profile.bands)))
@@ -333,7 +331,7 @@ def set_value(
         return replace(profile, enforce_roles=_parse_bool(key, value))
     if key.startswith("peran.") and len(key) > 6:
         return _set_roles(profile, key[6:], value, known_roles)
-    if key.startswith("jam.") and key[4:] in DAYS:
+    if key.startswith("jam.") and key[4:] in DAY_NAMES:
         mapping = dict(profile.hours.to_mapping())
         mapping[key[4:]] = "" if value in ("", "-", "libur") else value
         return replace(profile, hours=_hours(mapping, _holidays(profile.hours)))
@@ -535,7 +533,3 @@ def check_may_act(step: Step, actor: Actor, profile: OfficeProfile) -> None:
         f"Langkah {step.number} dikerjakan oleh {', '.join(step.lanes)}; pengguna {actor.user} "
         f"({', '.join(held) or 'tanpa peran'}) tidak boleh mengubahnya."
     )
-
-
-def today_year(today: date) -> int:
-    return today.year

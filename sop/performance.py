@@ -16,7 +16,7 @@ import math
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from enum import StrEnum
 from typing import Any
 
@@ -199,7 +199,11 @@ HUNDRED = Decimal(100)
 def round_half_up(value: Decimal | float) -> Decimal:
     """Two decimals, half up, as Indonesian reports and a hand or Excel check round:
     103,125 -> 103,13 (Python's round() would give 103,12)."""
-    return _dec(value).quantize(CENT, rounding=ROUND_HALF_UP)
+    number = _dec(value)
+    try:
+        return number.quantize(CENT, rounding=ROUND_HALF_UP)
+    except InvalidOperation:  # more than 26 digits before the comma: nothing to round
+        return number
 
 
 def _dec(value: Decimal | float) -> Decimal:
@@ -338,7 +342,13 @@ def predikat(value: Capaian, office: OfficeProfile) -> str:
 
 def format_decimal(value: float | Decimal, decimals: int = 2) -> str:
     """85.5 -> '85,50' (decimal comma, dot between thousands), rounded half up."""
-    exact = _dec(value).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+    number = _dec(value)
+    if not number.is_finite():
+        return DASH  # only a damaged stored value gets here: never a traceback for it
+    try:
+        exact = number.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+    except InvalidOperation:  # beyond 28 digits: no office counts in those
+        exact = number
     text = f"{exact:,.{decimals}f}"
     return text.replace(",", "\0").replace(".", ",").replace("\0", ".")
 

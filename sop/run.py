@@ -30,11 +30,11 @@ class Action(StrEnum):
 
 
 ACTION_LABELS: dict[Action, str] = {
-    Action.START: "mulai",
+    Action.START: "dimulai",
     Action.DONE: "selesai",
     Action.APPROVE: "disetujui",
     Action.RETURN: "dikembalikan",
-    Action.NOTE: "catatan",
+    Action.NOTE: "catatan ditambahkan",
     Action.UNDO: "dibatalkan",
 }
 

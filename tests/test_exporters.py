@@ -14,7 +14,6 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Mm
 
 from soptrack.exporters import pengantar, pengukuran, sop_sheet
-from soptrack.exporters.pengantar import Attachment, Recipient
 from soptrack.services import documents
 from soptrack.services.core import Services
 from soptrack.sop.catalog import Catalog
@@ -22,6 +21,7 @@ from soptrack.sop.errors import BadInput, RuleViolation
 from soptrack.sop.model import Signatory
 from soptrack.sop.office import OfficeProfile, SignMode, encode_logo
 from soptrack.sop.performance import Direction, Indicator, Performance, Program
+from soptrack.sop.recipient import Attachment, Recipient
 from soptrack.sop.run import Actor, new_run
 
 WITA = timezone(timedelta(hours=8))
@@ -159,7 +159,7 @@ def test_styles_are_indonesian_and_carry_the_office_font(tmp_path: Path) -> None
         for s in styles.findall(qn("w:style"))
     ]
     assert langs and set(langs) == {"id-ID"}
-    assert "en-US" not in styles.xml
+    assert "en-US" not in styles.xml and "en-US" not in doc.settings.element.xml
     normal = doc.styles["Normal"]
     assert normal.font.name == "Bookman Old Style" and normal.font.size.pt == 11
     used = {p.style.name for p in doc.paragraphs}

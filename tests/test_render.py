@@ -19,10 +19,11 @@ from doc_samples import SASARAN, emblem_png, sample
 
 from soptrack.exporters import pengantar, pengukuran
 from soptrack.exporters.docx_common import konsep_mark
-from soptrack.exporters.pengantar import Attachment, Recipient
 from soptrack.sop.catalog import Catalog
 from soptrack.sop.model import Signatory
 from soptrack.sop.office import OfficeProfile, SignMode, encode_logo
+from soptrack.sop.performance import Performance
+from soptrack.sop.recipient import Attachment, Recipient
 from soptrack.sop.run import Actor, new_run
 
 pytestmark = pytest.mark.skipif(
@@ -54,6 +55,7 @@ SIGNATURE_LINE = re.compile(
     r"|SYAIFUDDIN MUID, SH|Drs\. MOH\. RIZAL LAHAMA, M\.Si|NIP\. [\d ]+|Halaman \d+ dari \d+"
     r"|KONSEP.*)$"
 )
+CLEAN = [(paper, n) for paper in ("A4", "F4") for n in (7, 10, 19, 25)]
 CASES = [
     (paper, n, signed) for paper in ("A4", "F4") for n in (1, 6, 12, 25) for signed in (True, False)
 ]
@@ -109,9 +111,18 @@ def rendered(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[str]]:
             sign_date=date(2026, 11, 25),
             paper=paper,
         )
-        if not signed:
-            pass  # render() marks the KONSEP itself
         path = out / f"pk-{paper}-{n}-{'ttd' if signed else 'konsep'}.docx"
+        doc.save(str(path))
+        files.append(path)
+    for paper, n in CLEAN:  # no notes at all: the table's last rows travel alone
+        perf = sample(n, 3)
+        perf = Performance(
+            tuple(replace(i, keterangan="") for i in perf.indicators), perf.programs[:2]
+        )
+        doc = pengukuran.render(
+            RUN, OFFICE, perf, signed=True, sign_date=date(2026, 11, 25), paper=paper
+        )
+        path = out / f"pk-{paper}-{n}-clean.docx"
         doc.save(str(path))
         files.append(path)
     for paper in ("A4", "F4"):
@@ -175,6 +186,16 @@ def test_pk_signature_travels_with_content(
     assert any(marker in last for marker in ("Jumlah", "Catatan", "Keterangan sumber", "Program"))
     date_line = "Luwuk, 25 November 2026" if signed else "Luwuk, ............ 2026"
     assert date_line in lines(last)
+
+
+@pytest.mark.parametrize(("paper", "n"), CLEAN)
+def test_pk_without_notes_keeps_table_rows_with_the_signature(
+    rendered: dict[str, list[str]], paper: str, n: int
+) -> None:
+    last = rendered[f"pk-{paper}-{n}-clean"][-1]
+    assert "Catatan" not in last and "SYAIFUDDIN MUID, SH" in last
+    flat = " ".join(content_lines(last))
+    assert "Jumlah" in flat and "Program" in flat  # at least the last rows and Jumlah
 
 
 @pytest.mark.parametrize("paper", ["A4", "F4"])

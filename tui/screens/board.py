@@ -12,9 +12,8 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Input
 
-from soptrack.services.labels import ACTION_DONE_TEXT
 from soptrack.sop.errors import SoptrackError
-from soptrack.sop.run import Action, Run, StepState
+from soptrack.sop.run import ACTION_LABELS, Action, Run, StepState
 from soptrack.sop.status import RunStatus
 from soptrack.tui.navigation import navigator
 from soptrack.tui.widgets.card import StepCard
@@ -222,7 +221,7 @@ class BoardScreen(Screen):
             return False
         self._after_write(run)
         self.app.notify(
-            f"Langkah {number} {ACTION_DONE_TEXT[Action(action)]}.", title=run.id, timeout=3
+            f"Langkah {number} {ACTION_LABELS[Action(action)]}.", title=run.id, timeout=3
         )
         if action in ("done", "approve", "return"):
             self.action_goto_current()
