@@ -28,16 +28,14 @@ from soptrack.exporters.docx_common import (
     grid_table,
     header_row,
     keep_row,
-    konsep_mark,
-    kop,
     middle,
-    new_document,
     page_numbers,
     para,
     plain_table,
-    signature,
     text_width,
 )
+from soptrack.exporters.letterhead import konsep_mark, kop, signature
+from soptrack.exporters.styles import new_document
 from soptrack.sop.dates import long_date
 from soptrack.sop.durations import format_minutes
 from soptrack.sop.model import Signatory, Sop

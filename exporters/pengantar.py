@@ -38,13 +38,12 @@ from soptrack.exporters.docx_common import (
     grid_table,
     keep_row,
     keep_with_next_row,
-    kop,
-    new_document,
     para,
     plain_table,
     text_width,
-    unit_name,
 )
+from soptrack.exporters.letterhead import kop, unit_name
+from soptrack.exporters.styles import new_document
 from soptrack.sop.dates import konsep_date, long_date, terbilang
 from soptrack.sop.office import OfficeProfile, SignatureBlock, SignMode
 from soptrack.sop.recipient import Recipient

@@ -45,14 +45,13 @@ from soptrack.exporters.docx_common import (
     header_row,
     keep_row,
     keep_with_next_row,
-    konsep_mark,
     marker,
-    new_document,
     page_numbers,
     para,
-    signature,
     text_width,
 )
+from soptrack.exporters.letterhead import konsep_mark, signature
+from soptrack.exporters.styles import new_document
 from soptrack.sop.dates import konsep_date, long_date
 from soptrack.sop.office import OfficeProfile, SignMode
 from soptrack.sop.performance import (

@@ -30,13 +30,13 @@ from soptrack.exporters.docx_common import (
     header_row,
     keep_row,
     middle,
-    new_document,
     page_numbers,
     para,
     shade,
     text_width,
 )
 from soptrack.exporters.flowchart import CONNECTOR_ROOM, Drawing, Ids, min_row_height, place
+from soptrack.exporters.styles import new_document
 from soptrack.sop.flow import layout, loops, paginate
 from soptrack.sop.model import Signatory, Sop, Step
 from soptrack.sop.office import OfficeProfile, jabatan_lines

@@ -403,7 +403,7 @@ def _pengantar(
     shows the same number; a konsep says which. No number goes out without an addressee."""
     # python-docx: imported only when a document is written (start-up time)
     from soptrack.exporters import pengantar
-    from soptrack.exporters.docx_common import konsep_mark
+    from soptrack.exporters.letterhead import konsep_mark
 
     recipient = recipient_of(run)
     existing = _letter_row(services, run.id, "pengantar")

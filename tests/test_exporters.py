@@ -369,7 +369,7 @@ def test_export_refuses_pk_for_another_sop(services: Services, tmp_path: Path) -
 
 def _out_of_order(document) -> list[str]:
     """Property elements whose children break the schema order Word insists on."""
-    from soptrack.exporters.docx_common import ORDER
+    from soptrack.exporters.ooxml import ORDER
 
     parts = [document.element, document.styles.element]
     parts += [s.header._element for s in document.sections]

@@ -18,7 +18,7 @@ import pytest
 from doc_samples import SASARAN, emblem_png, sample
 
 from soptrack.exporters import pengantar, pengukuran
-from soptrack.exporters.docx_common import konsep_mark
+from soptrack.exporters.letterhead import konsep_mark
 from soptrack.sop.catalog import Catalog
 from soptrack.sop.model import Signatory
 from soptrack.sop.office import OfficeProfile, SignMode, encode_logo
