@@ -15,7 +15,13 @@ from pathlib import Path
 from soptrack.store import backups
 from soptrack.store.errors import StoreError
 from soptrack.store.schema import SCHEMA_VERSION
-from soptrack.store.storage import AtomicJSONStorage, forget
+from soptrack.store.storage import (
+    AtomicJSONStorage,
+    forget,
+    remove_stale_temps,
+    stale_temps,
+    write_problem,
+)
 
 
 @dataclass
@@ -44,15 +50,22 @@ def check(path: Path) -> Report:
         try:
             data = AtomicJSONStorage(str(path)).read() or {}
             runs = len(data.get("runs", {}))
-            report.lines.append(
-                f"OK: skema versi {SCHEMA_VERSION}, {runs} run, {path.stat().st_size:,} byte"
-            )
+            size = f"{path.stat().st_size:,}".replace(",", ".")
+            report.lines.append(f"OK: skema versi {SCHEMA_VERSION}, {runs} run, {size} byte")
         except StoreError as exc:
             report.ok = False
             report.lines.append(f"RUSAK: {exc}")
-        if not os.access(path, os.W_OK):
-            report.ok = False
-            report.lines.append(f"TIDAK BISA DITULIS oleh pengguna ini: {path}")
+    problem = write_problem(str(path))
+    if problem:
+        report.ok = False
+        report.lines.append(f"TIDAK BISA DITULIS oleh pengguna ini: {problem}")
+    left = stale_temps(str(path))
+    if left:
+        report.ok = False
+        report.lines.append(
+            f"SISA FILE SEMENTARA: {len(left)} file penulis yang terhenti di {path.parent}; "
+            "dihapus pada penulisan berikutnya"
+        )
     found = backups.list_backups(path)
     good = [b for b in found if readable(b)]
     report.lines.append(
@@ -60,6 +73,11 @@ def check(path: Path) -> Report:
         + (f", terbaru yang baik: {good[0].name}" if good else "")
     )
     return report
+
+
+def clean_temps(path: Path) -> int:
+    """Called under the database's lock (doctor): temporary files of killed writers."""
+    return remove_stale_temps(str(path))
 
 
 def restore(path: Path, backup: Path | None = None) -> tuple[Path, Path | None]:

@@ -13,6 +13,7 @@ import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
+from pathlib import Path
 from typing import Any, TypeVar
 
 from tinydb import TinyDB
@@ -35,7 +36,7 @@ T = TypeVar("T")
 class Repository:
     def __init__(self, path: str | os.PathLike[str], *, lock_timeout: float = 10.0) -> None:
         # resolved: users of a symlink and of the real path must share one file and one lock
-        self.path = expand(str(path), "database").resolve()
+        self.path = _resolve(expand(str(path), "database"))
         self.lock_timeout = lock_timeout
         self._lock: Any = None  # filelock is imported on the first write: readers never pay
 
@@ -209,6 +210,15 @@ class Repository:
     def rows(self, table_name: str) -> list[dict[str, Any]]:
         with self.reading() as db:
             return [copy.deepcopy(dict(doc)) for doc in db.table(table_name).all()]
+
+
+def _resolve(path: Path) -> Path:
+    try:
+        return path.resolve()
+    except (RuntimeError, OSError):  # a symlink loop (RuntimeError before Python 3.13)
+        raise BadInput(
+            f"database {path}: rantai symlink berputar (symlink loop); pakai --db FILE lain"
+        ) from None
 
 
 def _next_id(table: Any) -> int:
