@@ -51,8 +51,11 @@ def one_line(message: str) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
+    from soptrack.cli.output import clean_stdout
+
     handler: Callable[[argparse.Namespace], int] = args.handler
-    return guarded(lambda: handler(args))
+    with clean_stdout():
+        return guarded(lambda: handler(args))
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -7,8 +7,44 @@ printed, never read as markup. Imported only by commands that print (start-up ma
 from __future__ import annotations
 
 import json
+import re
 import sys
-from typing import Any, Literal
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any, Literal, TextIO
+
+# Control characters (C0 but tab and newline, DEL, C1) never reach the terminal from user
+# data: a file name, an SOP text or a stored note with ESC, BEL or NUL would move the cursor,
+# retitle the window or hide text. Only the colour codes rich itself writes (SGR) pass.
+_UNSAFE = re.compile("(\x1b\\[[0-9;]*m)|[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def _clean(text: str) -> str:
+    return _UNSAFE.sub(lambda m: m.group(1) or "", text)
+
+
+class CleanStream:
+    """stdout for the duration of a command, with control characters removed."""
+
+    def __init__(self, inner: TextIO) -> None:
+        self.inner = inner
+
+    def write(self, text: str) -> int:
+        self.inner.write(_clean(text))
+        return len(text)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.inner, name)
+
+
+@contextmanager
+def clean_stdout() -> Iterator[None]:
+    original = sys.stdout
+    sys.stdout = CleanStream(original)
+    try:
+        yield
+    finally:
+        sys.stdout = original
 
 
 def console() -> Any:

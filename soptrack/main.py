@@ -21,11 +21,14 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _open_app(args: argparse.Namespace) -> int:
-    _need_terminal()
     services = open_services(getattr(args, "db", None), getattr(args, "as_role", None))
-    # A database that cannot be read is the same one line as for any command, before the
-    # screen is taken (inside the app it would be a traceback).
+    # A database that cannot be read, an unknown run: the same one line as for any command,
+    # before the screen is taken (inside the app it would be a traceback).
     services.repo.run_count()
+    run_ref = getattr(args, "run", None)
+    if run_ref is not None:
+        services.sop_of(services.repo.get_run(run_ref))
+    _need_terminal()
     from soptrack.tui.app import run_app  # Textual only when the app opens: commands start fast
 
     return run_app(services, getattr(args, "run", None))
