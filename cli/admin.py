@@ -4,6 +4,7 @@ database."""
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 
 from soptrack.cli.context import services_for
@@ -11,7 +12,7 @@ from soptrack.cli.output import add_row, console, print_json, table
 from soptrack.cli.parser import Commands
 from soptrack.services.config import system_config_path, user_config_path
 from soptrack.services.shared import init_shared
-from soptrack.sop.errors import EXIT_INPUT, EXIT_OK
+from soptrack.sop.errors import EXIT_INPUT, EXIT_OK, BadInput
 from soptrack.sop.office import profile_rows, profile_to_dict
 
 
@@ -58,6 +59,7 @@ def register(commands: Commands) -> None:
         metavar="FILE",
         help="cadangan tertentu (default: yang terbaru yang terbaca)",
     )
+    p.add_argument("--yes", action="store_true", help="pulihkan tanpa bertanya (untuk skrip)")
     p.set_defaults(handler=_restore)
 
 
@@ -95,7 +97,18 @@ def _doctor(args: argparse.Namespace) -> int:
 
 
 def _restore(args: argparse.Namespace) -> int:
-    restored, kept = services_for(args).restore(args.backup)
+    services = services_for(args)
+    chosen, plan = services.restore_plan(args.backup)
+    for line in plan:
+        print(line)
+    if not args.yes:
+        if not sys.stdin.isatty():
+            raise BadInput("restore mengganti database; tambahkan --yes untuk memulihkan")
+        answer = input(f"Pulihkan {services.repo.path} dari cadangan ini? [y/T] ")
+        if answer.strip().lower() not in ("y", "ya"):
+            print("Tidak dipulihkan; tidak ada yang diubah.")
+            return EXIT_OK
+    restored, kept = services.restore(chosen)
     print(f"Dipulihkan dari {restored}" + (f"; file lama disimpan sebagai {kept}" if kept else ""))
     return EXIT_OK
 

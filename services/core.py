@@ -219,6 +219,11 @@ class Services:
             report.lines.append(f"Dibersihkan: {removed} file sementara penulis yang terhenti")
         return report
 
+    def restore_plan(self, backup: Path | None = None) -> tuple[Path, list[str]]:
+        """The backup a restore would use and what it brings back or loses, before asking."""
+        chosen = maintenance.choose_backup(self.repo.path, backup)
+        return chosen, maintenance.compare(self.repo.path, chosen)
+
     def restore(self, backup: Path | None = None) -> tuple[Path, Path | None]:
         """Put a backup back under the lock; returns (restored from, replaced file kept as)."""
         with self.repo.transaction_lock():

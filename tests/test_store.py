@@ -52,7 +52,13 @@ def test_write_is_atomic_replace_and_keeps_mode(db_path: Path) -> None:
     make_run(repo)
     assert db_path.stat().st_ino != inode  # a new file replaced the old one
     assert db_path.stat().st_mode & 0o777 == 0o664
-    assert not list(db_path.parent.glob(".soptrack-*.tmp"))
+    temps = f".{db_path.name}.*.tmp"  # the names storage.py gives its temporary files
+    assert not list(db_path.parent.glob(temps))
+    # a writer killed mid-write leaves its temporary file: the very next write removes it
+    # (not only the next one that rotates a backup)
+    (db_path.parent / f".{db_path.name}.killed.tmp").write_text("{half")
+    make_run(repo)
+    assert not list(db_path.parent.glob(temps))
 
 
 def test_failed_change_writes_nothing(db_path: Path) -> None:
