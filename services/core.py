@@ -196,6 +196,8 @@ class Services:
         `sop add`) or changed shape is left out with its reason in `problems`, so one such
         run never hides the others."""
         office = office or self.office()
+        if problems is not None:
+            problems.extend(self.catalog.problems)
         shown = []
         for run in self.repo.list_runs(history=False):
             try:

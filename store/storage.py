@@ -141,7 +141,7 @@ class AtomicJSONStorage(Storage):
             self._write_atomically(data)
         except OSError as exc:
             forget(self.path)
-            raise _write_error(self.path, exc) from None
+            raise write_error(self.path, exc) from None
         except BaseException:
             forget(self.path)
             raise
@@ -167,7 +167,7 @@ class AtomicJSONStorage(Storage):
         except PermissionError:
             raise _permission_error(directory, "menulis di folder") from None
         except OSError as exc:
-            raise _write_error(self.path, exc) from None
+            raise write_error(self.path, exc) from None
         try:
             with os.fdopen(fd, "wb") as handle:
                 handle.write(payload)
@@ -290,7 +290,7 @@ def _fsync_dir(directory: str) -> None:
             os.close(fd)
 
 
-def _write_error(path: str, exc: OSError) -> StoreError:
+def write_error(path: str, exc: OSError) -> StoreError:
     """A write that failed before os.replace: the database is the old file, whole. One line
     that says why (disk full, read-only, a sticky or immutable folder) and that nothing
     changed."""
