@@ -114,12 +114,13 @@ def _restore(args: argparse.Namespace) -> int:
 
 
 def _config(args: argparse.Namespace) -> int:
+    """One setting a line, not a table: paths stay whole at any width (copy, paste)."""
     services = services_for(args)
-    rows = table("Setelan yang berlaku", ["Setelan", "Nilai", "Asal"])
+    print("Setelan yang berlaku:")
     for key, value, source in services.config.rows():
-        add_row(rows, key, value, source)
-    console().print(rows)
-    print(f"File config: sistem {system_config_path()}, pengguna {user_config_path()}")
+        print(f"  {key} = {value}  ({source})")
+    print(f"File config sistem: {system_config_path()}")
+    print(f"File config pengguna: {user_config_path()}")
     return EXIT_OK
 
 

@@ -47,11 +47,12 @@ class Repository:
 
     @contextmanager
     def reading(self) -> Iterator[TinyDB]:
-        db = self._open()
-        try:
-            yield db
-        finally:
-            db.close()
+        with storage_mod.CACHE_LOCK:  # the parsed file is shared with other threads
+            db = self._open()
+            try:
+                yield db
+            finally:
+                db.close()
 
     @contextmanager
     def transaction_lock(self) -> Iterator[None]:
@@ -88,7 +89,7 @@ class Repository:
     @contextmanager
     def transaction(self) -> Iterator[TinyDB]:
         """Lock, fresh read, yield, one atomic write. An exception writes nothing."""
-        with self.transaction_lock():
+        with self.transaction_lock(), storage_mod.CACHE_LOCK:
             db = self._open()
             store = db.storage
             assert isinstance(store, AtomicJSONStorage)

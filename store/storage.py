@@ -21,6 +21,7 @@ import json
 import os
 import stat
 import tempfile
+import threading
 from typing import Any
 
 from tinydb.storages import Storage
@@ -31,6 +32,9 @@ from soptrack.store.errors import StoreCorrupt, StoreError
 _Signature = tuple[int, int, int, int]
 # path -> (signature of the file parsed, parsed data, file needs a backup before next write)
 _CACHE: dict[str, tuple[_Signature, dict[str, Any], bool]] = {}
+# The cached dict is shared by every thread of the process (the TUI's workers, an export
+# thread), and a transaction changes it in place: whoever reads or writes it holds this.
+CACHE_LOCK = threading.RLock()
 
 
 def _signature(st: os.stat_result) -> _Signature:
@@ -39,7 +43,8 @@ def _signature(st: os.stat_result) -> _Signature:
 
 def forget(path: str) -> None:
     """Drop the cached parse of `path` (after a restore, or in tests)."""
-    _CACHE.pop(os.path.abspath(path), None)
+    with CACHE_LOCK:
+        _CACHE.pop(os.path.abspath(path), None)
 
 
 def stat_signature(path: str) -> _Signature | None:

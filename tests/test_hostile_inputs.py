@@ -330,3 +330,27 @@ def test_read_only_database_and_folder_agree_with_doctor(office):
     refused(office, 2, "step", "pk-1", "2", "start", says="hanya-baca")
     proc = office.run("doctor")
     assert proc.returncode == 2 and "TIDAK BISA DITULIS" in proc.stdout
+
+
+# -- tables at 80 columns keep words, ids, numbers and paths whole --------------------------
+
+
+def test_tables_at_80_columns_never_split_a_word(office):
+    from soptrack.sop.catalog import Catalog
+
+    sop = Catalog.load([]).get("pengukuran-kinerja")
+    words = {
+        word
+        for step in sop.steps
+        for field in (step.kegiatan, step.output, step.keterangan, step.kelengkapan)
+        for word in field.split(" ")
+        if word
+    }
+    proc = office.run("sop", "show", "pengukuran-kinerja")
+    assert proc.returncode == 0, proc.stderr
+    shown = {token for line in proc.stdout.splitlines() for token in line.split()}
+    assert all(len(line) <= 80 for line in proc.stdout.splitlines())
+    assert words <= shown, sorted(words - shown)[:10]
+    proc = office.run("config")
+    shown = {token for line in proc.stdout.splitlines() for token in line.split()}
+    assert str(office.sops) in shown, proc.stdout

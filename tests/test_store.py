@@ -174,3 +174,32 @@ def test_office_profile_round_trip(db_path: Path) -> None:
 
     repo.update_office(lambda p: replace(p, alamat="Jl. Jend. Sudirman No. 1"))
     assert Repository(db_path).get_office().alamat == "Jl. Jend. Sudirman No. 1"
+
+
+def test_a_write_waits_for_a_reader_of_the_shared_parse_in_another_thread(db_path: Path) -> None:
+    """The parse cache is one dict per process and a transaction changes it in place: an
+    export thread reading it must never see it change under its feet."""
+    repo = Repository(db_path)
+    make_run(repo)
+    inside, release, written = threading.Event(), threading.Event(), threading.Event()
+
+    def reader() -> None:
+        with repo.reading() as db:
+            db.table("runs").all()
+            inside.set()
+            release.wait(60)
+
+    def writer() -> None:
+        make_run(repo, "while reading")
+        written.set()
+
+    threads = [threading.Thread(target=reader), threading.Thread(target=writer)]
+    threads[0].start()
+    assert inside.wait(60)
+    threads[1].start()
+    assert not written.wait(0.3)  # held back while the reader is inside
+    release.set()
+    assert written.wait(60)
+    for thread in threads:
+        thread.join(60)
+    assert len(repo.list_runs()) == 2
