@@ -743,3 +743,22 @@ async def test_keys_typed_ahead_of_the_new_run_dialog_are_not_lost(db: Path) -> 
                 break
         runs = services(db).repo.list_runs()
         assert [r.title for r in runs] == ["PK Dinsos"]
+
+
+@pytest.mark.parametrize("width", [80, 120, 160])
+def test_key_bar_shows_every_key_at_any_width(width: int) -> None:
+    from soptrack.tui.keys import bindings, key_text
+    from soptrack.tui.widgets.keybar import render_keys
+
+    entries = [
+        (key_text(b.key, short=True), b.description)
+        for b in bindings(BoardScreen.BINDINGS)
+        if b.show and b.id != "help"
+    ]
+    bar = render_keys(entries, ("?", "Bantuan"), width).plain
+    assert len(bar) <= width, bar
+    for key, _ in entries:
+        assert f" {key} " in bar, (key, bar)
+    assert bar.rstrip().endswith("? Bantuan")
+    for key in "g p o m e i / q".split():
+        assert f" {key} " in bar
