@@ -760,5 +760,5 @@ def test_key_bar_shows_every_key_at_any_width(width: int) -> None:
     for key, _ in entries:
         assert f" {key} " in bar, (key, bar)
     assert bar.rstrip().endswith("? Bantuan")
-    for key in "g p o m e i / q".split():
+    for key in ["g", "p", "o", "m", "e", "i", "/", "q"]:
         assert f" {key} " in bar
