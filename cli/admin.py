@@ -4,6 +4,7 @@ database."""
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 
 from soptrack.cli.context import services_for
@@ -12,7 +13,7 @@ from soptrack.cli.parser import Commands
 from soptrack.services import documents
 from soptrack.services.config import system_config_path, user_config_path
 from soptrack.services.shared import init_shared
-from soptrack.sop.errors import EXIT_INPUT, EXIT_OK
+from soptrack.sop.errors import EXIT_INPUT, EXIT_OK, BadInput
 from soptrack.sop.office import profile_rows, profile_to_dict
 
 
@@ -59,6 +60,7 @@ def register(commands: Commands) -> None:
         metavar="FILE",
         help="cadangan tertentu (default: yang terbaru yang terbaca)",
     )
+    p.add_argument("--yes", action="store_true", help="pulihkan tanpa bertanya (untuk skrip)")
     p.set_defaults(handler=_restore)
 
 
@@ -99,18 +101,30 @@ def _doctor(args: argparse.Namespace) -> int:
 
 
 def _restore(args: argparse.Namespace) -> int:
-    restored, kept = services_for(args).restore(args.backup)
+    services = services_for(args)
+    chosen, plan = services.restore_plan(args.backup)
+    for line in plan:
+        print(line)
+    if not args.yes:
+        if not sys.stdin.isatty():
+            raise BadInput("restore mengganti database; tambahkan --yes untuk memulihkan")
+        answer = input(f"Pulihkan {services.repo.path} dari cadangan ini? [y/T] ")
+        if answer.strip().lower() not in ("y", "ya"):
+            print("Tidak dipulihkan; tidak ada yang diubah.")
+            return EXIT_OK
+    restored, kept = services.restore(chosen)
     print(f"Dipulihkan dari {restored}" + (f"; file lama disimpan sebagai {kept}" if kept else ""))
     return EXIT_OK
 
 
 def _config(args: argparse.Namespace) -> int:
+    """One setting a line, not a table: paths stay whole at any width (copy, paste)."""
     services = services_for(args)
-    rows = table("Setelan yang berlaku", ["Setelan", "Nilai", "Asal"])
+    print("Setelan yang berlaku:")
     for key, value, source in services.config.rows():
-        add_row(rows, key, value, source)
-    console().print(rows)
-    print(f"File config: sistem {system_config_path()}, pengguna {user_config_path()}")
+        print(f"  {key} = {value}  ({source})")
+    print(f"File config sistem: {system_config_path()}")
+    print(f"File config pengguna: {user_config_path()}")
     return EXIT_OK
 
 

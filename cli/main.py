@@ -9,7 +9,8 @@ from collections.abc import Callable, Sequence
 
 from soptrack.cli import admin, documents, monitor, runs, sops
 from soptrack.cli.parser import Commands, Parser, common_options
-from soptrack.sop.errors import EXIT_OK, SoptrackError
+from soptrack.sop.errors import EXIT_INPUT, EXIT_OK, SoptrackError
+from soptrack.sop.text import printable
 
 # What `soptrack` with no command (or `tui` / `open RUN`) does: open the Textual app. The
 # command line never imports Textual, so the entry point above both passes this in.
@@ -44,18 +45,37 @@ def guarded(action: Callable[[], int]) -> int:
     try:
         return action()
     except SoptrackError as exc:
-        print(f"soptrack: {exc}", file=sys.stderr)
-        return exc.exit_code
+        return fail(str(exc), exc.exit_code)
+    except BrokenPipeError:
+        return EXIT_OK
+    except OSError as exc:
+        # the last line of defence: a disk that fills or turns read-only under a command,
+        # a file another program holds; the database itself is replaced atomically or not
+        where = f"{exc.filename}: " if exc.filename else ""
+        return fail(f"{where}{exc.strerror or exc}; tidak ada yang diubah", EXIT_INPUT)
+    except RecursionError:
+        return fail("masukan bersarang terlalu dalam; tidak ada yang diubah", EXIT_INPUT)
     except KeyboardInterrupt:
         print("soptrack: dibatalkan", file=sys.stderr)
         return 130
-    except BrokenPipeError:
-        return EXIT_OK
+
+
+def fail(message: str, code: int) -> int:
+    """One line on stderr, whatever the message holds (file names, SOP text)."""
+    print(f"soptrack: {one_line(message)}", file=sys.stderr)
+    return code
+
+
+def one_line(message: str) -> str:
+    return " ".join(printable(message).split())
 
 
 def run(args: argparse.Namespace) -> int:
+    from soptrack.cli.output import clean_stdout
+
     handler: Callable[[argparse.Namespace], int] = args.handler
-    return guarded(lambda: handler(args))
+    with clean_stdout():
+        return guarded(lambda: handler(args))
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -7,8 +7,44 @@ printed, never read as markup. Imported only by commands that print (start-up ma
 from __future__ import annotations
 
 import json
+import re
 import sys
-from typing import Any, Literal
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any, TextIO
+
+# Control characters (C0 but tab and newline, DEL, C1) never reach the terminal from user
+# data: a file name, an SOP text or a stored note with ESC, BEL or NUL would move the cursor,
+# retitle the window or hide text. Only the colour codes rich itself writes (SGR) pass.
+_UNSAFE = re.compile("(\x1b\\[[0-9;]*m)|[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def _clean(text: str) -> str:
+    return _UNSAFE.sub(lambda m: m.group(1) or "", text)
+
+
+class CleanStream:
+    """stdout for the duration of a command, with control characters removed."""
+
+    def __init__(self, inner: TextIO) -> None:
+        self.inner = inner
+
+    def write(self, text: str) -> int:
+        self.inner.write(_clean(text))
+        return len(text)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.inner, name)
+
+
+@contextmanager
+def clean_stdout() -> Iterator[None]:
+    original = sys.stdout
+    sys.stdout = CleanStream(original)
+    try:
+        yield
+    finally:
+        sys.stdout = original
 
 
 def console() -> Any:
@@ -29,23 +65,125 @@ def table(
     *,
     nowrap: tuple[str, ...] = (),
     right: tuple[int, ...] = (),
-) -> Any:
-    from rich import box
-    from rich.table import Table
+) -> FittedTable:
+    return FittedTable(title, columns, nowrap=nowrap, right=right)
 
-    result = Table(
-        title=text(title) if title else None,
-        box=box.SIMPLE_HEAD,
-        title_justify="left",
-        pad_edge=False,
-    )
-    for index, column in enumerate(columns):
-        justify: Literal["left", "right"] = "right" if index in right else "left"
-        if column in nowrap:
-            result.add_column(column, no_wrap=True, justify=justify)
-        else:
-            result.add_column(column, overflow="fold", justify=justify)
-    return result
+
+class FittedTable:
+    """A table that fits the terminal without cutting a word, an id, a number or a path.
+
+    Cells wrap only between words; each column is at least as wide as its longest word. When
+    that is still wider than the terminal, the last column is folded under the one before it
+    (its header joined with " / "), again until the table fits: every value is kept whole.
+    """
+
+    def __init__(
+        self,
+        title: str | None,
+        columns: list[str],
+        *,
+        nowrap: tuple[str, ...] = (),
+        right: tuple[int, ...] = (),
+    ) -> None:
+        self.title = title
+        self.columns = list(columns)
+        self.nowrap = set(nowrap)
+        self.right = set(right)
+        self.rows: list[list[Any]] = []
+
+    def add_row(self, *cells: Any) -> None:
+        self.rows.append([text(c) if isinstance(c, str) else c for c in cells])
+
+    @property
+    def row_count(self) -> int:
+        return len(self.rows)
+
+    def __rich_console__(self, console: Any, options: Any) -> Any:
+        yield self.build(options.max_width)
+
+    def build(self, width: int) -> Any:
+        from rich import box
+        from rich.table import Table
+
+        headers = list(self.columns)
+        cells = [list(row) + [text("")] * (len(headers) - len(row)) for row in self.rows]
+        keep_whole = [h in self.nowrap for h in headers]
+        justify = ["right" if i in self.right else "left" for i in range(len(headers))]
+        while len(headers) > 1 and _needed(headers, cells, keep_whole) > width:
+            last = headers.pop()
+            headers[-1] = f"{headers[-1]} / {last}"
+            whole = keep_whole.pop()
+            keep_whole[-1] = keep_whole[-1] and whole
+            justify.pop()
+            for row in cells:
+                tail = row.pop()
+                if tail.plain.strip():
+                    row[-1] = text(row[-1], "\n", tail) if row[-1].plain.strip() else tail
+        result = Table(
+            title=text(self.title) if self.title else None,
+            box=box.SIMPLE_HEAD,
+            title_justify="left",
+            pad_edge=False,
+        )
+        widths = _layout(headers, cells, keep_whole, width)
+        for index, header in enumerate(headers):
+            result.add_column(
+                header,
+                justify=justify[index],  # type: ignore[arg-type]
+                no_wrap=keep_whole[index],
+                width=widths[index],
+                overflow="fold",
+            )
+        for row in cells:
+            result.add_row(*row)
+        return result
+
+
+def _min_width(header: str, cells: list[Any], whole: bool) -> int:
+    """The longest word of the column (or line, for a column kept whole)."""
+    widest = max((len(w) for w in header.split()), default=1)
+    for cell in cells:
+        for line in cell.plain.splitlines():
+            # rich wraps at spaces only (a no-break space joins words, as in the seed SOPs)
+            parts = [line] if whole else line.split(" ")
+            widest = max([widest, *(len(p) for p in parts)])
+    return widest
+
+
+def _max_width(header: str, cells: list[Any]) -> int:
+    lines = [header, *(line for cell in cells for line in cell.plain.splitlines())]
+    return max(len(line) for line in lines)
+
+
+def _layout(headers: list[str], cells: list[list[Any]], whole: list[bool], width: int) -> list[int]:
+    """Column widths: every column its longest word, the room left shared out by how much
+    more each column would like (rich alone would shrink columns below their words)."""
+    columns = [[row[i] for row in cells] for i in range(len(headers))]
+    least = [
+        _min_width(h, col, whole[i])
+        for i, (h, col) in enumerate(zip(headers, columns, strict=True))
+    ]
+    most = [max(m, _max_width(h, col)) for m, h, col in zip(least, headers, columns, strict=True)]
+    room = width - (3 * (len(headers) - 1) + 2)
+    if sum(most) <= room:
+        return most
+    spare = max(0, room - sum(least))
+    wants = [b - a for a, b in zip(least, most, strict=True)]
+    total = sum(wants) or 1
+    widths = [a + spare * w // total for a, w in zip(least, wants, strict=True)]
+    leftover = room - sum(widths)
+    for i in sorted(range(len(widths)), key=lambda i: -wants[i]):
+        if leftover <= 0:
+            break
+        if widths[i] < most[i]:
+            widths[i] += 1
+            leftover -= 1
+    return widths
+
+
+def _needed(headers: list[str], cells: list[list[Any]], whole: list[bool]) -> int:
+    widths = [_min_width(h, [row[i] for row in cells], whole[i]) for i, h in enumerate(headers)]
+    return sum(widths) + 3 * (len(widths) - 1) + 2  # padding, separators, the two edges
 
 
 def text(*parts: Any) -> Any:

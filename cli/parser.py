@@ -7,20 +7,58 @@ Each command-group module registers its commands with `register(commands)` and s
 from __future__ import annotations
 
 import argparse
-from typing import NoReturn
+import re
+from typing import Any, NoReturn
 
 from soptrack.sop.errors import EXIT_INPUT
 
+# argparse's own words (it translates through gettext, for which no Indonesian catalogue
+# ships): the English phrases of its errors, in the order they are tried.
+_ERRORS = [
+    (re.compile(r"invalid int value: (.*)"), r"bukan bilangan bulat: \1"),
+    (re.compile(r"invalid (\w+) value: (.*)"), r"nilai \1 tidak sah: \2"),
+    (re.compile(r"invalid choice: (.*) \(choose from (.*)\)"), r"pilihan \1 tidak ada; pilih: \2"),
+    (re.compile(r"the following arguments are required: (.*)"), r"argumen wajib belum diisi: \1"),
+    (re.compile(r"unrecognized arguments: (.*)"), r"argumen tidak dikenal: \1"),
+    (re.compile(r"expected one argument"), "perlu satu nilai"),
+    (re.compile(r"expected at least one argument"), "perlu paling sedikit satu nilai"),
+    (re.compile(r"ambiguous option: (\S+) could match (.*)"), r"opsi \1 ambigu: bisa \2"),
+    (re.compile(r"ignored explicit argument (.*)"), r"nilai \1 diabaikan"),
+    (re.compile(r"not allowed with argument (.*)"), r"tidak boleh bersama \1"),
+    (re.compile(r"^argument "), "argumen "),
+]
+
+
+def translate_error(message: str) -> str:
+    for pattern, replacement in _ERRORS:
+        message = pattern.sub(replacement, message)
+    return message
+
+
+class HelpFormatter(argparse.HelpFormatter):
+    def add_usage(self, usage: Any, actions: Any, groups: Any, prefix: str | None = None) -> None:
+        super().add_usage(usage, actions, groups, prefix if prefix is not None else "cara pakai: ")
+
 
 class Parser(argparse.ArgumentParser):
-    """argparse, but a wrong flag is one line, not a usage dump."""
+    """argparse in Indonesian, and a wrong flag is one line, not a usage dump."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("formatter_class", HelpFormatter)
+        super().__init__(*args, **kwargs)
+        self._positionals.title = "argumen"
+        self._optionals.title = "opsi"
+        for action in self._actions:
+            if isinstance(action, argparse._HelpAction):
+                action.help = "tampilkan bantuan ini lalu keluar"
 
     def error(self, message: str) -> NoReturn:
-        self.exit(EXIT_INPUT, f"soptrack: {message} (lihat: {self.prog} --help)\n")
+        self.exit(EXIT_INPUT, f"soptrack: {translate_error(message)} (lihat: {self.prog} --help)\n")
 
 
 def common_options() -> Parser:
     common = Parser(add_help=False)
+    common._optionals.title = "opsi umum"  # shown as its own group in every command's help
     common.add_argument(
         "--db",
         default=argparse.SUPPRESS,

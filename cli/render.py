@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from rich import box
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from soptrack.cli.output import FittedTable
+from soptrack.cli.output import table as fitted
 from soptrack.services.labels import minutes as _mins
 from soptrack.sop.model import Sop
 from soptrack.sop.run import ACTION_LABELS, Run, StepState
@@ -20,7 +21,7 @@ STATE_STYLE = {
 }
 
 
-def _add_row(table: Table, *cells: str | Text) -> None:
+def _add_row(table: Table | FittedTable, *cells: str | Text) -> None:
     """User data (kegiatan, notes, names) is never read as rich markup."""
     table.add_row(*(Text(c) if isinstance(c, str) else c for c in cells))
 
@@ -59,9 +60,10 @@ def print_sop(console: Console, sop: Sop) -> None:
     ]:
         console.print(Text(f"\n{title}", style="bold"))
         console.print(Text(_numbered(items)))
-    table = Table(box=box.SIMPLE_HEAD, title="\nLangkah", title_justify="left", pad_edge=False)
-    for column in ["No", "Kegiatan", "Pelaksana", "Kelengkapan", "Waktu", "Output", "Ket"]:
-        table.add_column(column, overflow="fold")
+    console.print()
+    table = fitted(
+        "Langkah", ["No", "Kegiatan", "Pelaksana", "Kelengkapan", "Waktu", "Output", "Ket"]
+    )
     for step in sop.steps:
         kegiatan = step.kegiatan
         if step.is_decision:
@@ -91,9 +93,11 @@ def print_run_status(console: Console, status: RunStatus) -> None:
             + (f", {run.revisions} kali dikembalikan" if run.revisions else "")
         ),
     )
-    table = Table(box=box.SIMPLE_HEAD, pad_edge=False)
-    for column in ["", "No", "Langkah", "Pelaksana", "Status", "Oleh", "Waktu", "Telat"]:
-        table.add_column(column, overflow="fold")
+    table = fitted(
+        None,
+        ["", "No", "Langkah", "Pelaksana", "Status", "Oleh", "Waktu", "Telat"],
+        nowrap=("No", "Status"),
+    )
     for step in status.steps:
         lanes = ", ".join(status.sop.lane(lane).name for lane in step.lanes)
         _add_row(
@@ -111,14 +115,11 @@ def print_run_status(console: Console, status: RunStatus) -> None:
 
 
 def print_history(console: Console, run: Run) -> None:
-    table = Table(
-        box=box.SIMPLE_HEAD,
-        title=Text(f"Riwayat {run.id}: {run.title}"),
-        title_justify="left",
-        pad_edge=False,
+    table = fitted(
+        f"Riwayat {run.id}: {run.title}",
+        ["#", "Waktu", "No", "Aksi", "Status", "Oleh", "Catatan"],
+        nowrap=("Waktu", "Status"),
     )
-    for column in ["#", "Waktu", "No", "Aksi", "Status", "Oleh", "Catatan"]:
-        table.add_column(column, overflow="fold", no_wrap=column in ("Waktu", "Status"))
     for entry in run.history:
         who = f"{entry.user} ({entry.role})" if entry.role else entry.user
         _add_row(

@@ -6,6 +6,7 @@ It wires the pure domain (sop/) to the store; it holds no state the UI must obse
 
 from __future__ import annotations
 
+import contextlib
 import getpass
 import os
 import shutil
@@ -21,7 +22,8 @@ from soptrack.sop.model import Sop
 from soptrack.sop.office import OfficeProfile, check_may_act, resolve_actor, set_value
 from soptrack.sop.run import Action, Actor, Run
 from soptrack.sop.status import RunStatus, run_status
-from soptrack.sop.workflow import clean_text, transition, undo, undoable
+from soptrack.sop.text import MAX_TITLE, check_length, clean_line
+from soptrack.sop.workflow import check_run_matches, transition, undo, undoable
 from soptrack.store import Repository, maintenance
 from soptrack.store.paths import resolve_db_path, user_sop_dir
 
@@ -96,9 +98,15 @@ class Services:
         target = target_dir / f"{sop.id}.toml"
         if target.exists() and not replace and target.resolve() != path.resolve():
             raise BadInput(f"{target} sudah ada; tambahkan --replace untuk menggantinya")
-        target_dir.mkdir(parents=True, exist_ok=True)
-        if target.resolve() != path.resolve():
-            shutil.copyfile(path, target)
+        try:
+            target_dir.mkdir(parents=True, exist_ok=True)
+            if target.resolve() != path.resolve():
+                shutil.copyfile(path, target)
+        except OSError as exc:
+            raise BadInput(
+                f"folder SOP {target_dir} tidak dapat ditulisi ({exc.strerror}); perbaiki "
+                "folder itu (harus folder yang bisa ditulis) atau atur XDG_CONFIG_HOME"
+            ) from None
         self._catalog = None
         return sop, target
 
@@ -135,7 +143,7 @@ class Services:
 
     def new_run(self, sop_id: str, title: str, year: int) -> Run:
         sop = self.catalog.get(sop_id)
-        title = clean_text(title)
+        title = check_length(clean_line(title), MAX_TITLE, "judul run (--title)")
         if not title:
             raise BadInput("judul run (--title) tidak boleh kosong")
         if not 1900 <= year <= 2200:
@@ -147,11 +155,12 @@ class Services:
 
     def act(self, run_ref: str, number: int, action: Action | str, note: str = "") -> Run:
         """One step transition, checked against the run as it is in the file right now."""
-        office = self.office()
-        actor = self.actor(office)
 
         def change(run: Run) -> Run:
-            now = self.clock()  # under the lock: history time follows the order of writes
+            # under the lock: the roles and the time are those of the moment of the write
+            office = self.office()
+            actor = self.actor(office)
+            now = self.clock()
             sop = self.sop_of(run)
             step = sop.find_step(number)  # an unknown step is for transition() to refuse
             if step is not None and action != Action.NOTE:
@@ -161,15 +170,17 @@ class Services:
         return self.repo.update_run(run_ref, change)
 
     def undo(self, run_ref: str) -> Run:
-        office = self.office()
-        actor = self.actor(office)
 
         def change(run: Run) -> Run:
-            now = self.clock()  # under the lock, like act()
+            office = self.office()  # under the lock, like act()
+            actor = self.actor(office)
+            now = self.clock()
             sop = self.sop_of(run)
+            check_run_matches(run, sop)  # a SOP file that lost steps cannot undo this run
             entry = undoable(run)
-            if entry is not None and entry.action is not Action.NOTE:
-                check_may_act(sop.step(entry.step), actor, office)
+            step = sop.find_step(entry.step) if entry is not None else None
+            if entry is not None and step is not None and entry.action is not Action.NOTE:
+                check_may_act(step, actor, office)
             return undo(run, actor, now)
 
         return self.repo.update_run(run_ref, change)
@@ -185,6 +196,8 @@ class Services:
         `sop add`) or changed shape is left out with its reason in `problems`, so one such
         run never hides the others."""
         office = office or self.office()
+        if problems is not None:
+            problems.extend(self.catalog.problems)
         shown = []
         for run in self.repo.list_runs(history=False):
             try:
@@ -197,7 +210,21 @@ class Services:
     # -- the database itself ---------------------------------------------------------------
 
     def check_database(self) -> maintenance.Report:
-        return maintenance.check(self.repo.path)
+        """`doctor`: what killed writers left is removed first (under the lock, like a
+        write would), then the file, its folder and its backups are checked."""
+        removed = 0
+        if self.repo.exists():
+            with contextlib.suppress(SoptrackError), self.repo.transaction_lock():
+                removed = maintenance.clean_temps(self.repo.path)
+        report = maintenance.check(self.repo.path)
+        if removed:
+            report.lines.append(f"Dibersihkan: {removed} file sementara penulis yang terhenti")
+        return report
+
+    def restore_plan(self, backup: Path | None = None) -> tuple[Path, list[str]]:
+        """The backup a restore would use and what it brings back or loses, before asking."""
+        chosen = maintenance.choose_backup(self.repo.path, backup)
+        return chosen, maintenance.compare(self.repo.path, chosen)
 
     def restore(self, backup: Path | None = None) -> tuple[Path, Path | None]:
         """Put a backup back under the lock; returns (restored from, replaced file kept as)."""

@@ -6,11 +6,13 @@ Exporters get domain objects only; this module is where the store is read and wr
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import os
 import shutil
 import subprocess
 import tempfile
+import time
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import date
@@ -32,7 +34,8 @@ from soptrack.sop.office import (
     parse_sign_mode,
 )
 from soptrack.sop.performance import Performance, clean_cell
-from soptrack.sop.performance_csv import read_files, save_form
+from soptrack.sop.performance_csv import read_files
+from soptrack.sop.performance_csv import write_form as form_text
 from soptrack.sop.recipient import MAX_ROWS, Attachment, Recipient
 from soptrack.sop.run import Run, StepState
 from soptrack.store.shared import match_permissions
@@ -109,7 +112,9 @@ def write_form(
     """The collection form; TW I-IV columns with `triwulan`, or when the data has them."""
     run = services.repo.get_run(run_ref)
     path = target_path(output, f"{run.id}-formulir-kinerja.csv", ".csv").absolute()
-    save_form(path, performance_of(run), with_data=with_data, triwulan=triwulan or None)
+    text = form_text(performance_of(run), with_data=with_data, triwulan=triwulan or None)
+    payload = text.encode("utf-8-sig")
+    _write_file(path, lambda tmp: Path(tmp).write_bytes(payload))
     return path
 
 
@@ -480,22 +485,72 @@ def target_path(output: Path | str | None, default_name: str, suffix: str) -> Pa
 
 def save_document(doc: Any, target: Path, pdf: bool) -> list[Path]:
     target = target.absolute()
+    _write_file(target, doc.save)
+    written = [target]
+    if pdf:
+        written.append(to_pdf(target))
+    return written
+
+
+def _write_file(target: Path, write: Callable[[str], object]) -> None:
+    """Every file soptrack exports (.docx, .csv) is written the same way: a temporary file
+    beside the target, then os.replace, with the mode and group of the file it replaces (or
+    the folder's, for a new file), so a colleague can read a form like a document."""
     if not target.parent.is_dir():
         raise BadInput(f"folder {target.parent} tidak ada")
-    fd, tmp = tempfile.mkstemp(prefix=".soptrack-", suffix=".docx", dir=target.parent)
+    _remove_stale_exports(target.parent)
+    try:
+        fd, tmp = tempfile.mkstemp(
+            prefix=f"{_TMP_PREFIX}{os.getpid()}-", suffix=target.suffix, dir=target.parent
+        )
+    except OSError as exc:
+        raise BadInput(
+            f"{target}: tidak dapat ditulis di folder {target.parent}: {exc.strerror or exc}; "
+            "pilih folder lain dengan -o"
+        ) from None
     os.close(fd)
     try:
-        doc.save(tmp)
+        write(tmp)
         # mkstemp makes the file private; a document is for colleagues too
         match_permissions(tmp, str(target))
         os.replace(tmp, target)
     except OSError as exc:
         Path(tmp).unlink(missing_ok=True)
         raise BadInput(f"{target}: tidak dapat ditulis: {exc.strerror or exc}") from None
-    written = [target]
-    if pdf:
-        written.append(to_pdf(target))
-    return written
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+_TMP_PREFIX = ".soptrack-"
+_STALE_SECONDS = 3600
+
+
+def _remove_stale_exports(folder: Path) -> None:
+    """Temporary files of exports that were killed mid-write: those of a process that is
+    gone, or (older names without a process id) more than an hour old."""
+    now = time.time()
+    with contextlib.suppress(OSError):
+        for entry in os.scandir(folder):
+            if not entry.name.startswith(_TMP_PREFIX) or not entry.is_file(follow_symlinks=False):
+                continue
+            if _writer_alive(entry.name) and now - entry.stat().st_mtime < _STALE_SECONDS:
+                continue
+            with contextlib.suppress(OSError):
+                os.unlink(entry.path)
+
+
+def _writer_alive(name: str) -> bool:
+    pid = name[len(_TMP_PREFIX) :].split("-", 1)[0]
+    if not pid.isdigit():
+        return True  # an old-style name: judged by age alone
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True  # another user's process
+    return True
 
 
 def soffice() -> str | None:

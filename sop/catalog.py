@@ -6,7 +6,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from soptrack.sop.errors import BadInput
+from soptrack.sop.errors import BadInput, SopFileError
 from soptrack.sop.loader import load_sop
 from soptrack.sop.model import Sop
 
@@ -25,15 +25,25 @@ class Catalog:
     so an office can fill in its own Nomor SOP and dates without renaming the SOP."""
 
     sops: tuple[Sop, ...]
+    # A user's SOP file that does not load, one line each: it is left out, so one broken or
+    # hostile file in the SOP folder never stops every command (`sop validate` names why).
+    problems: tuple[str, ...] = ()
 
     @classmethod
     def load(cls, user_dirs: Iterable[Path] = ()) -> Catalog:
         by_id: dict[str, Sop] = {}
+        problems: list[str] = []
         for directory in (SHIPPED_DIR, *user_dirs):
             for path in sop_files(directory):
-                sop = load_sop(path)
+                try:
+                    sop = load_sop(path)
+                except SopFileError as exc:
+                    if directory == SHIPPED_DIR:
+                        raise
+                    problems.append(f"{exc}; file itu dilewati")
+                    continue
                 by_id[sop.id] = sop
-        return cls(tuple(by_id.values()))
+        return cls(tuple(by_id.values()), tuple(problems))
 
     def __iter__(self) -> Iterator[Sop]:
         return iter(self.sops)

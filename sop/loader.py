@@ -6,7 +6,9 @@ file and the place: `SopFileError(path, "langkah 4, waktu", "...")`.
 
 from __future__ import annotations
 
+import os
 import re
+import stat
 import tomllib
 from collections.abc import Mapping
 from pathlib import Path
@@ -16,6 +18,7 @@ from soptrack.sop.documents import DECLARABLE, DocumentSpec
 from soptrack.sop.durations import DurationError, parse_duration
 from soptrack.sop.errors import SopFileError
 from soptrack.sop.model import Identity, Lane, Signatory, Sop, Step, StepKind
+from soptrack.sop.text import MAX_SOP_FIELD, MAX_SOP_FILE, clean_text, printable
 
 FORMAT_VERSION = 1
 _ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,39}$")
@@ -60,9 +63,18 @@ class _Reader:
         value = self.table[key]
         if not isinstance(value, str):
             self.fail(key, f"harus berupa teks, bukan {value!r}")
-        if required and not value.strip():
+        value = self._clean(key, value)
+        if required and not value:
             self.fail(key, "tidak boleh kosong (empty)")
-        return value.strip()
+        return value
+
+    def _clean(self, key: str, value: str) -> str:
+        """Control characters out (they would reach terminals and .docx), size bounded."""
+        if len(value) > MAX_SOP_FIELD:
+            self.fail(
+                key, f"terlalu panjang ({len(value)} karakter, paling banyak {MAX_SOP_FIELD})"
+            )
+        return clean_text(value)
 
     def integer(self, key: str, *, required: bool = True, default: int = 0) -> int:
         if key not in self.table:
@@ -80,7 +92,8 @@ class _Reader:
             value = [value]
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
             self.fail(key, 'harus berupa daftar teks, mis. ["...", "..."]')
-        return tuple(v.strip() for v in value if v.strip())
+        cleaned = (self._clean(key, v) for v in value)
+        return tuple(v for v in cleaned if v)
 
     def sub(self, key: str, *, required: bool = True) -> _Reader:
         if key not in self.table:
@@ -102,29 +115,59 @@ class _Reader:
 def load_sop(path: str | Path) -> Sop:
     """Load and validate one SOP file."""
     path = Path(path)
+    return parse_sop(_read_file(path), str(path))
+
+
+def _read_file(path: Path) -> bytes:
+    """The file's bytes, refusing what is not a regular file of a sane size: a FIFO would
+    block forever, /dev/zero would be read until memory runs out."""
     name = str(path)
     try:
-        raw = path.read_bytes()
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
     except FileNotFoundError:
         raise SopFileError(name, "", "file tidak ditemukan (no such file)") from None
     except IsADirectoryError:
         raise SopFileError(name, "", "ini folder, bukan file SOP (.toml)") from None
+    except (OSError, ValueError) as exc:
+        why = exc.strerror if isinstance(exc, OSError) else str(exc)
+        raise SopFileError(name, "", f"tidak dapat dibaca: {why}") from None
+    try:
+        st = os.fstat(fd)
+        if stat.S_ISDIR(st.st_mode):
+            raise SopFileError(name, "", "ini folder, bukan file SOP (.toml)")
+        if not stat.S_ISREG(st.st_mode):
+            raise SopFileError(name, "", "bukan file biasa (FIFO/perangkat); berikan file .toml")
+        with os.fdopen(os.dup(fd), "rb") as handle:
+            raw = handle.read(MAX_SOP_FILE + 1)
     except OSError as exc:
         raise SopFileError(name, "", f"tidak dapat dibaca: {exc.strerror}") from None
-    return parse_sop(raw, name)
+    finally:
+        os.close(fd)
+    if len(raw) > MAX_SOP_FILE:
+        raise SopFileError(
+            name,
+            "",
+            f"terlalu besar (lebih dari {MAX_SOP_FILE // 1000} KB); file SOP biasanya < 50 KB",
+        )
+    return raw
 
 
 def parse_sop(raw: bytes | str, name: str = "<sop>") -> Sop:
     """Validate the text of a SOP file; `name` is what errors call the file."""
+    if len(raw) > MAX_SOP_FILE:
+        raise SopFileError(name, "", f"terlalu besar (lebih dari {MAX_SOP_FILE // 1000} KB)")
     if isinstance(raw, bytes):
         try:
             raw = raw.decode("utf-8")
         except UnicodeDecodeError as exc:
             raise SopFileError(name, f"byte {exc.start}", "bukan teks UTF-8") from None
+    raw = raw.removeprefix("\ufeff")  # a BOM, as Windows editors save UTF-8
     try:
         data = tomllib.loads(raw)
     except tomllib.TOMLDecodeError as exc:
-        raise SopFileError(name, "", f"sintaks TOML salah: {exc}") from None
+        raise SopFileError(name, "", f"sintaks TOML salah: {printable(exc)}") from None
+    except RecursionError:
+        raise SopFileError(name, "", "sintaks TOML bersarang terlalu dalam") from None
     return _build(_Reader(name, "", data))
 
 

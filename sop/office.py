@@ -18,7 +18,7 @@ from typing import Any
 from soptrack.sop.errors import BadInput, RuleViolation
 from soptrack.sop.model import Signatory, Step
 from soptrack.sop.run import Actor
-from soptrack.sop.workflow import clean_text
+from soptrack.sop.text import clean_text
 from soptrack.sop.worktime import DAY_NAMES, OfficeHours
 
 ADMIN_ROLE = "admin"

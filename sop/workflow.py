@@ -6,12 +6,23 @@ transition is appended to the run's history with what it replaced, so undo can r
 
 from __future__ import annotations
 
+import math
 from dataclasses import replace
 from datetime import datetime
 
 from soptrack.sop.errors import BadInput, RuleViolation
 from soptrack.sop.model import Sop, Step
-from soptrack.sop.run import Action, Actor, HistoryEntry, Note, Run, StepRecord, StepState
+from soptrack.sop.run import (
+    ACTION_LABELS,
+    Action,
+    Actor,
+    HistoryEntry,
+    Note,
+    Run,
+    StepRecord,
+    StepState,
+)
+from soptrack.sop.text import MAX_NOTE, check_length, clean_text
 from soptrack.sop.worktime import OfficeHours, working_minutes
 
 STEP_ACTIONS = (Action.START, Action.DONE, Action.APPROVE, Action.RETURN, Action.NOTE)
@@ -41,17 +52,19 @@ def transition(
     check_run_matches(run, sop)
     step = _step(sop, number)
     record = run.record(number)
-    note = clean_text(note)
+    note = check_length(clean_text(note), MAX_NOTE, "catatan")
     hours = hours or OfficeHours.default()
     if action is Action.NOTE:
         if not note:
-            raise RuleViolation("Catatan kosong: tulis isi catatan (--note TEKS).")
+            raise BadInput("Catatan kosong: tulis isi catatan (--note TEKS).")
         changed = {number: _with_note(record, actor, now, note)}
         return _commit(run, action, step, record, changed, actor, now, note)
     if run.finished:
         raise RuleViolation(f"Run {run.id} sudah selesai; gunakan undo untuk membuka kembali.")
     if action is Action.START:
         return _start(run, sop, step, record, actor, now, note)
+    if record.state is StepState.SELESAI:
+        raise RuleViolation(f"Langkah {number} sudah selesai; gunakan undo bila keliru.")
     if record.state is not StepState.BERJALAN:
         raise RuleViolation(
             f"Langkah {number} belum dimulai (status: {record.state.value}); mulai dulu (start)."
@@ -95,7 +108,7 @@ def undo(run: Run, actor: Actor, now: datetime) -> Run:
         user=actor.user,
         role=actor.role,
         at=now,
-        note=f"membatalkan #{entry.seq} ({entry.action.value})",
+        note=f"membatalkan #{entry.seq} ({ACTION_LABELS[entry.action]})",
         undoes=entry.seq,
     )
     return replace(restored, history=(*run.history, undo_entry))
@@ -120,22 +133,11 @@ def check_run_matches(run: Run, sop: Sop) -> None:
         )
 
 
-def clean_text(text: str) -> str:
-    """Strip characters that are illegal in XML (and so in .docx) and surrounding space."""
-    return "".join(ch for ch in text if _xml_legal(ch)).strip()
-
-
-def _xml_legal(ch: str) -> bool:
-    """XML 1.0's Char production: what a .docx (and a UTF-8 JSON file) can hold."""
-    code = ord(ch)
-    if code < 0x20:
-        return ch in "\t\n"
-    return not (0xD800 <= code <= 0xDFFF or code in (0xFFFE, 0xFFFF))
-
-
 def step_worked_minutes(record: StepRecord, now: datetime, hours: OfficeHours) -> float | None:
     """Working minutes the step took (done) or has taken so far (running)."""
-    if record.started_at is None:
+    if record.started_at is None or record.state is StepState.DIKEMBALIKAN:
+        # a returned step waits for its next start; its old start (kept for the run's
+        # elapsed time) must not make its worked time grow
         return None
     if record.state is StepState.SELESAI and record.worked_minutes is not None:
         return record.worked_minutes
@@ -150,7 +152,13 @@ def is_late(record: StepRecord, step: Step, now: datetime, hours: OfficeHours) -
     if record.state is not StepState.BERJALAN:
         return False
     worked = step_worked_minutes(record, now, hours)
-    return worked is not None and worked > step.minutes
+    return worked is not None and over_standard(worked, step.minutes)
+
+
+def over_standard(worked: float, standard: int) -> bool:
+    """Late at the precision minutes are shown (whole minutes, half-up as format_minutes
+    rounds): "15 mnt / 15 mnt" is never TERLAMBAT, 15.5 minutes ("16 mnt") is."""
+    return math.floor(worked + 0.5) > standard
 
 
 # -- the transitions -----------------------------------------------------------------------
@@ -212,7 +220,7 @@ def _finish(
         role=actor.role,
         finished_at=now,
         worked_minutes=round(worked, 1),
-        late=worked > step.minutes,
+        late=over_standard(round(worked, 1), step.minutes),
     )
     if note:
         new = _with_note(new, actor, now, note)

@@ -83,10 +83,10 @@ class OfficeHours:
         for key, value in mapping.items():
             name = key.strip().lower()
             if name not in _DAY_ALIASES:
-                raise ValueError(f"unknown day {key!r} (use {', '.join(DAY_NAMES)})")
+                raise ValueError(f"hari {key!r} tidak dikenal (pakai {', '.join(DAY_NAMES)})")
             index = _DAY_ALIASES[name]
             if index in seen:
-                raise ValueError(f"day {key!r} given twice (also as {seen[index]!r})")
+                raise ValueError(f"hari {key!r} ditulis dua kali (juga sebagai {seen[index]!r})")
             seen[index] = key
             windows[index] = _parse_window(key, value)
         return cls(windows=tuple(windows), holidays=frozenset(_parse_holidays(holidays)))
@@ -230,26 +230,26 @@ def _parse_window(key: str, value: str) -> Window | None:
     match = _WINDOW.fullmatch(text)
     if match is None:
         raise ValueError(
-            f"{key}: {value!r} is not office hours like '07:30-16:00' (or '-' for closed)"
+            f"{key}: {value!r} bukan jam kerja seperti '07:30-16:00' (atau '-' untuk libur)"
         )
     try:
         start = time(int(match[1]), int(match[2]))
         end = time(int(match[3]), int(match[4]))
     except ValueError:
-        raise ValueError(f"{key}: {value!r} contains an impossible time of day") from None
+        raise ValueError(f"{key}: {value!r} berisi jam yang tidak mungkin") from None
     if not start < end:
-        raise ValueError(f"{key}: {value!r} closes before it opens")
+        raise ValueError(f"{key}: {value!r} tutup sebelum buka")
     return start, end
 
 
 def _parse_holidays(holidays: Iterable[str]) -> list[date]:
     """ISO dates -> date objects; a bare string would iterate by character, so refuse it."""
     if isinstance(holidays, str):
-        raise ValueError("holidays must be a list of ISO dates, not a single string")
+        raise ValueError("libur harus berupa daftar tanggal ISO, bukan satu teks")
     days: list[date] = []
     for text in holidays:
         try:
             days.append(date.fromisoformat(text.strip()))
         except (ValueError, AttributeError):
-            raise ValueError(f"holiday {text!r} is not an ISO date like '2026-12-25'") from None
+            raise ValueError(f"libur {text!r} bukan tanggal ISO seperti '2026-12-25'") from None
     return days

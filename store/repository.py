@@ -13,6 +13,7 @@ import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
+from pathlib import Path
 from typing import Any, TypeVar
 
 from tinydb import TinyDB
@@ -35,7 +36,7 @@ T = TypeVar("T")
 class Repository:
     def __init__(self, path: str | os.PathLike[str], *, lock_timeout: float = 10.0) -> None:
         # resolved: users of a symlink and of the real path must share one file and one lock
-        self.path = expand(str(path), "database").resolve()
+        self.path = _resolve(expand(str(path), "database"))
         self.lock_timeout = lock_timeout
         self._lock: Any = None  # filelock is imported on the first write: readers never pay
 
@@ -46,11 +47,12 @@ class Repository:
 
     @contextmanager
     def reading(self) -> Iterator[TinyDB]:
-        db = self._open()
-        try:
-            yield db
-        finally:
-            db.close()
+        with storage_mod.CACHE_LOCK:  # the parsed file is shared with other threads
+            db = self._open()
+            try:
+                yield db
+            finally:
+                db.close()
 
     @contextmanager
     def transaction_lock(self) -> Iterator[None]:
@@ -78,6 +80,8 @@ class Repository:
                 f"tidak ada izin membuat kunci {self.path}.lock; minta admin memberi izin "
                 "tulis untuk grup kantor pada folder itu"
             ) from None
+        except OSError as exc:  # a read-only or full disk: the lock file cannot be made
+            raise storage_mod.write_error(str(self.path), exc) from None
         try:
             yield
         finally:
@@ -86,7 +90,7 @@ class Repository:
     @contextmanager
     def transaction(self) -> Iterator[TinyDB]:
         """Lock, fresh read, yield, one atomic write. An exception writes nothing."""
-        with self.transaction_lock():
+        with self.transaction_lock(), storage_mod.CACHE_LOCK:
             db = self._open()
             store = db.storage
             assert isinstance(store, AtomicJSONStorage)
@@ -210,6 +214,15 @@ class Repository:
     def rows(self, table_name: str) -> list[dict[str, Any]]:
         with self.reading() as db:
             return [copy.deepcopy(dict(doc)) for doc in db.table(table_name).all()]
+
+
+def _resolve(path: Path) -> Path:
+    try:
+        return path.resolve()
+    except (RuntimeError, OSError):  # a symlink loop (RuntimeError before Python 3.13)
+        raise BadInput(
+            f"database {path}: rantai symlink berputar (symlink loop); pakai --db FILE lain"
+        ) from None
 
 
 def _next_id(table: Any) -> int:

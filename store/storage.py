@@ -15,11 +15,13 @@ one write at 1,000 runs close to the floor of a plain json.dump + fsync + os.rep
 from __future__ import annotations
 
 import contextlib
+import errno
 import gc
 import json
 import os
 import stat
 import tempfile
+import threading
 from typing import Any
 
 from tinydb.storages import Storage
@@ -30,6 +32,9 @@ from soptrack.store.errors import StoreCorrupt, StoreError
 _Signature = tuple[int, int, int, int]
 # path -> (signature of the file parsed, parsed data, file needs a backup before next write)
 _CACHE: dict[str, tuple[_Signature, dict[str, Any], bool]] = {}
+# The cached dict is shared by every thread of the process (the TUI's workers, an export
+# thread), and a transaction changes it in place: whoever reads or writes it holds this.
+CACHE_LOCK = threading.RLock()
 
 
 def _signature(st: os.stat_result) -> _Signature:
@@ -38,7 +43,8 @@ def _signature(st: os.stat_result) -> _Signature:
 
 def forget(path: str) -> None:
     """Drop the cached parse of `path` (after a restore, or in tests)."""
-    _CACHE.pop(os.path.abspath(path), None)
+    with CACHE_LOCK:
+        _CACHE.pop(os.path.abspath(path), None)
 
 
 def stat_signature(path: str) -> _Signature | None:
@@ -138,6 +144,9 @@ class AtomicJSONStorage(Storage):
         self._pending = None
         try:
             self._write_atomically(data)
+        except OSError as exc:
+            forget(self.path)
+            raise write_error(self.path, exc) from None
         except BaseException:
             forget(self.path)
             raise
@@ -154,10 +163,16 @@ class AtomicJSONStorage(Storage):
                 f"tidak menulis {self.path}: teks berisi karakter yang tidak sah ({bad}); "
                 "tidak ada yang diubah"
             ) from None
+        problem = write_problem(self.path)
+        if problem:
+            raise StoreError(f"{problem}; tidak ada yang diubah")
+        remove_stale_temps(self.path)
         try:
             fd, tmp = tempfile.mkstemp(prefix=_tmp_prefix(self.path), suffix=".tmp", dir=directory)
         except PermissionError:
             raise _permission_error(directory, "menulis di folder") from None
+        except OSError as exc:
+            raise write_error(self.path, exc) from None
         try:
             with os.fdopen(fd, "wb") as handle:
                 handle.write(payload)
@@ -166,8 +181,8 @@ class AtomicJSONStorage(Storage):
             shared.match_permissions(tmp, self.path)
             cached = _CACHE.get(self.path)
             current = stat_signature(self.path)
-            if cached and current == cached[0] and backups.rotate(self.path, force=cached[2]):
-                _remove_stale_temps(self.path, keep=tmp)  # at most once per backup interval
+            if cached and current == cached[0]:
+                backups.rotate(self.path, force=cached[2])
             os.replace(tmp, self.path)
         except BaseException:
             with contextlib.suppress(OSError):
@@ -198,20 +213,64 @@ def _tmp_prefix(path: str) -> str:
     return f".{os.path.basename(path)}."
 
 
-def _remove_stale_temps(path: str, keep: str) -> None:
-    """Remove temporary files a killed writer left behind (SIGKILL, SSH hang-up mid-write).
+def remove_stale_temps(path: str) -> int:
+    """Remove temporary files a killed writer left behind (SIGKILL, SSH hang-up mid-write),
+    before each write; returns how many.
 
     Called under the database's lock: every writer of this database holds it while its
-    temporary file exists, so any other temporary file of this database is garbage.
+    temporary file exists, so any temporary file of this database found now is garbage.
     """
     directory = os.path.dirname(path)
     prefix = _tmp_prefix(path)
+    removed = 0
     with contextlib.suppress(OSError), os.scandir(directory) as entries:
         for entry in entries:
             name = entry.name
-            if name.startswith(prefix) and name.endswith(".tmp") and entry.path != keep:
+            if name.startswith(prefix) and name.endswith(".tmp"):
                 with contextlib.suppress(OSError):
                     os.unlink(entry.path)
+                    removed += 1
+    return removed
+
+
+def stale_temps(path: str) -> list[str]:
+    prefix = _tmp_prefix(path)
+    with contextlib.suppress(OSError), os.scandir(os.path.dirname(path)) as entries:
+        return [e.path for e in entries if e.name.startswith(prefix) and e.name.endswith(".tmp")]
+    return []
+
+
+def write_problem(path: str) -> str | None:
+    """Why this user cannot replace the database, or None. Writes and `doctor` both ask
+    this, so they never disagree: a file made read-only (0444) stays read-only, a folder
+    without write permission (0555) or a sticky folder owned by someone else is named."""
+    directory = os.path.dirname(path)
+    try:
+        dst = os.stat(directory)
+    except OSError as exc:
+        return f"folder {directory} tidak dapat dibuka: {exc.strerror}"
+    if not os.access(directory, os.W_OK | os.X_OK):
+        return (
+            f"folder {directory} tidak bisa ditulisi pengguna ini (mode "
+            f"{stat.filemode(dst.st_mode)}); minta izin tulis (chmod g+w) atau pakai --db lain"
+        )
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None  # created on this write
+    if not os.access(path, os.W_OK):
+        return (
+            f"database {path} hanya-baca (mode {stat.filemode(st.st_mode)}); "
+            "beri izin tulis (chmod u+w atau g+w) bila perubahan memang diizinkan"
+        )
+    euid = os.geteuid()
+    if dst.st_mode & stat.S_ISVTX and euid not in (0, st.st_uid, dst.st_uid):
+        return (
+            f"folder {directory} ber-sticky bit (mode {stat.filemode(dst.st_mode)}): hanya "
+            f"pemilik {path} yang boleh menggantinya; pakai folder bersama tanpa sticky bit "
+            "(soptrack init --shared)"
+        )
+    return None
 
 
 def _tinydb_shaped(data: Any) -> bool:
@@ -234,6 +293,20 @@ def _fsync_dir(directory: str) -> None:
             os.fsync(fd)
         finally:
             os.close(fd)
+
+
+def write_error(path: str, exc: OSError) -> StoreError:
+    """A write that failed before os.replace: the database is the old file, whole. One line
+    that says why (disk full, read-only, a sticky or immutable folder) and that nothing
+    changed."""
+    if isinstance(exc, PermissionError):
+        return _permission_error(path, "mengganti")
+    why = {
+        errno.ENOSPC: "disk penuh (no space left on device)",
+        errno.EDQUOT: "kuota disk habis (disk quota exceeded)",
+        errno.EROFS: "sistem file hanya-baca (read-only file system)",
+    }.get(exc.errno or 0, exc.strerror or str(exc))
+    return StoreError(f"tidak dapat menulis database {path}: {why}; database tidak diubah")
 
 
 def _permission_error(path: str, doing: str) -> StoreError:

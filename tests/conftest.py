@@ -24,6 +24,8 @@ def isolated_home(
     monkeypatch.setenv("XDG_DATA_HOME", str(home / ".local" / "share"))
     monkeypatch.setenv("XDG_CONFIG_HOME", str(home / ".config"))
     monkeypatch.delenv("SOPTRACK_DB", raising=False)
+    # the machine's /etc/soptrack/config.toml (a shared db, roles) must not reach a test
+    monkeypatch.setenv("SOPTRACK_CONFIG", "/nonexistent-soptrack-test/config.toml")
     monkeypatch.setenv("NO_COLOR", "1")
     monkeypatch.setenv("COLUMNS", "160")
     return home

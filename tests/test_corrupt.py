@@ -16,6 +16,7 @@ import tempfile
 from pathlib import Path
 
 import pytest
+from privileges import become, preload, readable_shipped_sops
 
 from soptrack.services.core import Services
 from soptrack.store import backups
@@ -160,13 +161,10 @@ def run_as_nobody(args: list[str], home: Path) -> tuple[int, str]:
     """
     import traceback
 
-    import rich.console  # noqa: F401
-    import rich.table  # noqa: F401
-
-    import soptrack.cli.render  # noqa: F401
-    import soptrack.store.maintenance  # noqa: F401
     from soptrack.main import main
 
+    preload()
+    shipped = readable_shipped_sops()
     read_end, write_end = os.pipe()
     pid = os.fork()
     if pid == 0:  # child
@@ -176,9 +174,7 @@ def run_as_nobody(args: list[str], home: Path) -> tuple[int, str]:
             os.dup2(write_end, 2)
             os.dup2(os.open(os.devnull, os.O_WRONLY), 1)
             os.environ.update(HOME=str(home), XDG_CONFIG_HOME=str(home / "cfg"))
-            os.setgroups([])
-            os.setgid(NOBODY)
-            os.setuid(NOBODY)
+            become(NOBODY, NOBODY, [], shipped)
             sys.stderr = os.fdopen(2, "w", closefd=False)
             code = main(args)
             sys.stderr.flush()
@@ -273,7 +269,7 @@ def test_restore_brings_back_latest_good_backup_and_keeps_broken_file(tmp_path, 
     # a newer backup that is itself broken must be skipped
     bad_backup = good_backup.with_name("kantor-29991231-235959-999.json")
     bad_backup.write_bytes(b"{")
-    proc = soptrack(db, "restore", env=env)
+    proc = soptrack(db, "restore", "--yes", env=env)
     assert proc.returncode == 0, proc.stderr
     assert str(good_backup) in proc.stdout
     assert db.read_bytes() == expected
@@ -283,8 +279,29 @@ def test_restore_brings_back_latest_good_backup_and_keeps_broken_file(tmp_path, 
     assert proc.returncode == 0 and json.loads(proc.stdout)["id"] == "pk-1"
     # a second restore in the same second keeps both broken files
     db.write_bytes(b"")
-    assert soptrack(db, "restore", env=env).returncode == 0
+    assert soptrack(db, "restore", "--yes", env=env).returncode == 0
     assert len([p for p in tmp_path.iterdir() if ".rusak-" in p.name]) == 2
+
+
+def test_restore_asks_and_shows_what_is_lost(tmp_path, env, monkeypatch):
+    db = tmp_path / "kantor.json"
+    make_db(db)
+    Services(db=db, user="budi", sop_dirs=[]).act("pk-1", 1, "note", "setelah cadangan")
+    before = db.read_bytes()
+    proc = soptrack(db, "restore", env=env)  # no terminal, no --yes: refused
+    assert proc.returncode == 2 and proc.stderr.count("\n") == 1, proc.stderr
+    assert "--yes" in proc.stderr and db.read_bytes() == before
+    assert "yang lalu" in proc.stdout  # the backup's age
+    assert "HILANG: run pk-1: 4 transisi terakhir hilang" in proc.stdout  # 3 notes + 1 after
+    # where hard links are refused (fs.protected_hardlinks), the replaced file is copied
+    from soptrack.store import maintenance
+
+    def no_links(*_args):
+        raise PermissionError(1, "Operation not permitted")
+
+    monkeypatch.setattr(maintenance.os, "link", no_links)
+    restored, kept = Services(db=db, user="budi", sop_dirs=[]).restore()
+    assert kept is not None and kept.read_bytes() == before
 
 
 def test_restore_without_backup_changes_nothing(tmp_path, env):

@@ -420,13 +420,13 @@ def note_db():
 @settings(max_examples=150, deadline=None)
 @given(NOTE_TEXT)
 def test_note_text_stored_cleanly(note_db, text):
-    from soptrack.sop.errors import RuleViolation
+    from soptrack.sop.errors import BadInput
     from soptrack.sop.workflow import clean_text
 
     services = note_db
     try:
         run = services.act("pk-1", 1, "note", text)
-    except RuleViolation:
+    except BadInput:
         assert clean_text(text) == ""  # an empty note after cleaning is refused, not stored
         return
     stored = run.history[-1].note
@@ -439,21 +439,29 @@ def test_note_text_stored_cleanly(note_db, text):
 
 
 def test_huge_note_with_every_control_character(note_db):
+    """A note up to the limit is stored cleanly; a bigger one is refused, nothing stored."""
+    from soptrack.sop.errors import BadInput
+    from soptrack.sop.text import MAX_NOTE
+
     services = note_db
-    controls = "".join(chr(c) for c in range(0x20)) + "\x7f\ufffe\uffff"
+    controls = "".join(chr(c) for c in range(0x20)) + "\x7f\x9b\ufffe\uffff"
     rng = random.Random(5)
     text = "".join(
-        rng.choice(["kata ", "\u00e9", "\U0001f600", controls, "x" * 50]) for _ in range(60_000)
+        rng.choice(["kata ", "\u00e9", "\U0001f600", controls, "x" * 50]) for _ in range(400)
     )
-    assert len(text) > 1_000_000
+    text = text[:MAX_NOTE]
     run = services.act("pk-1", 2, "note", text)
     stored = run.history[-1].note
-    assert not XML_ILLEGAL.search(stored)
+    assert not XML_ILLEGAL.search(stored) and "\x1b" not in stored and "\x9b" not in stored
     assert "\U0001f600" in stored and "\t" in stored and "\n" in stored
     forget(str(services.repo.path))
     assert Repository(services.repo.path).get_run("pk-1").history[-1].note == stored
     raw = services.repo.path.read_text(encoding="utf-8")
     assert "\\u0001" not in raw and "\\u001f" not in raw
+    before = services.repo.path.read_bytes()
+    with pytest.raises(BadInput, match="terlalu panjang"):
+        services.act("pk-1", 2, "note", "x" * (MAX_NOTE + 1) + controls)
+    assert services.repo.path.read_bytes() == before
 
 
 def test_note_with_lone_surrogate_is_cleaned(note_db):

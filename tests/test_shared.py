@@ -14,6 +14,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from privileges import become, preload, readable_shipped_sops
 
 from soptrack.services.config import load_config
 from soptrack.services.core import Services, os_user
@@ -142,14 +143,10 @@ def _as(user: str, *args: str) -> subprocess.CompletedProcess[str]:
     import io
     import pwd
 
-    import rich.box  # noqa: F401 - imported before the fork, the child may not read them
-    import rich.console  # noqa: F401
-    import rich.table  # noqa: F401
-    import rich.text  # noqa: F401
-
-    import soptrack.cli.render  # noqa: F401
     import soptrack.main
-    import soptrack.store.maintenance  # noqa: F401
+
+    preload()  # before the fork: the child may not read the clone
+    shipped = readable_shipped_sops()
 
     info = pwd.getpwnam(user)
     read_fd, write_fd = os.pipe()
@@ -159,9 +156,7 @@ def _as(user: str, *args: str) -> subprocess.CompletedProcess[str]:
         out, err = io.StringIO(), io.StringIO()
         try:
             os.close(read_fd)
-            os.setgroups(os.getgrouplist(user, info.pw_gid))
-            os.setgid(info.pw_gid)
-            os.setuid(info.pw_uid)
+            become(info.pw_uid, info.pw_gid, os.getgrouplist(user, info.pw_gid), shipped)
             os.environ.update(
                 {
                     "USER": user,

@@ -52,7 +52,13 @@ def test_write_is_atomic_replace_and_keeps_mode(db_path: Path) -> None:
     make_run(repo)
     assert db_path.stat().st_ino != inode  # a new file replaced the old one
     assert db_path.stat().st_mode & 0o777 == 0o664
-    assert not list(db_path.parent.glob(".soptrack-*.tmp"))
+    temps = f".{db_path.name}.*.tmp"  # the names storage.py gives its temporary files
+    assert not list(db_path.parent.glob(temps))
+    # a writer killed mid-write leaves its temporary file: the very next write removes it
+    # (not only the next one that rotates a backup)
+    (db_path.parent / f".{db_path.name}.killed.tmp").write_text("{half")
+    make_run(repo)
+    assert not list(db_path.parent.glob(temps))
 
 
 def test_failed_change_writes_nothing(db_path: Path) -> None:
@@ -168,3 +174,32 @@ def test_office_profile_round_trip(db_path: Path) -> None:
 
     repo.update_office(lambda p: replace(p, alamat="Jl. Jend. Sudirman No. 1"))
     assert Repository(db_path).get_office().alamat == "Jl. Jend. Sudirman No. 1"
+
+
+def test_a_write_waits_for_a_reader_of_the_shared_parse_in_another_thread(db_path: Path) -> None:
+    """The parse cache is one dict per process and a transaction changes it in place: an
+    export thread reading it must never see it change under its feet."""
+    repo = Repository(db_path)
+    make_run(repo)
+    inside, release, written = threading.Event(), threading.Event(), threading.Event()
+
+    def reader() -> None:
+        with repo.reading() as db:
+            db.table("runs").all()
+            inside.set()
+            release.wait(60)
+
+    def writer() -> None:
+        make_run(repo, "while reading")
+        written.set()
+
+    threads = [threading.Thread(target=reader), threading.Thread(target=writer)]
+    threads[0].start()
+    assert inside.wait(60)
+    threads[1].start()
+    assert not written.wait(0.3)  # held back while the reader is inside
+    release.set()
+    assert written.wait(60)
+    for thread in threads:
+        thread.join(60)
+    assert len(repo.list_runs()) == 2

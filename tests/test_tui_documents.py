@@ -207,7 +207,8 @@ async def test_help_and_key_bar_list_the_new_keys(db: Path) -> None:
     async with app.run_test(size=(160, 48)) as pilot:
         await pilot.pause()
         keybar = str(app.screen.query_one(".keybar").render())
-        assert " e Ekspor" in keybar and " i Data kinerja" in keybar
+        # every key is on the bar; words as far as the width allows (the rest in help)
+        assert " e " in keybar and " i " in keybar and "? Bantuan" in keybar
         await pilot.press("question_mark")
         await pilot.pause()
         assert isinstance(app.screen, HelpScreen)

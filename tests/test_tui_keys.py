@@ -722,3 +722,43 @@ def test_keys_table_in_config_is_read_and_checked(tmp_path: Path, monkeypatch) -
     user.write_text('[keys]\nstart = "x y"\n', encoding="utf-8")
     with pytest.raises(BadInput, match="keys.start"):
         load_config(str(tmp_path / "db.json"))
+
+
+@async_test
+async def test_keys_typed_ahead_of_the_new_run_dialog_are_not_lost(db: Path) -> None:
+    """`b Tab PK Dinsos 2026 Enter Enter` sent at once, as a fast typist or a loaded
+    machine delivers them: every key lands where it was meant."""
+    from textual import events
+
+    app = app_for(db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        keys = [("b", "b"), ("tab", None), *[(c if c != " " else "space", c) for c in "PK Dinsos"]]
+        keys += [("enter", None), ("enter", None)]
+        for key, character in keys:
+            app.post_message(events.Key(key, character))
+        for _ in range(50):
+            await pilot.pause()
+            if services(db).repo.run_count():
+                break
+        runs = services(db).repo.list_runs()
+        assert [r.title for r in runs] == ["PK Dinsos"]
+
+
+@pytest.mark.parametrize("width", [80, 120, 160])
+def test_key_bar_shows_every_key_at_any_width(width: int) -> None:
+    from soptrack.tui.keys import bindings, key_text
+    from soptrack.tui.widgets.keybar import render_keys
+
+    entries = [
+        (key_text(b.key, short=True), b.description)
+        for b in bindings(BoardScreen.BINDINGS)
+        if b.show and b.id != "help"
+    ]
+    bar = render_keys(entries, ("?", "Bantuan"), width).plain
+    assert len(bar) <= width, bar
+    for key, _ in entries:
+        assert f" {key} " in bar, (key, bar)
+    assert bar.rstrip().endswith("? Bantuan")
+    for key in ["g", "p", "o", "m", "e", "i", "/", "q"]:
+        assert f" {key} " in bar

@@ -214,6 +214,22 @@ class SoptrackApp(App[int]):
         self.state.switch(self.real_services, demo=False)
         self.call_next(self.go, None)
 
+    # -- Textual's own words, in Indonesian ----------------------------------------------------
+
+    def action_command_palette(self) -> None:
+        from textual.command import CommandPalette
+
+        if self.use_command_palette and not CommandPalette.is_open(self):  # type: ignore[arg-type]
+            self.push_screen(
+                CommandPalette(id="--command-palette", placeholder="Cari perintah… (Esc: tutup)")
+            )
+
+    def action_help_quit(self) -> None:
+        """Ctrl+C (a reflex to quit) says which key quits."""
+        quit_binding = next(b for b in bindings(self.BINDINGS) if b.id == "quit")
+        keys = key_text(keys_of(quit_binding, self.key_overrides))
+        self.notify(f"Tekan {keys} untuk keluar dari soptrack.", title="Ingin keluar?")
+
     # -- command palette ---------------------------------------------------------------------
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:

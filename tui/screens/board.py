@@ -37,7 +37,7 @@ class BoardScreen(Screen):
         Binding("n", "note", "Catatan", id="note"),
         Binding("u", "undo", "Urungkan", id="undo"),
         Binding("enter", "detail", "Detail", id="detail"),
-        Binding("g", "goto_current", "Ke langkah kini", show=False, id="goto-current"),
+        Binding("g", "goto_current", "Ke langkah kini", id="goto-current"),
         Binding("p", "pick_run", "Pilih run", id="pick-run"),
         Binding("o", "overview", "Ikhtisar", id="overview"),
         Binding("m", "only_mine", "Laneku", id="only-mine"),
@@ -138,8 +138,16 @@ class BoardScreen(Screen):
             count = sum(1 for c in self.cards.values() if c.matched)
             extra.append(f"cari “{self.query_text}”: {count} cocok")
         if self.only_mine:
-            extra.append(f"hanya lane {self.state.my_role()}")
+            extra.append(f"hanya lane {self._role_name(self.state.my_role())}")
         self.query_one(RunHeader).show(self.status, demo=self.state.demo, extra=" · ".join(extra))
+
+    def _role_name(self, role: str) -> str:
+        """The lane's name as the SOP writes it (Sek Tim SAKIP), not its id."""
+        if self.status is not None:
+            for lane in self.status.sop.lanes:
+                if lane.id == role:
+                    return lane.name
+        return role
 
     # -- cursor ----------------------------------------------------------------------------
 

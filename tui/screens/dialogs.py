@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from textual import events
+from textual.actions import SkipAction
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -9,7 +11,55 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Select, Static
 
 
-class NoteDialog(ModalScreen[str | None]):
+class TypeAheadDialog(ModalScreen):
+    """A dialog that loses no key typed ahead (a fast typist, a paste, a slow machine).
+
+    The app dispatches each key to what has the focus when the key arrives. Two gaps lose
+    keys: before the dialog has focused its first field the keys go to the screen itself,
+    and after a Tab the next characters still go to the field before. So Tab moves the focus
+    as the key arrives (a priority binding), and keys that reached the screen before a field
+    had the focus are played here, in order, as if that field had had it.
+    """
+
+    BINDINGS = [
+        Binding("tab", "next_field", show=False, priority=True, id="next-field"),
+        Binding("shift+tab", "previous_field", show=False, priority=True, id="previous-field"),
+    ]
+
+    def action_next_field(self) -> None:
+        if self.focused is None:
+            raise SkipAction()  # not ready: the Tab is played by on_key once it is
+        self.focus_next()
+
+    def action_previous_field(self) -> None:
+        if self.focused is None:
+            raise SkipAction()
+        self.focus_previous()
+
+    def _forward_event(self, event: events.Event) -> None:
+        if isinstance(event, events.Key):
+            event.typed_ahead = True  # type: ignore[attr-defined]
+        super()._forward_event(event)
+
+    async def on_key(self, event: events.Key) -> None:
+        if not getattr(event, "typed_ahead", False):
+            return
+        focused = self.focused
+        if event.key in ("tab", "shift+tab"):
+            self.focus_next() if event.key == "tab" else self.focus_previous()
+        elif isinstance(focused, Input) and event.key == "backspace":
+            focused.action_delete_left()
+        elif isinstance(focused, Input) and event.key == "enter":
+            await focused.action_submit()
+        elif isinstance(focused, Input) and event.is_printable and event.character:
+            focused.insert_text_at_cursor(event.character)
+        else:
+            return
+        event.stop()
+        event.prevent_default()
+
+
+class NoteDialog(TypeAheadDialog, ModalScreen[str | None]):
     """Asks for one line of text; an empty note is refused and the dialog stays open."""
 
     BINDINGS = [Binding("escape", "cancel", "Batal", id="cancel")]
@@ -27,6 +77,9 @@ class NoteDialog(ModalScreen[str | None]):
             yield Static("", id="error", classes="dialog-error")
             yield Static("Enter simpan · Esc batal", classes="dialog-hint")
 
+    def on_mount(self) -> None:
+        self.set_focus(self.query_one("#note", Input))
+
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
         text = event.value.strip()
@@ -39,7 +92,7 @@ class NoteDialog(ModalScreen[str | None]):
         self.dismiss(None)
 
 
-class NewRunDialog(ModalScreen[tuple[str, str, int] | None]):
+class NewRunDialog(TypeAheadDialog, ModalScreen[tuple[str, str, int] | None]):
     """SOP, judul, tahun. Returns the three; the caller creates the run (and shows errors)."""
 
     BINDINGS = [Binding("escape", "cancel", "Batal")]
@@ -74,7 +127,7 @@ class NewRunDialog(ModalScreen[tuple[str, str, int] | None]):
 
     def on_mount(self) -> None:
         self.query_one("#title", Input).placeholder = f"kosong = {self.suggestion()}"
-        self.query_one("#sop", Select).focus()
+        self.set_focus(self.query_one("#sop", Select))  # now, not later: keys may be waiting
 
     def suggestion(self) -> str:
         name = dict(self.sops).get(str(self.query_one("#sop", Select).value), "")
@@ -85,9 +138,11 @@ class NewRunDialog(ModalScreen[tuple[str, str, int] | None]):
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
-        if event.input.id == "title":
-            self.query_one("#year", Input).focus()
+        if event.input.id == "title" and self.focused is event.input:
+            self.set_focus(self.query_one("#year", Input))
             return
+        # an Enter on the title once the focus had moved on (typed ahead, "Enter Enter")
+        # means the field that has the focus now: start the run
         title = self.query_one("#title", Input).value.strip() or self.suggestion()
         year_text = self.query_one("#year", Input).value.strip()
         error = self.query_one("#error", Static)

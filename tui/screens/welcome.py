@@ -21,9 +21,11 @@ INTRO = (
 
 
 class WelcomeScreen(Screen):
+    # Priority: the dialog opens as the key arrives, so what is typed right after "b" (typing
+    # ahead, a slow machine) goes to the dialog instead of this screen's list.
     BINDINGS = [
-        Binding("b", "choose('new')", "Run baru", id="new-run"),
-        Binding("c", "choose('demo')", "Contoh", id="open-demo"),
+        Binding("b", "choose('new')", "Run baru", priority=True, id="new-run"),
+        Binding("c", "choose('demo')", "Contoh", priority=True, id="open-demo"),
     ]
 
     def __init__(self, state, sops: list[tuple[str, str]]) -> None:

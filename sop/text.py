@@ -1,0 +1,48 @@
+"""Text that enters soptrack (SOP files, titles, notes, settings) and text it prints.
+
+Everything users type or paste ends up in a JSON file, a .docx (XML) and a terminal. Control
+characters are removed before text is stored or printed: in XML they are illegal, in a
+terminal ESC, BEL and the C1 controls move the cursor, retitle the window or ring the bell.
+Sizes are bounded where text enters, so one pasted file cannot slow every later command.
+"""
+
+from __future__ import annotations
+
+import re
+
+from soptrack.sop.errors import BadInput
+
+# C0 controls except tab and newline, DEL, the C1 controls, lone surrogates, the two
+# non-characters XML refuses; \r is dropped too (a lone CR rewrites the terminal line).
+_ILLEGAL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+_LINE_BREAKS = re.compile(r"\s*[\n\t]\s*")
+
+MAX_TITLE = 300  # a run title, a setting: one line in a table or a letter
+MAX_NOTE = 10_000  # a note or a return reason: a few paragraphs
+MAX_SOP_FIELD = 10_000  # one text field of an SOP file
+MAX_SOP_FILE = 1_000_000  # bytes of one SOP file (the shipped ones are ~10 KB)
+
+
+def clean_text(text: str) -> str:
+    """Strip control characters (keeping tab and newline) and surrounding space."""
+    return _ILLEGAL.sub("", text).strip()
+
+
+def clean_line(text: str) -> str:
+    """clean_text on one line: tabs and line breaks become single spaces."""
+    return _LINE_BREAKS.sub(" ", clean_text(text))
+
+
+def printable(text: object) -> str:
+    """What may reach a terminal: user data printed by the CLI, never an escape sequence."""
+    return _ILLEGAL.sub("", str(text))
+
+
+def check_length(text: str, limit: int, what: str) -> str:
+    if len(text) > limit:
+        raise BadInput(
+            f"{what} terlalu panjang ({len(text):,} karakter, paling banyak {limit:,})".replace(
+                ",", "."
+            )
+        )
+    return text
