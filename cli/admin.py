@@ -44,8 +44,14 @@ def register(commands: Commands) -> None:
     p.add_argument(
         "--public",
         action="store_true",
-        help="izinkan alamat selain loopback (siapa pun yang mencapai port bertindak "
+        help="izinkan alamat selain loopback (siapa pun yang memegang token bertindak "
         "sebagai pengguna server)",
+    )
+    p.add_argument(
+        "--token-file",
+        type=Path,
+        metavar="FILE",
+        help="baca token rahasia dari FILE (mode 600); tanpa ini token baru dicetak sekali",
     )
     p.set_defaults(handler=_serve)
 
@@ -87,7 +93,9 @@ def _doctor(args: argparse.Namespace) -> int:
         print(line)
     if not report.ok:
         return EXIT_INPUT
-    problems: list[str] = []
+    problems = services.chain_problems()
+    if not problems:
+        print("Riwayat: rantai hash semua run cocok")
     services.statuses(problems=problems)
     for problem in problems:
         print(f"MASALAH: {problem}")
@@ -138,4 +146,5 @@ def _serve(args: argparse.Namespace) -> int:
         args.port,
         public=args.public,
         as_role=getattr(args, "as_role", None),
+        token_file=args.token_file,
     )

@@ -6,6 +6,7 @@ It wires the pure domain (sop/) to the store; it holds no state the UI must obse
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import pwd
 from collections.abc import Callable
@@ -335,7 +336,12 @@ class Services:
 
     def status(self, run: Run, office: OfficeProfile | None = None) -> RunStatus:
         office = office or self.office()
-        return run_status(run, self.sop_of(run), self.clock(), office.hours)
+        status = run_status(run, self.sop_of(run), self.clock(), office.hours)
+        warnings = [self.version_note(run)]
+        if run.history:  # list views load runs without history: checked by doctor
+            warnings.append(self.chain_problem(run) or "")
+        warnings = [w for w in warnings if w]
+        return dataclasses.replace(status, warnings=tuple(warnings)) if warnings else status
 
     def statuses(
         self, office: OfficeProfile | None = None, problems: list[str] | None = None

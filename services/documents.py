@@ -23,6 +23,7 @@ from soptrack.sop.documents import BY_ID, KINDS, SHEET, kind_named
 from soptrack.sop.errors import BadInput, RuleViolation
 from soptrack.sop.model import Sop, Step
 from soptrack.sop.office import OfficeProfile
+from soptrack.sop.officetime import office_date
 from soptrack.sop.performance import Performance
 from soptrack.sop.performance_csv import read_files, save_form
 from soptrack.sop.run import Run, StepState
@@ -155,12 +156,13 @@ def is_signed(run: Run, sop: Sop, kind: str) -> bool:
     return run.record(step.number).state is StepState.SELESAI
 
 
-def sign_date(run: Run, sop: Sop, kind: str, today: date) -> date:
+def sign_date(run: Run, sop: Sop, kind: str, today: date, zone: str = "") -> date:
+    """The day the signing step was done, on the office's calendar (`zone`)."""
     step = signing_step(sop, kind)
     if step is not None:
         record = run.record(step.number)
         if record.state is StepState.SELESAI and record.finished_at:
-            return record.finished_at.date()
+            return office_date(record.finished_at, zone) if zone else record.finished_at.date()
     return today
 
 
@@ -258,7 +260,7 @@ def export(
                 office,
                 performance_of(run),
                 signed=signed,
-                sign_date=sign_date(run, sop, kind, services.clock().date()),
+                sign_date=sign_date(run, sop, kind, services.clock().date(), office.zona),
                 paper=paper,
             )
         else:

@@ -56,6 +56,9 @@ class RunStatus:
     steps: tuple[StepStatus, ...]
     elapsed_minutes: float
     standard_minutes: int
+    # what the reader must know about the run itself: a broken history chain, an SOP
+    # version other than the current one
+    warnings: tuple[str, ...] = ()
 
     @property
     def done(self) -> int:
@@ -86,6 +89,7 @@ class RunStatus:
         data: dict[str, Any] = {
             "id": self.run.id,
             "sop_id": self.run.sop_id,
+            "sop_version": self.run.sop_version,
             "title": self.run.title,
             "year": self.run.year,
             "state": self.run.state,
@@ -104,6 +108,8 @@ class RunStatus:
                 self.run.finished_at.isoformat(timespec="seconds") if self.run.finished_at else None
             ),
         }
+        if self.warnings:
+            data["warnings"] = list(self.warnings)
         if with_steps:
             data["steps"] = [s.to_dict() for s in self.steps]
         return data

@@ -253,6 +253,9 @@ def _free_port() -> int:
 
 
 def test_serve_answers_on_loopback(tmp_path: Path) -> None:
+    token = tmp_path / "token"
+    token.write_text("token-uji-0123456789abcdef")
+    os.chmod(token, 0o600)
     port = _free_port()
     proc = subprocess.Popen(
         [
@@ -264,6 +267,8 @@ def test_serve_answers_on_loopback(tmp_path: Path) -> None:
             "serve",
             "--port",
             str(port),
+            "--token-file",
+            str(token),
         ],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
@@ -271,9 +276,10 @@ def test_serve_answers_on_loopback(tmp_path: Path) -> None:
     )
     try:
         body = ""
+        url = f"http://127.0.0.1:{port}/?token=token-uji-0123456789abcdef"
         for _ in range(100):
             try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2) as resp:
+                with urllib.request.urlopen(url, timeout=2) as resp:
                     body = resp.read().decode()
                 break
             except OSError:
