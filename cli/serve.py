@@ -98,7 +98,7 @@ def make_server(command: str, host: str, port: int, token: str) -> Any:
             response.set_cookie(COOKIE, token, httponly=True, samesite="Strict", path="/")
         return response
 
-    class TokenServer(Server):  # type: ignore[misc]
+    class TokenServer(Server):
         async def _make_app(self) -> web.Application:
             app = await super()._make_app()
             app.middlewares.append(guard)
