@@ -113,13 +113,15 @@ def load_config(db_flag: str | None = None, env: Mapping[str, str] | None = None
 
 
 def _trusted(path: Path) -> bool:
-    """A file only root can change: SOPTRACK_CONFIG lets anyone name a file, so the keys that
-    decide roles are taken only from one the user could not have written."""
+    """A file the user cannot change: SOPTRACK_CONFIG lets anyone name a file, so the keys
+    that decide roles are taken only from one the user neither owns nor can write (root's
+    own files count as root's system config)."""
     try:
         st = path.stat()
     except OSError:
         return False
-    return st.st_uid == 0 and not st.st_mode & 0o022
+    mine = st.st_uid == os.getuid() and st.st_uid != 0
+    return not mine and not st.st_mode & 0o022
 
 
 def _read(path: Path) -> dict[str, Any] | None:

@@ -55,6 +55,11 @@ def utc_now() -> datetime:
     return datetime.now(UTC).replace(microsecond=0)
 
 
+def _locked_out(profile: OfficeProfile) -> bool:
+    """Roles enforced and nobody who may change them."""
+    return profile.enforce_roles and not any(ADMIN_ROLE in r for r in profile.users.values())
+
+
 @dataclass(frozen=True)
 class SopAdded:
     """What `sop add` did: the version now current, whether it is new, the runs that keep
@@ -264,8 +269,8 @@ class Services:
             if is_admin_key(key):
                 check_may_change(self._effective(stored), user, key.strip().lower())
             changed = set_value(stored, key, value, roles)
-            after = self._effective(changed)
-            if after.enforce_roles and not any(ADMIN_ROLE in r for r in after.users.values()):
+            before, after = self._effective(stored), self._effective(changed)
+            if _locked_out(after) and not _locked_out(before):
                 raise RuleViolation(
                     "peran wajib butuh setidaknya satu admin, atau tidak ada yang bisa "
                     "mengubah peran lagi; dulu: soptrack office set peran.NAMA admin"
