@@ -256,6 +256,8 @@ class Services:
         return resolve_actor(self.user, self.as_role, office, self.catalog.roles)
 
     def set_office(self, key: str, value: str) -> OfficeProfile:
+        if is_admin_key(key):  # who may, before where it is set: a refusal is a refusal
+            check_may_change(self.office(), self.user, key.strip().lower())
         fixed = self.config.office.get(key.strip().lower())
         if fixed is not None:
             raise BadInput(
