@@ -11,6 +11,7 @@ from soptrack.cli.output import add_row, console, print_json, table
 from soptrack.cli.parser import Commands
 from soptrack.services.labels import minutes
 from soptrack.sop.errors import EXIT_OK
+from soptrack.sop.officetime import in_office
 
 
 def register(commands: Commands) -> None:
@@ -43,6 +44,7 @@ def _sops(args: argparse.Namespace) -> int:
     services = services_for(args)
     catalog = services.catalog
     versions = {s.id: services.current_version(s.id) for s in catalog}
+    zone = services.office().zona
     if args.json:
         return print_json(
             [
@@ -70,7 +72,7 @@ def _sops(args: argparse.Namespace) -> int:
         add_row(
             rows,
             s.id,
-            f"{v.version} ({v.by}, {v.at:%Y-%m-%d})" if v.version else "bawaan",
+            f"{v.version} ({v.by}, {in_office(v.at, zone):%Y-%m-%d})" if v.version else "bawaan",
             s.name,
             str(len(s.steps)),
             ", ".join(lane.name for lane in s.lanes),
