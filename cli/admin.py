@@ -13,6 +13,7 @@ from soptrack.services.config import system_config_path, user_config_path
 from soptrack.services.shared import init_shared
 from soptrack.sop.errors import EXIT_INPUT, EXIT_OK
 from soptrack.sop.office import profile_rows, profile_to_dict
+from soptrack.sop.officetime import zone_label
 
 
 def register(commands: Commands) -> None:
@@ -126,6 +127,7 @@ def _whoami(args: argparse.Namespace) -> int:
     print(f"Pengguna: {services.user}")
     print(f"Peran: {held}; bertindak sebagai: {actor.role or '-'}")
     print(f"Peran wajib: {'ya' if office.enforce_roles else 'tidak'}")
+    print(f"Zona kantor: {office.zona} ({zone_label(office.zona)}), kini {services.clock():%H:%M}")
     print(f"Database: {services.repo.path} ({services.config.db.source})")
     return EXIT_OK
 

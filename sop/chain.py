@@ -77,10 +77,14 @@ def seal_document(doc: dict[str, Any]) -> dict[str, Any]:
     """seal() for a stored run document (the schema migration works on plain data)."""
     previous = ""
     history = doc.get("history") or []
+    if not isinstance(history, list):
+        return doc  # a damaged run: left as it is, for the store to report
     for entry in history:
+        if not isinstance(entry, dict):
+            return doc
         if not entry.get(HASH):
             entry[HASH] = entry_hash(entry, previous)
-        previous = entry[HASH]
+        previous = str(entry[HASH])
     return doc
 
 
@@ -88,6 +92,8 @@ def first_broken(doc: Mapping[str, Any]) -> tuple[int, str] | None:
     """The first history entry (seq, why) of a stored run that does not match, or None."""
     previous = ""
     history = doc.get("history") or []
+    if not isinstance(history, list):
+        return 1, "riwayat bukan daftar"
     for index, entry in enumerate(history):
         seq = entry.get("seq", index + 1) if isinstance(entry, Mapping) else index + 1
         if not isinstance(entry, Mapping) or not entry.get(HASH):

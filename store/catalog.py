@@ -73,6 +73,8 @@ def migrate_v1(data: dict[str, Any]) -> dict[str, Any]:
     now = datetime.now(UTC).replace(microsecond=0)
     for doc in runs.values():
         sop_id = doc.get("sop_id")
+        if not isinstance(sop_id, str):
+            continue  # a damaged run: reading it reports the damage
         if doc.get("sop_version") is None and sop_id in texts:
             if sop_id not in stored:
                 text, code, source, shipped = texts[sop_id]
