@@ -59,6 +59,8 @@ class RunStatus:
     # what the reader must know about the run itself: a broken history chain, an SOP
     # version other than the current one
     warnings: tuple[str, ...] = ()
+    # the office's time zone: the times shown are read on its clock
+    zone: str = ""
 
     @property
     def done(self) -> int:
@@ -143,4 +145,4 @@ def run_status(run: Run, sop: Sop, now: datetime, hours: OfficeHours) -> RunStat
     started = run.steps[0].started_at if run.steps else None
     first = min((r.started_at for r in run.steps if r.started_at), default=started)
     elapsed = working_minutes(first, run.finished_at or now, hours) if first else 0.0
-    return RunStatus(run, sop, tuple(steps), elapsed, sop.total_minutes)
+    return RunStatus(run, sop, tuple(steps), elapsed, sop.total_minutes, zone=hours.zone)
