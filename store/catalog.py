@@ -7,7 +7,6 @@ Kept apart from runs: versions are only ever added, and a run refers to one by
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -32,13 +31,6 @@ def insert(db: TinyDB, version: SopVersion) -> None:
     table = db.table(SOPS)
     doc_id = max((doc.doc_id for doc in table.all()), default=0) + 1
     table.insert(Document(version_to_dict(version), doc_id=doc_id))
-
-
-def find(db: TinyDB, sop_id: str, number: int) -> SopVersion | None:
-    for v in versions(db):
-        if v.sop_id == sop_id and v.version == number:
-            return v
-    return None
 
 
 # -- schema 1 -> 2: runs keep their SOP, history is chained ---------------------------------
@@ -94,7 +86,3 @@ def migrate_v1(data: dict[str, Any]) -> dict[str, Any]:
             doc["sop_version"] = stored[sop_id]
         seal_document(doc)
     return data
-
-
-def runs_using(runs: Iterable[dict[str, Any]], sop_id: str) -> list[str]:
-    return [str(doc.get("id")) for doc in runs if doc.get("sop_id") == sop_id]
