@@ -7,6 +7,7 @@ It wires the pure domain (sop/) to the store; it holds no state the UI must obse
 from __future__ import annotations
 
 import dataclasses
+import functools
 import os
 import pwd
 from collections.abc import Callable
@@ -53,6 +54,14 @@ def os_user() -> str:
 
 def utc_now() -> datetime:
     return datetime.now(UTC).replace(microsecond=0)
+
+
+@functools.cache
+def _shipped_version(sop_id: str) -> SopVersion:
+    """A shipped SOP as the version its first run stores (number 0: not stored yet)."""
+    sop = shipped().get(sop_id)
+    text = Path(sop.source).read_text(encoding="utf-8")
+    return SopVersion(sop.id, 0, sop.code, text, SHIPPED_BY, utc_now(), sop.source, True)
 
 
 def _locked_out(profile: OfficeProfile) -> bool:
@@ -123,10 +132,7 @@ class Services:
             current: dict[str, SopVersion] = {}
             sops: list[Sop] = []
             for sop in defaults:
-                text = Path(sop.source).read_text(encoding="utf-8")
-                candidate = SopVersion(
-                    sop.id, 0, sop.code, text, SHIPPED_BY, utc_now(), sop.source, True
-                )
+                candidate = _shipped_version(sop.id)
                 mine = stored.get(sop.id)
                 # a newer soptrack's shipped SOP wins over the stored copy of the old one,
                 # never over an office's own version

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -62,8 +63,10 @@ class Catalog:
         return list(seen)
 
 
+@functools.cache
 def shipped() -> Catalog:
-    """The SOPs that come with soptrack: the defaults of every database."""
+    """The SOPs that come with soptrack: the defaults of every database (read once: they
+    change only with soptrack itself)."""
     return Catalog.load(())
 
 
