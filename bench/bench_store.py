@@ -24,10 +24,11 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
 from soptrack.sop.catalog import Catalog
+from soptrack.sop.chain import seal
 from soptrack.sop.model import Sop
 from soptrack.sop.run import Action, Actor, Run, StepState, new_run, run_to_dict
 from soptrack.sop.workflow import transition
@@ -66,9 +67,8 @@ def build_runs(n_runs: int, history: int = HISTORY_PER_RUN) -> list[Run]:
     runs = []
     for i in range(1, n_runs + 1):
         now = start + timedelta(hours=i)
-        run = new_run(
-            f"{sop.code}-{i}", sop.id, [s.number for s in sop.steps], f"Run {i}", 2026, actor, now
-        )
+        steps = [s.number for s in sop.steps]
+        run = new_run(f"{sop.code}-{i}", sop.id, steps, f"Run {i}", 2026, actor, now, 1)
         upto = len(SCRIPT) if i % 4 else 10 + i % 17
         for k in range(history):
             now += timedelta(minutes=7)
@@ -76,17 +76,25 @@ def build_runs(n_runs: int, history: int = HISTORY_PER_RUN) -> list[Run]:
                 number, action, note = SCRIPT[k]
             else:
                 number, action, note = 1 + k % 13, "note", f"catatan {k} untuk run {i}"
-            run = transition(run, sop, action, number, actor, now, note=note)
+            run = seal(transition(run, sop, action, number, actor, now, note=note))
         runs.append(run)
     return runs
 
 
 def write_database(path: Path, runs: list[Run]) -> None:
-    """All runs in one store transaction (one atomic write)."""
+    """All runs in one store transaction (one atomic write), following version 1 of the
+    shipped SOP as runs started by soptrack do."""
     from tinydb.table import Document
 
+    from soptrack.sop.versions import SHIPPED_BY, SopVersion
+    from soptrack.store import catalog
+
+    sop = Catalog.load([]).get(SOP_ID)
+    text = Path(sop.source).read_text(encoding="utf-8")
+    version = SopVersion(sop.id, 1, sop.code, text, SHIPPED_BY, datetime.now(UTC))
     repo = Repository(path)
     with repo.transaction() as db:
+        catalog.insert(db, version)
         db.table("runs").insert_multiple(
             Document(run_to_dict(run), doc_id=i) for i, run in enumerate(runs, start=1)
         )

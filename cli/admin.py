@@ -15,6 +15,7 @@ from soptrack.services.config import system_config_path, user_config_path
 from soptrack.services.shared import init_shared
 from soptrack.sop.errors import EXIT_INPUT, EXIT_OK, BadInput
 from soptrack.sop.office import profile_rows, profile_to_dict
+from soptrack.sop.officetime import zone_label
 
 
 def register(commands: Commands) -> None:
@@ -46,8 +47,14 @@ def register(commands: Commands) -> None:
     p.add_argument(
         "--public",
         action="store_true",
-        help="izinkan alamat selain loopback (siapa pun yang mencapai port bertindak "
+        help="izinkan alamat selain loopback (siapa pun yang memegang token bertindak "
         "sebagai pengguna server)",
+    )
+    p.add_argument(
+        "--token-file",
+        type=Path,
+        metavar="FILE",
+        help="baca token rahasia dari FILE (mode 600); tanpa ini token baru dicetak sekali",
     )
     p.set_defaults(handler=_serve)
 
@@ -93,7 +100,9 @@ def _doctor(args: argparse.Namespace) -> int:
         print(line)
     if not report.ok:
         return EXIT_INPUT
-    problems: list[str] = []
+    problems = services.chain_problems()
+    if not problems:
+        print("Riwayat: rantai hash semua run cocok")
     services.statuses(problems=problems)
     for problem in problems:
         print(f"MASALAH: {problem}")
@@ -136,6 +145,7 @@ def _whoami(args: argparse.Namespace) -> int:
     print(f"Pengguna: {services.user}")
     print(f"Peran: {held}; bertindak sebagai: {actor.role or '-'}")
     print(f"Peran wajib: {'ya' if office.enforce_roles else 'tidak'}")
+    print(f"Zona kantor: {office.zona} ({zone_label(office.zona)}), kini {services.clock():%H:%M}")
     print(f"Database: {services.repo.path} ({services.config.db.source})")
     return EXIT_OK
 
@@ -156,4 +166,5 @@ def _serve(args: argparse.Namespace) -> int:
         args.port,
         public=args.public,
         as_role=getattr(args, "as_role", None),
+        token_file=args.token_file,
     )

@@ -10,6 +10,7 @@ from soptrack.cli.output import FittedTable
 from soptrack.cli.output import table as fitted
 from soptrack.services.labels import minutes as _mins
 from soptrack.sop.model import Sop
+from soptrack.sop.officetime import in_office
 from soptrack.sop.run import ACTION_LABELS, Run, StepState
 from soptrack.sop.status import RunStatus
 
@@ -93,6 +94,8 @@ def print_run_status(console: Console, status: RunStatus) -> None:
             + (f", {run.revisions} kali dikembalikan" if run.revisions else "")
         ),
     )
+    for warning in status.warnings:
+        console.print(Text(f"PERINGATAN: {warning}", style="bold"))
     table = fitted(
         None,
         ["", "No", "Langkah", "Pelaksana", "Status", "Oleh", "Waktu", "Telat"],
@@ -114,7 +117,8 @@ def print_run_status(console: Console, status: RunStatus) -> None:
     console.print(table)
 
 
-def print_history(console: Console, run: Run) -> None:
+def print_history(console: Console, run: Run, zone: str = "") -> None:
+    """Times as the office's clock shows them (`zone`), whatever offset they were stored in."""
     table = fitted(
         f"Riwayat {run.id}: {run.title}",
         ["#", "Waktu", "No", "Aksi", "Status", "Oleh", "Catatan"],
@@ -125,7 +129,7 @@ def print_history(console: Console, run: Run) -> None:
         _add_row(
             table,
             str(entry.seq),
-            entry.at.strftime("%Y-%m-%d %H:%M"),
+            (in_office(entry.at, zone) if zone else entry.at).strftime("%Y-%m-%d %H:%M"),
             str(entry.step),
             ACTION_LABELS[entry.action],
             f"{entry.from_state.value}→{entry.to_state.value}",

@@ -148,10 +148,14 @@ def _undo(args: argparse.Namespace) -> int:
 
 
 def _history(args: argparse.Namespace) -> int:
-    run = services_for(args).repo.get_run(args.run)
+    services = services_for(args)
+    run = services.repo.get_run(args.run)
     if args.json:
         return print_json([entry_to_dict(e, with_undo_data=False) for e in run.history])
     from soptrack.cli.render import print_history  # rich: only when printing
 
-    print_history(console(), run)
+    print_history(console(), run, services.office().zona)
+    problem = services.chain_problem(run)
+    if problem:
+        print(f"PERINGATAN: {problem}")
     return EXIT_OK

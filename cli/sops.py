@@ -15,6 +15,7 @@ from soptrack.services.core import Services
 from soptrack.services.labels import minutes
 from soptrack.sop.errors import EXIT_OK
 from soptrack.sop.loader import load_sop
+from soptrack.sop.officetime import in_office
 
 
 def register(commands: Commands) -> None:
@@ -30,9 +31,13 @@ def register(commands: Commands) -> None:
     s = actions.add("validate", "periksa file SOP tanpa menambahkannya")
     s.add_argument("file", type=Path, metavar="FILE")
     s.set_defaults(handler=_validate)
-    s = actions.add("add", "tambahkan file SOP ke folder SOP pengguna")
+    s = actions.add("add", "simpan SOP dari file ke katalog database (versi baru)")
     s.add_argument("file", type=Path, metavar="FILE")
-    s.add_argument("--replace", action="store_true", help="ganti file dengan id yang sama")
+    s.add_argument(
+        "--replace",
+        action="store_true",
+        help="simpan versi baru SOP yang sudah ada (run yang ada tetap memakai versinya)",
+    )
     s.set_defaults(handler=_add)
     s = actions.add("export", "tulis lembar SOP (.docx)")
     s.add_argument("sop_id", metavar="ID")
@@ -41,7 +46,10 @@ def register(commands: Commands) -> None:
 
 
 def _sops(args: argparse.Namespace) -> int:
-    catalog = services_for(args).catalog
+    services = services_for(args)
+    catalog = services.catalog
+    versions = {s.id: services.current_version(s.id) for s in catalog}
+    zone = services.office().zona
     if args.json:
         return print_json(
             [
@@ -54,19 +62,22 @@ def _sops(args: argparse.Namespace) -> int:
                     "lane_ids": [lane.id for lane in s.lanes],
                     "total_minutes": s.total_minutes,
                     "source": s.source,
+                    "version": versions[s.id].version or None,
                 }
                 for s in catalog
             ]
         )
     rows = table(
         None,
-        ["ID", "Judul", "Langkah", "Pelaksana", "Waktu baku"],
-        nowrap=("ID", "Langkah", "Waktu baku"),
+        ["ID", "Versi", "Judul", "Langkah", "Pelaksana", "Waktu baku"],
+        nowrap=("ID", "Versi", "Langkah", "Waktu baku"),
     )
     for s in catalog:
+        v = versions[s.id]
         add_row(
             rows,
             s.id,
+            f"{v.version} ({v.by}, {in_office(v.at, zone):%Y-%m-%d})" if v.version else "bawaan",
             s.name,
             str(len(s.steps)),
             ", ".join(lane.name for lane in s.lanes),
@@ -86,8 +97,18 @@ def _validate(args: argparse.Namespace) -> int:
 
 
 def _add(args: argparse.Namespace) -> int:
-    sop, target = services_for(args).add_sop(args.file, replace=args.replace)
-    print(f"SOP {sop.id} ({sop.name}) ditambahkan: {target}")
+    services = services_for(args)
+    sop, added = services.add_sop(args.file, replace=args.replace)
+    if not added.new:
+        print(f"SOP {sop.id} ({sop.name}) tidak berubah: sama dengan versi {added.version}")
+        return EXIT_OK
+    print(
+        f"SOP {sop.id} ({sop.name}) disimpan sebagai versi {added.version} di {services.repo.path}"
+    )
+    if added.keep:
+        print(f"Run yang tetap memakai versi lamanya: {', '.join(added.keep)}")
+    if added.pinned:
+        print(f"Run lama yang kini mengikuti versi {added.version}: {', '.join(added.pinned)}")
     return EXIT_OK
 
 

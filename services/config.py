@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from soptrack.sop.errors import BadInput
+from soptrack.sop.office import is_admin_key
 from soptrack.store.paths import DB_ENV, config_dir, default_db_path, expand, user_sop_dir
 
 CONFIG_ENV = "SOPTRACK_CONFIG"
@@ -45,11 +46,17 @@ class Config:
     sop_dirs: tuple[Path, ...] = ()
     files: tuple[Path, ...] = ()
     keys: dict[str, str] = field(default_factory=dict)
+    # keys a user's own file tried to set that only the system config and the database may
+    ignored: dict[str, Setting] = field(default_factory=dict)
 
     def rows(self) -> list[tuple[str, str, str]]:
         rows = [("db", self.db.value, self.db.source)]
         rows += [(f"office.{k}", s.value, s.source) for k, s in sorted(self.office.items())]
-        rows += [("sop_dir", str(d), "folder SOP") for d in self.sop_dirs]
+        rows += [
+            (f"office.{k}", s.value, f"DIABAIKAN: {s.source} (hanya config sistem/database)")
+            for k, s in sorted(self.ignored.items())
+        ]
+        rows += [("sop_dir", str(d), "folder draf SOP (tidak dipakai run)") for d in self.sop_dirs]
         rows += [(f"keys.{k}", v, "[keys]") for k, v in sorted(self.keys.items())]
         return rows
 
@@ -74,6 +81,7 @@ def load_config(db_flag: str | None = None, env: Mapping[str, str] | None = None
     office: dict[str, Setting] = {}
     keys: dict[str, str] = {}
     files: list[Path] = []
+    ignored: dict[str, Setting] = {}
     for path, source in layers:
         data = _read(path)
         if data is None:
@@ -86,6 +94,10 @@ def load_config(db_flag: str | None = None, env: Mapping[str, str] | None = None
                 )
             db = Setting(str(expand(data["db"], f"{path}: db")), source)
         for key, value in _office_keys(path, data).items():
+            if is_admin_key(key) and (path == user_path or not _trusted(path)):
+                # roles, enforcement and office time are the office's, not each user's
+                ignored[key] = Setting(value, source)
+                continue
             office[key] = Setting(value, source)
         keys.update(_key_overrides(path, data))
     if env.get(DB_ENV, "").strip():
@@ -95,7 +107,21 @@ def load_config(db_flag: str | None = None, env: Mapping[str, str] | None = None
             raise BadInput("--db kosong: beri path file database, mis. --db /srv/soptrack/db.json")
         db = Setting(str(expand(db_flag, "--db")), "flag --db")
     sop_dirs = (system_path.parent / "sops", user_sop_dir())
-    return Config(db=db, office=office, sop_dirs=sop_dirs, files=tuple(files), keys=keys)
+    return Config(
+        db=db, office=office, sop_dirs=sop_dirs, files=tuple(files), keys=keys, ignored=ignored
+    )
+
+
+def _trusted(path: Path) -> bool:
+    """A file the user cannot change: SOPTRACK_CONFIG lets anyone name a file, so the keys
+    that decide roles are taken only from one the user neither owns nor can write (root's
+    own files count as root's system config)."""
+    try:
+        st = path.stat()
+    except OSError:
+        return False
+    mine = st.st_uid == os.getuid() and st.st_uid != 0
+    return not mine and not st.st_mode & 0o022
 
 
 def _read(path: Path) -> dict[str, Any] | None:

@@ -33,6 +33,7 @@ from soptrack.sop.office import (
     logo_summary,
     parse_sign_mode,
 )
+from soptrack.sop.officetime import office_date
 from soptrack.sop.performance import Performance, clean_cell
 from soptrack.sop.performance_csv import read_files
 from soptrack.sop.performance_csv import write_form as form_text
@@ -257,12 +258,13 @@ def is_signed(run: Run, sop: Sop, kind: str) -> bool:
     return run.record(step.number).state is StepState.SELESAI
 
 
-def sign_date(run: Run, sop: Sop, kind: str, today: date) -> date:
+def sign_date(run: Run, sop: Sop, kind: str, today: date, zone: str = "") -> date:
+    """The day the signing step was done, on the office's calendar (`zone`)."""
     step = signing_step(sop, kind)
     if step is not None:
         record = run.record(step.number)
         if record.state is StepState.SELESAI and record.finished_at:
-            return record.finished_at.date()
+            return office_date(record.finished_at, zone) if zone else record.finished_at.date()
     return today
 
 
@@ -383,7 +385,7 @@ def export(
                 office,
                 performance_of(run),
                 signed=signed,
-                sign_date=sign_date(run, sop, kind, services.clock().date()),
+                sign_date=sign_date(run, sop, kind, services.clock().date(), office.zona),
                 paper=paper,
                 landscape=landscape,
                 signer=mode,

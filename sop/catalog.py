@@ -1,7 +1,9 @@
-"""Which SOPs soptrack knows: the shipped ones plus the user's own files."""
+"""Which SOPs soptrack knows: the shipped ones, and those the office stored in its database
+(see sop/versions.py). `Catalog.load` of a folder is for drafts and tests only."""
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -69,3 +71,19 @@ class Catalog:
             for lane in sop.lanes:
                 seen.setdefault(lane.id, None)
         return list(seen)
+
+
+@functools.cache
+def shipped() -> Catalog:
+    """The SOPs that come with soptrack: the defaults of every database (read once: they
+    change only with soptrack itself)."""
+    return Catalog.load(())
+
+
+def merged(defaults: Catalog, stored: Iterable[Sop]) -> Catalog:
+    """The catalog everyone on one database sees: the shipped SOPs, each replaced by the
+    database's version when there is one, then the SOPs only the database has."""
+    by_id = {sop.id: sop for sop in defaults}
+    for sop in stored:
+        by_id[sop.id] = sop
+    return Catalog(tuple(by_id.values()))

@@ -115,10 +115,10 @@ class _Reader:
 def load_sop(path: str | Path) -> Sop:
     """Load and validate one SOP file."""
     path = Path(path)
-    return parse_sop(_read_file(path), str(path))
+    return parse_sop(read_sop_file(path), str(path))
 
 
-def _read_file(path: Path) -> bytes:
+def read_sop_file(path: Path) -> bytes:
     """The file's bytes, refusing what is not a regular file of a sane size: a FIFO would
     block forever, /dev/zero would be read until memory runs out."""
     name = str(path)

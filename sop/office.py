@@ -17,6 +17,7 @@ from typing import Any
 
 from soptrack.sop.errors import BadInput, RuleViolation
 from soptrack.sop.model import Signatory, Step
+from soptrack.sop.officetime import DEFAULT_ZONE, parse_zone
 from soptrack.sop.run import Actor
 from soptrack.sop.text import clean_text
 from soptrack.sop.worktime import DAY_NAMES, OfficeHours
@@ -202,6 +203,14 @@ class OfficeProfile:
             lines += jabatan_lines(who.jabatan)
         return SignatureBlock(tuple(lines), who.nama, who.pangkat, who.nip)
 
+    # IANA time zone of the office (Banggai: WITA); office hours are read in it
+    zona: str = DEFAULT_ZONE
+
+    def __post_init__(self) -> None:
+        # the hours carry the zone, so every count made with `profile.hours` uses it
+        if self.hours.zone != self.zona:
+            object.__setattr__(self, "hours", replace(self.hours, zone=self.zona))
+
     def roles_of(self, user: str) -> tuple[str, ...]:
         return tuple(self.users.get(user, ()))
 
@@ -246,6 +255,7 @@ def profile_rows(profile: OfficeProfile) -> list[tuple[str, str]]:
     hours = profile.hours.to_mapping()
     rows += [(f"jam.{day}", hours.get(day) or "-") for day in DAY_NAMES]
     rows.append(("libur", ",".join(sorted(d.isoformat() for d in profile.hours.holidays))))
+    rows.append(("zona", profile.zona))
     rows += [(key, getattr(profile, attr)) for key, attr in list(_TEXT_KEYS.items())[_KOP_KEYS:]]
     rows.append(("predikat", format_bands(profile.bands)))
     cap = profile.capaian_cap
@@ -340,6 +350,8 @@ def set_value(
         return replace(profile, hours=_hours(profile.hours.to_mapping(), dates))
     if key == "predikat":
         return replace(profile, bands=parse_bands(value))
+    if key == "zona":
+        return replace(profile, zona=parse_zone(value))
     known = ", ".join(k for k, _ in profile_rows(OfficeProfile()))
     raise BadInput(f"kunci {key!r} tidak dikenal; yang ada: {known}, peran.<user>")
 
@@ -452,6 +464,7 @@ def profile_to_dict(profile: OfficeProfile) -> dict[str, Any]:
         "letter_klasifikasi": profile.letter_klasifikasi,
         "letter_unit_code": profile.letter_unit_code,
         "bands": [[m, label] for m, label in profile.bands],
+        "zona": profile.zona,
     }
 
 
@@ -494,7 +507,32 @@ def profile_from_dict(data: Mapping[str, Any]) -> OfficeProfile:
         letter_klasifikasi=data.get("letter_klasifikasi", default.letter_klasifikasi),
         letter_unit_code=data.get("letter_unit_code", default.letter_unit_code),
         bands=tuple((float(m), str(label)) for m, label in data.get("bands", default.bands)),
+        zona=parse_zone(str(data.get("zona") or default.zona)),
     )
+
+
+# -- who may change the rules -------------------------------------------------------------
+
+
+def is_admin_key(key: str) -> bool:
+    """Keys that decide who may do what and when the office works: with enforcement on only
+    an admin may set them, and a user's own config file may not."""
+    key = key.strip().lower()
+    return key.startswith(("peran.", "jam.")) or key in ("libur", "zona")
+
+
+def is_admin(profile: OfficeProfile, user: str) -> bool:
+    return ADMIN_ROLE in profile.roles_of(user)
+
+
+def check_may_change(profile: OfficeProfile, user: str, what: str) -> None:
+    """Refuse a rule change by a non-admin while roles are enforced."""
+    if profile.enforce_roles and not is_admin(profile, user):
+        admins = sorted(u for u, roles in profile.users.items() if ADMIN_ROLE in roles)
+        raise RuleViolation(
+            f"{what} hanya boleh diubah oleh admin selama peran wajib; pengguna {user} "
+            f"bukan admin (admin: {', '.join(admins) or 'belum ada, atur di config sistem'})"
+        )
 
 
 # -- who may act ---------------------------------------------------------------------------

@@ -96,6 +96,10 @@ class HistoryEntry:
     # Notes are only ever appended, so `before` keeps each record's note count, not its
     # notes: undo truncates. This keeps the file linear in the number of notes.
     before_notes: tuple[int, ...] = ()
+    # the hash chain (sop/chain.py): digest of the run's steps after this entry, and this
+    # entry's link to the previous one; empty until the entry is sealed
+    state: str = ""
+    hash: str = ""
 
 
 @dataclass(frozen=True)
@@ -111,6 +115,8 @@ class Run:
     revisions: int = 0
     finished_at: datetime | None = None
     extra: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
+    # the catalog version of its SOP the run follows for good (None: from before versions)
+    sop_version: int | None = None
 
     def record(self, number: int) -> StepRecord:
         for record in self.steps:
@@ -149,6 +155,7 @@ def new_run(
     year: int,
     actor: Actor,
     now: datetime,
+    sop_version: int | None = None,
 ) -> Run:
     return Run(
         id=run_id,
@@ -158,6 +165,7 @@ def new_run(
         created_by=actor.user,
         created_at=now,
         steps=tuple(StepRecord(number=n) for n in step_numbers),
+        sop_version=sop_version,
     )
 
 
@@ -237,6 +245,10 @@ def entry_to_dict(entry: HistoryEntry, *, with_undo_data: bool = True) -> dict[s
         data["before_revisions"] = entry.before_revisions
         data["before_finished_at"] = _dt(entry.before_finished_at)
         data["before_notes"] = list(entry.before_notes)
+    if entry.state:
+        data["state"] = entry.state
+    if entry.hash:
+        data["hash"] = entry.hash
     return data
 
 
@@ -257,6 +269,8 @@ def entry_from_dict(data: dict[str, Any]) -> HistoryEntry:
         before_revisions=int(data.get("before_revisions", 0)),
         before_finished_at=_parse_dt(data.get("before_finished_at")),
         before_notes=tuple(int(n) for n in data.get("before_notes", ())),
+        state=str(data.get("state", "")),
+        hash=str(data.get("hash", "")),
     )
 
 
@@ -273,6 +287,7 @@ def run_to_dict(run: Run) -> dict[str, Any]:
         "steps": [record_to_dict(r) for r in run.steps],
         "history": [entry_to_dict(e) for e in run.history],
         "extra": copy.deepcopy(run.extra),
+        "sop_version": run.sop_version,
     }
 
 
@@ -291,4 +306,13 @@ def run_from_dict(data: dict[str, Any], *, history: bool = True) -> Run:
         revisions=int(data.get("revisions", 0)),
         finished_at=_parse_dt(data.get("finished_at")),
         extra=copy.deepcopy(data.get("extra") or {}),
+        sop_version=_version(data.get("sop_version")),
     )
+
+
+def _version(value: Any) -> int | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise ValueError(f"sop_version {value!r}")
+    return value

@@ -56,6 +56,11 @@ class RunStatus:
     steps: tuple[StepStatus, ...]
     elapsed_minutes: float
     standard_minutes: int
+    # what the reader must know about the run itself: a broken history chain, an SOP
+    # version other than the current one
+    warnings: tuple[str, ...] = ()
+    # the office's time zone: the times shown are read on its clock
+    zone: str = ""
 
     @property
     def done(self) -> int:
@@ -86,6 +91,7 @@ class RunStatus:
         data: dict[str, Any] = {
             "id": self.run.id,
             "sop_id": self.run.sop_id,
+            "sop_version": self.run.sop_version,
             "title": self.run.title,
             "year": self.run.year,
             "state": self.run.state,
@@ -104,6 +110,8 @@ class RunStatus:
                 self.run.finished_at.isoformat(timespec="seconds") if self.run.finished_at else None
             ),
         }
+        if self.warnings:
+            data["warnings"] = list(self.warnings)
         if with_steps:
             data["steps"] = [s.to_dict() for s in self.steps]
         return data
@@ -137,4 +145,4 @@ def run_status(run: Run, sop: Sop, now: datetime, hours: OfficeHours) -> RunStat
     started = run.steps[0].started_at if run.steps else None
     first = min((r.started_at for r in run.steps if r.started_at), default=started)
     elapsed = working_minutes(first, run.finished_at or now, hours) if first else 0.0
-    return RunStatus(run, sop, tuple(steps), elapsed, sop.total_minutes)
+    return RunStatus(run, sop, tuple(steps), elapsed, sop.total_minutes, zone=hours.zone)

@@ -4,8 +4,11 @@ An SOP step of "1 Jam" started Friday at 15:55 is not late on Saturday morning: 
 is closed, so only the minutes inside office hours count. This module converts between wall
 clock instants and minutes of office time for a configurable week and a list of holidays.
 
-Datetimes are handled in wall-clock time of the start's timezone. Indonesian offices use
-fixed-offset zones (WIB/WITA/WIT, no daylight saving), so wall time and elapsed time agree.
+Office hours are wall-clock times of the office's own time zone (`OfficeHours.zone`, an
+IANA name such as Asia/Makassar): the server's TZ and the offset a timestamp was written with
+do not matter. Each opening window is measured as elapsed time, so a zone with daylight
+saving counts real minutes. Without a zone (the bare domain functions), the start's timezone
+is the office's.
 """
 
 from __future__ import annotations
@@ -14,7 +17,8 @@ import math
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from zoneinfo import ZoneInfo
 
 __all__ = ["DAY_NAMES", "OfficeHours", "add_working_minutes", "working_minutes"]
 
@@ -46,6 +50,8 @@ class OfficeHours:
 
     windows: tuple[Window | None, ...]
     holidays: frozenset[date] = frozenset()
+    # IANA name of the office's time zone; "" counts in the start's own timezone
+    zone: str = ""
 
     def __post_init__(self) -> None:
         """Reject malformed weeks early, so the arithmetic below can trust them."""
@@ -63,6 +69,12 @@ class OfficeHours:
                 raise ValueError(f"{name}: closing time {end:%H:%M} is not after {start:%H:%M}")
         if not isinstance(self.holidays, frozenset):
             object.__setattr__(self, "holidays", frozenset(self.holidays))
+        if self.zone:
+            ZoneInfo(self.zone)  # an unknown name fails here, not in the middle of a count
+
+    @property
+    def tz(self) -> tzinfo | None:
+        return ZoneInfo(self.zone) if self.zone else None
 
     @classmethod
     def default(cls) -> OfficeHours:
@@ -115,11 +127,12 @@ class OfficeHours:
 def working_minutes(start: datetime, end: datetime, hours: OfficeHours) -> float:
     """Minutes of office time between `start` and `end` (0 if `end` <= `start`).
 
-    Both datetimes must be naive or both aware; an aware `end` is converted to the start's
-    timezone and the count is done in that wall-clock time. Runs in O(days spanned).
-    Example (default hours): Friday 15:55 to Monday 07:40 is 5 + 10 = 15.0 minutes.
+    Both datetimes must be naive or both aware. Aware ones are counted in the office's
+    zone (`hours.zone`, else the start's timezone); each window's overlap is elapsed time,
+    so a daylight-saving change inside a window counts the real minutes. Runs in O(days
+    spanned). Example (default hours): Friday 15:55 to Monday 07:40 is 5 + 10 = 15.0 minutes.
     """
-    begin, finish = _same_wall_clock(start, end)
+    begin, finish, tz = _same_wall_clock(start, end, hours.tz)
     if finish <= begin:
         return 0.0
     total = timedelta(0)
@@ -139,9 +152,16 @@ def working_minutes(start: datetime, end: datetime, hours: OfficeHours) -> float
             opens = max(begin, datetime.combine(day, window[0]))
             closes = min(finish, datetime.combine(day, window[1]))
             if closes > opens:
-                total += closes - opens
+                total += _elapsed(opens, closes, tz)
         day += timedelta(days=1)
     return total / _MINUTE
+
+
+def _elapsed(opens: datetime, closes: datetime, tz: tzinfo | None) -> timedelta:
+    """Real time between two wall-clock instants of one day in `tz`."""
+    if tz is None:
+        return closes - opens
+    return closes.replace(tzinfo=tz).astimezone(UTC) - opens.replace(tzinfo=tz).astimezone(UTC)
 
 
 def _week(hours: OfficeHours) -> timedelta:
@@ -173,6 +193,8 @@ def add_working_minutes(start: datetime, minutes: float, hours: OfficeHours) -> 
         raise ValueError("office hours have no working day, so nothing can ever become due")
     if minutes == 0:
         return start
+    if start.tzinfo is not None and hours.tz is not None:
+        start = start.astimezone(hours.tz)
     try:
         due = _add_wall(start.replace(tzinfo=None), timedelta(minutes=minutes), hours)
     except OverflowError as error:
@@ -213,13 +235,18 @@ def _length(window: Window) -> timedelta:
     return datetime.combine(date.min, window[1]) - datetime.combine(date.min, window[0])
 
 
-def _same_wall_clock(start: datetime, end: datetime) -> tuple[datetime, datetime]:
-    """Both instants as naive wall-clock time in the start's timezone."""
+def _same_wall_clock(
+    start: datetime, end: datetime, zone: tzinfo | None
+) -> tuple[datetime, datetime, tzinfo | None]:
+    """Both instants as naive wall-clock time in the office zone (else the start's), and
+    that zone (None for naive input)."""
     if (start.tzinfo is None) != (end.tzinfo is None):
         raise TypeError("start and end must both be naive or both be timezone-aware")
-    if start.tzinfo is not None:
-        end = end.astimezone(start.tzinfo)
-    return start.replace(tzinfo=None), end.replace(tzinfo=None)
+    if start.tzinfo is None:
+        return start, end, None
+    tz = zone or start.tzinfo
+    start, end = start.astimezone(tz), end.astimezone(tz)
+    return start.replace(tzinfo=None), end.replace(tzinfo=None), tz
 
 
 def _parse_window(key: str, value: str) -> Window | None:

@@ -12,6 +12,7 @@ import copy
 import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any, TypeVar
@@ -22,7 +23,9 @@ from tinydb.table import Document
 from soptrack.sop.errors import BadInput
 from soptrack.sop.office import OfficeProfile, profile_from_dict, profile_to_dict
 from soptrack.sop.run import Actor, Run, new_run, run_from_dict, run_to_dict
+from soptrack.sop.versions import SopVersion
 from soptrack.store import backups
+from soptrack.store import catalog as catalog_mod
 from soptrack.store import storage as storage_mod
 from soptrack.store.errors import StoreBusy, StoreCorrupt, StoreError
 from soptrack.store.paths import expand
@@ -143,13 +146,29 @@ class Repository:
         year: int,
         actor: Actor,
         now: datetime,
+        version: SopVersion | None = None,
     ) -> Run:
+        """A new run that follows `version` of its SOP for good. A version not stored yet
+        (number 0: a shipped SOP's first use) is stored now, or the stored one with the same
+        text is reused."""
         with self.transaction() as db:
+            number = self._pin(db, version) if version is not None else None
             table = db.table(RUNS)
             doc_id = _next_id(table)
-            run = new_run(f"{code}-{doc_id}", sop_id, step_numbers, title, year, actor, now)
+            run = new_run(f"{code}-{doc_id}", sop_id, step_numbers, title, year, actor, now, number)
             table.insert(Document(run_to_dict(run), doc_id=doc_id))
             return run
+
+    def _pin(self, db: TinyDB, version: SopVersion) -> int:
+        if version.version:
+            return version.version
+        mine = [v for v in catalog_mod.versions(db) if v.sop_id == version.sop_id]
+        newest = max(mine, key=lambda v: v.version, default=None)
+        if newest is not None and newest.digest == version.digest:
+            return newest.version
+        number = newest.version + 1 if newest else 1
+        catalog_mod.insert(db, replace(version, version=number))
+        return number
 
     def update_run(self, ref: str, change: Callable[[Run], Run]) -> Run:
         """Apply `change` to the run as it is in the file now, under the lock."""
@@ -182,6 +201,45 @@ class Repository:
             raise BadInput(f"run {ref!r} tidak ada di {self.path}; lihat daftar: soptrack runs")
         assert isinstance(doc, Document)
         return doc
+
+    # -- the SOP catalog (store/catalog.py) --------------------------------------------------
+
+    def sop_versions(self) -> list[SopVersion]:
+        """Every stored version of every SOP."""
+        with self.reading() as db:
+            return self._versions(db)
+
+    def _versions(self, db: TinyDB) -> list[SopVersion]:
+        try:
+            return catalog_mod.versions(db)
+        except (KeyError, ValueError, TypeError) as exc:
+            raise StoreCorrupt(
+                f"database {self.path} rusak: katalog SOP tidak lengkap ({exc}); tidak "
+                "diubah. pulihkan cadangan: soptrack restore"
+            ) from None
+
+    def add_sop_version(
+        self,
+        decide: Callable[[list[SopVersion], list[dict[str, Any]]], SopVersion | None],
+    ) -> tuple[SopVersion | None, list[str]]:
+        """Store the version `decide` makes from the catalog and the runs as they are now
+        (None: nothing to store); it raises to refuse. Runs of that SOP from before versions
+        existed follow the new version from now on; their ids are returned."""
+        with self.transaction() as db:
+            runs = [dict(doc) for doc in db.table(RUNS).all()]
+            version = decide(self._versions(db), runs)
+            if version is None:
+                return None, []
+            catalog_mod.insert(db, version)
+            pinned = [
+                doc.doc_id
+                for doc in db.table(RUNS).all()
+                if doc.get("sop_id") == version.sop_id and doc.get("sop_version") is None
+            ]
+            if pinned:
+                db.table(RUNS).update({"sop_version": version.version}, doc_ids=pinned)
+            ids = [str(db.table(RUNS).get(doc_id=i)["id"]) for i in pinned]  # type: ignore[index]
+            return version, ids
 
     # -- office profile --------------------------------------------------------------------
 

@@ -12,13 +12,23 @@ from typing import Any
 
 from soptrack.store.errors import StoreTooNew
 
-SCHEMA_VERSION = 1
+# 2: the SOP catalog table `sops`, runs' `sop_version`, hash-chained history (issue 11)
+SCHEMA_VERSION = 2
 META_TABLE = "meta"
 APP_MARK = "soptrack"
 
 Tables = dict[str, Any]
 # MIGRATIONS[n] turns a version-n database into version n + 1.
 MIGRATIONS: dict[int, Callable[[Tables], Tables]] = {}
+
+
+def _v1_to_v2(data: Tables) -> Tables:
+    from soptrack.store.catalog import migrate_v1
+
+    return migrate_v1(data)
+
+
+MIGRATIONS[1] = _v1_to_v2
 
 
 class ForeignFile(Exception):

@@ -115,8 +115,12 @@ def test_browser_shows_the_board(tmp_path: Path) -> None:
         check=True,
     )
     port, debug_port = _free_port(), _free_port()
+    token = tmp_path / "token"
+    token.write_text("token-browser-0123456789abcdef")
+    os.chmod(token, 0o600)
     server = subprocess.Popen(
-        [sys.executable, "-m", "soptrack", "--db", str(db), "serve", "--port", str(port)],
+        [sys.executable, "-m", "soptrack", "--db", str(db), "serve", "--port", str(port)]
+        + ["--token-file", str(token)],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
@@ -140,11 +144,12 @@ def test_browser_shows_the_board(tmp_path: Path) -> None:
         stderr=subprocess.DEVNULL,
     )
     try:
-        page = _wait_http(f"http://127.0.0.1:{port}/")
+        url = f"http://127.0.0.1:{port}/?token=token-browser-0123456789abcdef"
+        page = _wait_http(url)
         assert "soptrack" in page
         _wait_http(f"http://127.0.0.1:{debug_port}/json/version")
         shot = tmp_path / "board.png"
-        result = asyncio.run(_browse(debug_port, f"http://127.0.0.1:{port}/", shot))
+        result = asyncio.run(_browse(debug_port, url, shot))
         assert result["started"], "the app never sent its first frame to the browser"
         assert result["canvas"] or "pk-1" in str(result["rows"])
         assert shot.stat().st_size > 20_000  # a painted terminal, not the splash (~12 kB)

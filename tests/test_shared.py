@@ -136,9 +136,12 @@ def office_users():
     subprocess.run(["groupdel", group], capture_output=True)
 
 
-def _as(user: str, *args: str) -> subprocess.CompletedProcess[str]:
+def _as(
+    user: str, *args: str, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
     """Run the CLI in a forked child that has become `user`. A fork, not an exec: the
-    interpreter may live under /root, which another user cannot read."""
+    interpreter may live under /root, which another user cannot read. `env` is set last
+    (e.g. a spoofed LOGNAME)."""
     import contextlib
     import io
     import pwd
@@ -167,6 +170,7 @@ def _as(user: str, *args: str) -> subprocess.CompletedProcess[str]:
                 }
             )
             os.environ.pop("SUDO_USER", None)
+            os.environ.update(env or {})
             with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
                 try:
                     code = soptrack.main.main(list(args))
@@ -226,6 +230,108 @@ def test_two_unix_users_in_one_group_share_one_board(office_users) -> None:
         assert grp.getgrgid(st.st_gid).gr_name == group, path
 
 
+def _kunjungan(lane_of_step_1: str) -> str:
+    from soptrack.sop.catalog import SHIPPED_DIR
+
+    return (
+        (SHIPPED_DIR / "pengukuran-kinerja.toml")
+        .read_text()
+        .replace('id = "pengukuran-kinerja"', 'id = "kunjungan"')
+        .replace('code = "pk"', 'code = "kj"')
+        .replace('pelaksana = ["kadis"]', f'pelaksana = ["{lane_of_step_1}"]', 1)
+    )
+
+
+def test_two_users_one_truth(office_users) -> None:
+    """One database, two Unix users: one catalog, rules only by the admin, identity from
+    the OS, old runs on their own SOP version, a hand edit found by doctor."""
+    import grp
+    import pwd
+
+    group, (admin, budi), base = office_users
+    shared = base / "kantor"
+    subprocess.run(
+        [sys.executable, "-m", "soptrack", "init", "--shared", str(shared), "--group", group],
+        capture_output=True,
+        check=True,
+    )
+    db = shared / "soptrack.json"
+    system = base / "config.toml"
+    system.write_text(
+        f'db = "{db}"\n[peran]\n{admin} = ["sekretaris", "admin"]\n{budi} = ["kadis"]\n'
+        "wajib = true\n"
+    )
+    os.chmod(system, 0o644)
+    draft = base / "kunjungan.toml"
+    draft.write_text(_kunjungan("kadis"))
+    changed = base / "kunjungan-2.toml"
+    changed.write_text(_kunjungan("sekretaris"))
+    for path in (draft, changed):
+        os.chmod(path, 0o644)
+    # budi's own config tries to switch enforcement off and give himself every role
+    home = Path(f"/tmp/{budi}-home")
+    own = home / ".config" / "soptrack" / "config.toml"
+    own.parent.mkdir(parents=True, exist_ok=True)
+    own.write_text(f'[peran]\nwajib = false\n{budi} = ["kadis", "sekretaris", "admin"]\n')
+    info = pwd.getpwnam(budi)
+    for path in [home, *home.rglob("*")]:
+        os.chown(path, info.pw_uid, grp.getgrnam(group).gr_gid)
+    os.environ["SOPTRACK_CONFIG"] = str(system)
+    try:
+        # an SOP added by one is seen and usable by the other
+        added = _as(admin, "sop", "add", str(draft))
+        assert added.returncode == 0, added.stderr
+        sops = json.loads(_as(budi, "sops", "--json").stdout)
+        assert {s["id"]: s["version"] for s in sops}["kunjungan"] == 1
+        made = _as(budi, "run", "new", "kj", "--title", "Kunjungan")
+        assert made.returncode == 0, made.stderr
+        run_id = made.stdout.strip()
+        started = _as(budi, "step", run_id, "1", "start")
+        assert started.returncode == 0, started.stderr
+
+        # a non-admin changes no rule: not through office set, not through his own config
+        for key, value in [(f"peran.{budi}", "sekretaris"), ("peran.wajib", "tidak")]:
+            refused = _as(budi, "office", "set", key, value)
+            assert refused.returncode == 1 and "admin" in refused.stderr, refused.stderr
+        refused = _as(budi, "sop", "add", "--replace", str(changed))
+        assert refused.returncode == 1 and "admin" in refused.stderr
+        whoami = _as(budi, "whoami").stdout
+        assert "Peran wajib: ya" in whoami and "Peran: kadis;" in whoami
+
+        # LOGNAME/USER spoofing: the history records the real account
+        spoof = {"LOGNAME": admin, "USER": admin}
+        done = _as(budi, "step", run_id, "1", "done", env=spoof)
+        assert done.returncode == 0, done.stderr
+        refused = _as(budi, "step", run_id, "2", "start", env=spoof)  # the Sekretaris' step
+        assert refused.returncode == 1, refused.stderr
+
+        # the admin changes the SOP: the old run keeps its version, undo still works
+        replaced = _as(admin, "sop", "add", "--replace", str(changed))
+        assert replaced.returncode == 0 and run_id in replaced.stdout, replaced.stderr
+        undone = _as(budi, "undo", run_id)  # step 1 is the Kadis' in version 1
+        assert undone.returncode == 0, undone.stderr
+        status = json.loads(_as(budi, "status", run_id, "--json").stdout)
+        assert status["sop_version"] == 1 and status["steps"][0]["lanes"] == ["kadis"]
+        new = _as(admin, "run", "new", "kj", "--title", "Kunjungan 2").stdout.strip()
+        assert _as(budi, "step", new, "1", "start").returncode == 1  # now the Sekretaris'
+        assert _as(admin, "step", new, "1", "start").returncode == 0
+
+        history = json.loads(_as(admin, "history", run_id, "--json").stdout)
+        assert [h["user"] for h in history] == [budi, budi, budi]
+        assert _as(admin, "doctor").returncode == 0
+
+        # a hand edit of the shared file (here by root) is reported by doctor
+        data = json.loads(db.read_text())
+        data["runs"]["1"]["history"][1]["user"] = admin
+        db.write_text(json.dumps(data))
+        doctor = _as(budi, "doctor")
+    finally:
+        del os.environ["SOPTRACK_CONFIG"]
+        shutil.rmtree(home, ignore_errors=True)
+    assert doctor.returncode == 2 and f"run {run_id}" in doctor.stdout
+    assert "entri #2" in doctor.stdout
+
+
 def test_permission_error_names_file_owner_and_mode(office_users) -> None:
     group, (first, _second), base = office_users
     private = base / "private"
@@ -248,6 +354,9 @@ def _free_port() -> int:
 
 
 def test_serve_answers_on_loopback(tmp_path: Path) -> None:
+    token = tmp_path / "token"
+    token.write_text("token-uji-0123456789abcdef")
+    os.chmod(token, 0o600)
     port = _free_port()
     proc = subprocess.Popen(
         [
@@ -259,6 +368,8 @@ def test_serve_answers_on_loopback(tmp_path: Path) -> None:
             "serve",
             "--port",
             str(port),
+            "--token-file",
+            str(token),
         ],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
@@ -266,9 +377,10 @@ def test_serve_answers_on_loopback(tmp_path: Path) -> None:
     )
     try:
         body = ""
+        url = f"http://127.0.0.1:{port}/?token=token-uji-0123456789abcdef"
         for _ in range(100):
             try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2) as resp:
+                with urllib.request.urlopen(url, timeout=2) as resp:
                     body = resp.read().decode()
                 break
             except OSError:

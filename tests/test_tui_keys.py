@@ -329,6 +329,7 @@ async def test_enforced_roles_refuse_a_step_outside_my_lane(db: Path) -> None:
     run_id = make_run(db)
     admin = services(db)
     admin.set_office("peran.tester", "sekretaris")
+    admin.set_office("peran.kepala", "admin")
     admin.set_office("peran.wajib", "ya")
     app = app_for(db, run_id)
     recorder = Recorder(app)

@@ -90,6 +90,9 @@ class BoardScreen(Screen):
             return
         self.run_id = status.run.id
         self.status = status
+        for warning in status.warnings:
+            if "rantai hash" in warning:
+                self.app.notify(warning, severity="warning", title="Riwayat diubah", timeout=10)
         sop = status.sop
         container = self.query_one("#lanes", Lanes)
         await container.remove_children()

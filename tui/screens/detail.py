@@ -11,12 +11,16 @@ from textual.widgets import Static
 
 from soptrack.services.labels import DECISION, LATE, STATE_TEXT, minutes
 from soptrack.sop.errors import SoptrackError
+from soptrack.sop.officetime import in_office
 from soptrack.sop.run import ACTION_LABELS
 from soptrack.sop.status import RunStatus
 
 
-def _when(value) -> str:
-    return value.strftime("%d-%m-%Y %H:%M") if value else "-"
+def _when(value, zone: str = "") -> str:
+    """A stored time as the office's clock shows it."""
+    if not value:
+        return "-"
+    return (in_office(value, zone) if zone else value).strftime("%d-%m-%Y %H:%M")
 
 
 def step_text(status: RunStatus, number: int) -> Text:
@@ -51,8 +55,8 @@ def step_text(status: RunStatus, number: int) -> Text:
     state = STATE_TEXT[record.state] + (f" {LATE}" if info.late else "")
     row("Status", state + ("  (langkah kini)" if info.current else ""))
     row("Oleh", f"{record.user} ({record.role})" if record.role else record.user or "-")
-    row("Mulai", _when(record.started_at))
-    row("Selesai", _when(record.finished_at))
+    row("Mulai", _when(record.started_at, status.zone))
+    row("Selesai", _when(record.finished_at, status.zone))
     row("Waktu kerja", f"{minutes(info.worked_minutes)} dari baku {minutes(step.minutes)}")
     if record.revisions:
         row("Dikembalikan", f"{record.revisions} kali")
@@ -61,7 +65,7 @@ def step_text(status: RunStatus, number: int) -> Text:
         text.append("belum ada catatan (tekan n di papan untuk menambah)\n")
     for note in record.notes:
         who = f"{note.user} ({note.role})" if note.role else note.user
-        text.append(f"{_when(note.at)} {who}: ", style="italic")
+        text.append(f"{_when(note.at, status.zone)} {who}: ", style="italic")
         text.append(note.text + "\n")
     entries = [e for e in status.run.history if e.step == number]
     head(f"Riwayat ({len(entries)})")
@@ -69,7 +73,7 @@ def step_text(status: RunStatus, number: int) -> Text:
         text.append("belum ada transisi\n")
     for entry in entries:
         who = f"{entry.user} ({entry.role})" if entry.role else entry.user
-        text.append(f"#{entry.seq} {_when(entry.at)} {who}: ", style="italic")
+        text.append(f"#{entry.seq} {_when(entry.at, status.zone)} {who}: ", style="italic")
         text.append(
             f"{ACTION_LABELS[entry.action]}  {entry.from_state.value} → {entry.to_state.value}"
         )

@@ -36,6 +36,9 @@ class RunHeader(Static):
                 f"{current.number}. {current.label} · {STATE_TEXT[current.state]}"
                 f" · menunggu {status.waiting_on}"
             )
+        for warning in status.warnings:
+            text.append("\n⚠ ", style="bold")
+            text.append(warning, style="bold")
         if extra:
             text.append(f"\n{extra}", style="italic")
         self.update(text)

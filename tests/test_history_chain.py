@@ -1,0 +1,88 @@
+"""The history as a hash chain: every entry sealed, a hand edit found by doctor."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from soptrack.services.core import Services
+from soptrack.sop import chain
+from soptrack.sop.run import run_to_dict
+
+
+def _worked(db_path: Path, clock) -> Services:
+    services = Services(db_path, clock=clock, user="budi", sop_dirs=[])
+    run = services.new_run("pengukuran-kinerja", "PK", 2026)
+    for number in (1, 2):
+        services.act(run.id, number, "start")
+        clock.advance(minutes=10)
+        services.act(run.id, number, "done")
+    services.act(run.id, 3, "note", "catatan")
+    services.undo(run.id)
+    return services
+
+
+def _edit(db_path: Path, change) -> None:
+    data = json.loads(db_path.read_text())
+    change(data["runs"]["1"])
+    db_path.write_text(json.dumps(data))
+
+
+def test_every_entry_is_sealed_and_the_chain_holds(db_path: Path, clock) -> None:
+    services = _worked(db_path, clock)
+    doc = json.loads(db_path.read_text())["runs"]["1"]
+    hashes = [entry["hash"] for entry in doc["history"]]
+    assert len(hashes) == 6 and len(set(hashes)) == 6
+    assert all(len(h) == 64 for h in hashes)
+    assert chain.first_broken(doc) is None
+    assert services.chain_problems() == []
+    run = services.repo.get_run("pk-1")
+    assert chain.first_broken(run_to_dict(run)) is None  # the loaded run round-trips
+    assert services.status(run).warnings == ()
+
+
+def test_a_hand_edited_entry_is_named_by_doctor(db_path: Path, clock, cli) -> None:
+    _worked(db_path, clock)
+    assert cli("doctor").returncode == 0
+
+    def forge(doc: dict) -> None:
+        doc["history"][1]["user"] = "kadis"  # who finished step 1, rewritten by hand
+
+    _edit(db_path, forge)
+    result = cli("doctor")
+    assert result.returncode == 2
+    assert "pk-1" in result.stdout and "entri #2" in result.stdout
+    assert "rantai hash" in result.stdout
+    # the run still opens, with the warning
+    status = cli("status", "pk-1")
+    assert status.returncode == 0 and "PERINGATAN" in status.stdout
+    data = json.loads(cli("runs", "--json", check=True).stdout)
+    assert data[0]["id"] == "pk-1"
+
+
+def test_a_removed_or_reordered_entry_breaks_the_chain(db_path: Path, clock) -> None:
+    _worked(db_path, clock)
+    doc = json.loads(db_path.read_text())["runs"]["1"]
+    removed = dict(doc, history=doc["history"][:2] + doc["history"][3:])
+    assert chain.first_broken(removed)[0] == 4
+    swapped = dict(doc, history=[doc["history"][1], doc["history"][0], *doc["history"][2:]])
+    assert chain.first_broken(swapped)[0] == 2
+
+
+def test_a_step_record_changed_behind_the_history_is_found(db_path: Path, clock) -> None:
+    services = _worked(db_path, clock)
+
+    def forge(doc: dict) -> None:
+        doc["steps"][2]["state"] = "selesai"
+
+    _edit(db_path, forge)
+    problems = services.chain_problems()
+    assert len(problems) == 1 and "langkah run diubah" in problems[0]
+
+
+def test_writes_after_a_forgery_keep_it_visible(db_path: Path, clock) -> None:
+    services = _worked(db_path, clock)
+    _edit(db_path, lambda doc: doc["history"][0].update(note="disisipkan"))
+    services.act("pk-1", 3, "start")
+    problems = services.chain_problems()
+    assert len(problems) == 1 and "entri #1" in problems[0]
