@@ -214,8 +214,8 @@ class Repository:
             return catalog_mod.versions(db)
         except (KeyError, ValueError, TypeError) as exc:
             raise StoreCorrupt(
-                f"database {self.path} rusak: katalog SOP tidak lengkap ({exc}); tidak "
-                "diubah. pulihkan cadangan: soptrack restore"
+                f"database {self.path} rusak: katalog SOP tidak lengkap atau diubah di luar "
+                f"soptrack ({exc}); tidak diubah. pulihkan cadangan: soptrack restore"
             ) from None
 
     def add_sop_version(

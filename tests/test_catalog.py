@@ -184,3 +184,14 @@ def test_migration_of_a_run_whose_sop_file_is_gone(
     assert any("belum tercatat" in p for p in s.chain_problems())
     _sop, added = s.add_sop(write(tmp_path / "kj.toml", KUNJUNGAN))
     assert added.pinned == ["kj-1"] and s.repo.get_run("kj-1").sop_version == 1
+
+
+def test_a_hand_edited_sop_version_is_refused(db_path: Path, clock, cli) -> None:
+    services(db_path, clock).new_run("pengukuran-kinerja", "PK", 2026)
+    data = json.loads(db_path.read_text())
+    text = data["sops"]["1"]["text"]
+    data["sops"]["1"]["text"] = text.replace('pelaksana = ["kadis"]', 'pelaksana = ["x"]', 1)
+    db_path.write_text(json.dumps(data))
+    result = cli("status", "pk-1")
+    assert result.returncode == 2 and "diubah di luar soptrack" in result.stderr
+    assert result.stderr.count("\n") == 1
