@@ -762,3 +762,27 @@ def test_key_bar_shows_every_key_at_any_width(width: int) -> None:
     assert bar.rstrip().endswith("? Bantuan")
     for key in ["g", "p", "o", "m", "e", "i", "/", "q"]:
         assert f" {key} " in bar
+
+
+@async_test
+async def test_notifications_never_stack_nor_cover_a_dialog(db: Path) -> None:
+    from textual.widgets._toast import Toast
+
+    run_id = make_run(db)
+    app = app_for(db, run_id)
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await pilot.pause()
+        for i in range(3):
+            app.notify(f"pesan {i}")
+        await pilot.pause()
+        assert len(list(app._notifications)) == 1  # the last one only
+        await pilot.press("n")
+        await pilot.pause()
+        assert isinstance(app.screen, NoteDialog)
+        app.notify("di bawah dialog")
+        await pilot.pause()
+        assert not app.screen.query(Toast)  # waits under the dialog
+        await pilot.press("escape")
+        await pilot.pause()
+        await pilot.pause()
+        assert app.screen.query(Toast)  # and shows once it is closed

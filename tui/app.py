@@ -13,7 +13,8 @@ from functools import partial
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding
-from textual.screen import Screen
+from textual.notifications import Notify
+from textual.screen import ModalScreen, Screen
 
 from soptrack.services.core import Services
 from soptrack.services.state import AppState, open_demo
@@ -193,6 +194,18 @@ class SoptrackApp(App[int]):
             return
         self.state.switch(self.real_services, demo=False)
         self.call_next(self.go, None)
+
+    def _refresh_notifications(self) -> None:
+        """A notification never covers an open dialog (the note being typed, the new run):
+        it waits under it and shows when the dialog closes."""
+        if isinstance(self.screen, ModalScreen) and self.screen.has_class("dialog-screen"):
+            return
+        super()._refresh_notifications()
+
+    def _on_notify(self, event: Notify) -> None:
+        """One notification at a time: at 80x24 three stacked ones hid two lanes for 5 s."""
+        self._notifications.clear()
+        super()._on_notify(event)
 
     # -- Textual's own words, in Indonesian ----------------------------------------------------
 
