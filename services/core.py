@@ -72,6 +72,9 @@ class Services:
         )
         self.clock = clock
         self.user = user or os_user()
+        # Run ids are "<SOP code>-<n>"; the sample database names its runs "contoh-<n>" so a
+        # sample run is never mistaken for (or typed as) a real one.
+        self.run_code: str | None = None
         self._catalog: Catalog | None = None
 
     # -- SOPs ------------------------------------------------------------------------------
@@ -149,9 +152,9 @@ class Services:
         if not 1900 <= year <= 2200:
             raise BadInput(f"tahun {year} tidak masuk akal (--year, mis. 2026)")
         actor = self.actor()
-        return self.repo.create_run(
-            sop.id, sop.code, [s.number for s in sop.steps], title, year, actor, self.clock()
-        )
+        code = self.run_code or sop.code
+        steps = [s.number for s in sop.steps]
+        return self.repo.create_run(sop.id, code, steps, title, year, actor, self.clock())
 
     def act(self, run_ref: str, number: int, action: Action | str, note: str = "") -> Run:
         """One step transition, checked against the run as it is in the file right now."""

@@ -21,6 +21,7 @@ Listener = Callable[[], None]
 
 DEMO_SOP = "pengukuran-kinerja"
 DEMO_LABEL = "CONTOH"
+DEMO_RUN_CODE = "contoh"
 
 
 def demo_path(real: Path) -> Path:
@@ -117,6 +118,7 @@ def open_demo(services: Services) -> tuple[Services, str]:
         clock=services.clock,
         user=services.user,
     )
+    demo.run_code = DEMO_RUN_CODE
     runs = demo.repo.list_runs()
     if runs:
         return demo, runs[0].id
@@ -133,6 +135,7 @@ def _fill_demo(demo: Services) -> str:
         clock=lambda: next(moments),
         user=demo.user,
     )
+    scripted.run_code = DEMO_RUN_CODE
     run = scripted.new_run(DEMO_SOP, f"{DEMO_LABEL}: Pengukuran Kinerja {now.year}", now.year)
     for number in range(1, 9):
         scripted.act(run.id, number, "start")

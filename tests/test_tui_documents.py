@@ -355,6 +355,8 @@ async def test_saving_data_never_overwrites_a_colleagues_import(db: Path, tmp_pa
         await pilot.press("q")  # q closes carefully: it must not quit with edits unsaved
         await pilot.pause()
         assert app.is_running and isinstance(app.screen, PerformanceScreen)
+        # and the warning names q, the key that discards when pressed again (not Escape)
+        assert any("q lagi untuk membuang" in m for m in seen.warnings())
     assert any("diubah pengguna lain" in m for m in seen.errors())
     perf = perf_mod.of_extra(fresh(db).repo.get_run(run_id).extra)
     assert [i.indikator for i in perf.indicators] == ["Jumlah PM dilayani"]

@@ -30,6 +30,8 @@ class SoptrackApp(App[int]):
     BINDINGS = [
         Binding("question_mark", "help", "Bantuan", id="help"),
         Binding("q", "quit", "Keluar", id="quit"),
+        # only while the sample is open (check_action): the way back to the real database
+        Binding("x", "leave_demo", "Tutup CONTOH", id="leave-demo"),
         Binding(
             "ctrl+p", "command_palette", "Perintah", show=False, priority=True, id="command-palette"
         ),
@@ -187,6 +189,11 @@ class SoptrackApp(App[int]):
             timeout=6,
         )
         self.call_next(self.go, run_id)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "leave_demo":
+            return self.state.demo
+        return True
 
     def action_leave_demo(self) -> None:
         if not self.state.demo:
