@@ -795,3 +795,32 @@ async def test_notifications_never_stack_nor_cover_a_dialog(db: Path) -> None:
         await pilot.pause()
         await pilot.pause()
         assert app.screen.query(Toast)  # and shows once it is closed
+
+
+@async_test
+async def test_a_write_waiting_for_the_lock_says_so_and_keys_keep_working(db: Path) -> None:
+    from filelock import FileLock
+
+    from soptrack.tui.store_calls import WAITING_TEXT
+
+    run_id = make_run(db)
+    app = app_for(db, run_id)
+    held = FileLock(str(db) + ".lock")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert focused_number(app) == 1
+        held.acquire()  # a colleague's long write
+        try:
+            await pilot.press("s")
+            header = app.screen.query_one("#run-header")
+            assert await wait_until(pilot, lambda: WAITING_TEXT in str(header.render()), 10)
+            await pilot.press("down")  # the screen still answers while the write waits
+            assert await wait_until(pilot, lambda: focused_number(app) != 1, 10)
+        finally:
+            held.release()
+        assert await wait_until(
+            pilot,
+            lambda: fresh(db).repo.get_run(run_id).record(1).state is StepState.BERJALAN,
+            10,
+        )
+        assert await wait_until(pilot, lambda: WAITING_TEXT not in str(header.render()), 10)
