@@ -5,6 +5,7 @@ An administrator writes /etc/soptrack/config.toml once (shared database path, of
 role mapping) and no user has to export anything. The file format:
 
     db = "/srv/soptrack/soptrack.json"
+    ekspor = "~/Dokumen/soptrack"   # where documents go without -o (else the current folder)
 
     [office]                 # any key of `soptrack office set`
     alamat = "Jl. ..."
@@ -29,7 +30,7 @@ from soptrack.store.paths import DB_ENV, config_dir, default_db_path, expand, us
 
 CONFIG_ENV = "SOPTRACK_CONFIG"
 SYSTEM_CONFIG = Path("/etc/soptrack/config.toml")
-_TOP_KEYS = {"db", "office", "peran", "keys"}
+_TOP_KEYS = {"db", "ekspor", "office", "peran", "keys"}
 
 
 @dataclass(frozen=True)
@@ -45,9 +46,13 @@ class Config:
     sop_dirs: tuple[Path, ...] = ()
     files: tuple[Path, ...] = ()
     keys: dict[str, str] = field(default_factory=dict)
+    # The folder documents are exported to when no -o is given (else the current folder).
+    export_dir: Setting | None = None
 
     def rows(self) -> list[tuple[str, str, str]]:
         rows = [("db", self.db.value, self.db.source)]
+        if self.export_dir is not None:
+            rows.append(("ekspor", self.export_dir.value, self.export_dir.source))
         rows += [(f"office.{k}", s.value, s.source) for k, s in sorted(self.office.items())]
         rows += [("sop_dir", str(d), "folder SOP") for d in self.sop_dirs]
         rows += [(f"keys.{k}", v, "[keys]") for k, v in sorted(self.keys.items())]
@@ -73,6 +78,7 @@ def load_config(db_flag: str | None = None, env: Mapping[str, str] | None = None
     db = Setting(str(default_db_path()), "bawaan (folder data pengguna)")
     office: dict[str, Setting] = {}
     keys: dict[str, str] = {}
+    export_dir: Setting | None = None
     files: list[Path] = []
     for path, source in layers:
         data = _read(path)
@@ -85,6 +91,10 @@ def load_config(db_flag: str | None = None, env: Mapping[str, str] | None = None
                     f'{path}: db harus berupa path file, mis. db = "/srv/soptrack/db.json"'
                 )
             db = Setting(str(expand(data["db"], f"{path}: db")), source)
+        if "ekspor" in data:
+            if not isinstance(data["ekspor"], str) or not data["ekspor"].strip():
+                raise BadInput(f'{path}: ekspor harus berupa folder, mis. ekspor = "~/Dokumen"')
+            export_dir = Setting(str(expand(data["ekspor"], f"{path}: ekspor")), source)
         for key, value in _office_keys(path, data).items():
             office[key] = Setting(value, source)
         keys.update(_key_overrides(path, data))
@@ -95,7 +105,14 @@ def load_config(db_flag: str | None = None, env: Mapping[str, str] | None = None
             raise BadInput("--db kosong: beri path file database, mis. --db /srv/soptrack/db.json")
         db = Setting(str(expand(db_flag, "--db")), "flag --db")
     sop_dirs = (system_path.parent / "sops", user_sop_dir())
-    return Config(db=db, office=office, sop_dirs=sop_dirs, files=tuple(files), keys=keys)
+    return Config(
+        db=db,
+        office=office,
+        sop_dirs=sop_dirs,
+        files=tuple(files),
+        keys=keys,
+        export_dir=export_dir,
+    )
 
 
 def _read(path: Path) -> dict[str, Any] | None:
@@ -111,11 +128,13 @@ def _read(path: Path) -> dict[str, Any] | None:
         data = tomllib.loads(raw.decode("utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise BadInput(f"{path}: config rusak: {exc}") from None
+    except RecursionError:
+        raise BadInput(f"{path}: config rusak: bersarang terlalu dalam") from None
     unknown = set(data) - _TOP_KEYS
     if unknown:
         raise BadInput(
             f"{path}: kunci {sorted(unknown)[0]!r} tidak dikenal; "
-            "yang boleh: db, [office], [peran], [keys]"
+            "yang boleh: db, ekspor, [office], [peran], [keys]"
         )
     return data
 

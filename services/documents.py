@@ -97,7 +97,8 @@ def write_form(
     services: Services, run_ref: str, output: Path | None = None, *, with_data: bool = False
 ) -> Path:
     run = services.repo.get_run(run_ref)
-    path = _target(output, f"{run.id}-formulir-kinerja.csv", ".csv").absolute()
+    path = _target(output or _export_dir(services), f"{run.id}-formulir-kinerja.csv", ".csv")
+    path = path.absolute()
     payload = form_text(performance_of(run), with_data=with_data).encode("utf-8-sig")
     _write_file(path, lambda tmp: Path(tmp).write_bytes(payload))
     return path
@@ -268,7 +269,9 @@ def export(
             )
         else:
             doc = _pengantar(services, run, sop, office, signed, paper)
-    target = _target(output, f"{run.id}-{BY_ID[kind].file_name}.docx", ".docx")
+    target = _target(
+        output or _export_dir(services), f"{run.id}-{BY_ID[kind].file_name}.docx", ".docx"
+    )
     return _save(doc, target, pdf)
 
 
@@ -309,8 +312,22 @@ def export_sop(
     paper = check_paper(paper)
     sop = services.catalog.get(sop_id)
     doc = sop_sheet.render(sop, services.office(), paper=paper)
-    target = _target(output, f"sop-{sop.id}.docx", ".docx")
+    target = _target(output or _export_dir(services), f"sop-{sop.id}.docx", ".docx")
     return _save(doc, target, pdf)
+
+
+def _export_dir(services: Services) -> Path | None:
+    """`ekspor = "FOLDER"` in a config file: documents go there unless -o says otherwise."""
+    setting = services.config.export_dir
+    if setting is None:
+        return None
+    folder = Path(setting.value)
+    if not folder.is_dir():
+        raise BadInput(
+            f"folder ekspor {folder} ({setting.source}) tidak ada; buat foldernya atau ubah "
+            "ekspor di file itu"
+        )
+    return folder
 
 
 def _target(output: Path | str | None, default_name: str, suffix: str) -> Path:

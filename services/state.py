@@ -36,6 +36,7 @@ class AppState:
         self._listeners: list[Listener] = []
         self._office: OfficeProfile | None = None
         self.problems: list[str] = []
+        self.last_export = ""  # the file the last export wrote, shown until the next one
         self._signature = self._read_signature()
 
     # -- observing the store ---------------------------------------------------------------

@@ -152,6 +152,8 @@ class BoardScreen(Screen):
             extra.append(f"cari “{self.query_text}”: {count} cocok")
         if self.waiting:
             extra.append(WAITING_TEXT)
+        if self.state.last_export:
+            extra.append(f"ekspor: {self.state.last_export}")
         if self.only_mine:
             extra.append(f"hanya lane {self._role_name(self.state.my_role())}")
         self.query_one(RunHeader).show(self.status, demo=self.state.demo, extra=" · ".join(extra))
