@@ -580,6 +580,8 @@ async def test_sample_run_lives_in_a_separate_demo_database(db: Path) -> None:
         await pilot.pause()
         assert not app.state.demo and isinstance(app.screen, WelcomeScreen)
         assert "CONTOH" not in str(app.screen.query_one(".keybar").render())
+        titles = [c.title for c in app.get_system_commands(app.screen)]
+        assert "Tutup CONTOH (x)" not in titles and "Tinggalkan CONTOH" not in titles
 
 
 # -- several users --------------------------------------------------------------------------

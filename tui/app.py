@@ -240,6 +240,8 @@ class SoptrackApp(App[int]):
                     continue
                 if binding.action.removeprefix("app.") in seen:
                     continue
+                if owner is self and not self.check_action(binding.action, ()):
+                    continue  # "Tutup CONTOH" outside the sample
                 seen.add(binding.action.removeprefix("app."))
                 keys = key_text(keys_of(binding, self.key_overrides))
                 yield SystemCommand(
