@@ -355,3 +355,26 @@ def test_doctor_removes_what_killed_writers_left(tmp_path, env):
     proc = soptrack(db, "doctor", env=env)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "Dibersihkan: 1 file sementara" in proc.stdout and not left.exists()
+
+
+@pytest.mark.skipif(
+    not hasattr(os, "fork") or os.geteuid() != 0,
+    reason="needs root, to drop to 'nobody' (root ignores file permissions)",
+)
+def test_sticky_folder_owned_by_another_user_is_one_line():
+    """/tmp-like folder (1777): nobody may create files but not replace root's database."""
+    shared = Path(tempfile.mkdtemp(prefix="soptrack-sticky-"))
+    try:
+        db = shared / "kantor.json"
+        make_db(db)
+        for path in shared.rglob("*"):
+            path.chmod(0o777 if path.is_dir() else 0o666)
+        shared.chmod(0o1777)
+        before = db.read_bytes()
+        code, err = run_as_nobody(["step", "pk-1", "1", "start", "--db", str(db)], shared / "h")
+        assert code == 2 and err.count("\n") == 1 and "Traceback" not in err, err
+        assert "sticky" in err and db.read_bytes() == before
+        code, out = run_as_nobody(["doctor", "--db", str(db)], shared / "h", stdout=True)
+        assert code == 2 and "sticky" in out, out
+    finally:
+        shutil.rmtree(shared)

@@ -826,3 +826,26 @@ async def test_a_write_waiting_for_the_lock_says_so_and_keys_keep_working(db: Pa
             10,
         )
         assert await wait_until(pilot, lambda: WAITING_TEXT not in str(header.render()), 10)
+
+
+@async_test
+async def test_textual_words_are_indonesian(db: Path) -> None:
+    from textual.command import CommandPalette
+    from textual.widgets import Input
+
+    run_id = make_run(db)
+    app = app_for(db, run_id)
+    seen = Recorder(app)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("ctrl+c")  # a reflex to quit: says which key quits, in Indonesian
+        await pilot.pause()
+        assert any("Tekan q untuk keluar" in m for m in seen.infos()), seen.infos()
+        await pilot.press("m")  # only my lane: named as the SOP names it, not its id
+        await pilot.pause()
+        header = str(app.screen.query_one("#run-header").render())
+        assert "sek-tim-sakip" not in header and "sekretaris" not in header.split("lane ")[-1]
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        assert isinstance(app.screen, CommandPalette)
+        assert app.screen.query_one(Input).placeholder.startswith("Cari perintah")
