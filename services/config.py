@@ -5,6 +5,7 @@ An administrator writes /etc/soptrack/config.toml once (shared database path, of
 role mapping) and no user has to export anything. The file format:
 
     db = "/srv/soptrack/soptrack.json"
+    ekspor = "~/Dokumen/soptrack"   # where documents go without -o (else the current folder)
 
     [office]                 # any key of `soptrack office set`
     alamat = "Jl. ..."
@@ -30,7 +31,7 @@ from soptrack.store.paths import DB_ENV, config_dir, default_db_path, expand, us
 
 CONFIG_ENV = "SOPTRACK_CONFIG"
 SYSTEM_CONFIG = Path("/etc/soptrack/config.toml")
-_TOP_KEYS = {"db", "office", "peran", "keys"}
+_TOP_KEYS = {"db", "ekspor", "office", "peran", "keys"}
 
 
 @dataclass(frozen=True)
@@ -48,9 +49,13 @@ class Config:
     keys: dict[str, str] = field(default_factory=dict)
     # keys a user's own file tried to set that only the system config and the database may
     ignored: dict[str, Setting] = field(default_factory=dict)
+    # The folder documents are exported to when no -o is given (else the current folder).
+    export_dir: Setting | None = None
 
     def rows(self) -> list[tuple[str, str, str]]:
         rows = [("db", self.db.value, self.db.source)]
+        if self.export_dir is not None:
+            rows.append(("ekspor", self.export_dir.value, self.export_dir.source))
         rows += [(f"office.{k}", s.value, s.source) for k, s in sorted(self.office.items())]
         rows += [
             (f"office.{k}", s.value, f"DIABAIKAN: {s.source} (hanya config sistem/database)")
@@ -80,6 +85,7 @@ def load_config(db_flag: str | None = None, env: Mapping[str, str] | None = None
     db = Setting(str(default_db_path()), "bawaan (folder data pengguna)")
     office: dict[str, Setting] = {}
     keys: dict[str, str] = {}
+    export_dir: Setting | None = None
     files: list[Path] = []
     ignored: dict[str, Setting] = {}
     for path, source in layers:
@@ -93,6 +99,10 @@ def load_config(db_flag: str | None = None, env: Mapping[str, str] | None = None
                     f'{path}: db harus berupa path file, mis. db = "/srv/soptrack/db.json"'
                 )
             db = Setting(str(expand(data["db"], f"{path}: db")), source)
+        if "ekspor" in data:
+            if not isinstance(data["ekspor"], str) or not data["ekspor"].strip():
+                raise BadInput(f'{path}: ekspor harus berupa folder, mis. ekspor = "~/Dokumen"')
+            export_dir = Setting(str(expand(data["ekspor"], f"{path}: ekspor")), source)
         for key, value in _office_keys(path, data).items():
             if is_admin_key(key) and (path == user_path or not _trusted(path)):
                 # roles, enforcement and office time are the office's, not each user's
@@ -108,7 +118,13 @@ def load_config(db_flag: str | None = None, env: Mapping[str, str] | None = None
         db = Setting(str(expand(db_flag, "--db")), "flag --db")
     sop_dirs = (system_path.parent / "sops", user_sop_dir())
     return Config(
-        db=db, office=office, sop_dirs=sop_dirs, files=tuple(files), keys=keys, ignored=ignored
+        db=db,
+        office=office,
+        sop_dirs=sop_dirs,
+        files=tuple(files),
+        keys=keys,
+        ignored=ignored,
+        export_dir=export_dir,
     )
 
 
@@ -137,11 +153,13 @@ def _read(path: Path) -> dict[str, Any] | None:
         data = tomllib.loads(raw.decode("utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise BadInput(f"{path}: config rusak: {exc}") from None
+    except RecursionError:
+        raise BadInput(f"{path}: config rusak: bersarang terlalu dalam") from None
     unknown = set(data) - _TOP_KEYS
     if unknown:
         raise BadInput(
             f"{path}: kunci {sorted(unknown)[0]!r} tidak dikenal; "
-            "yang boleh: db, [office], [peran], [keys]"
+            "yang boleh: db, ekspor, [office], [peran], [keys]"
         )
     return data
 

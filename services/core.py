@@ -114,6 +114,9 @@ class Services:
         self._zone: str | None = None
         self._catalog: tuple[object, Catalog, dict[str, SopVersion]] | None = None
         self._versions: dict[tuple[str, int], Sop] = {}
+        # Run ids are "<SOP code>-<n>"; the sample database names its runs "contoh-<n>" so a
+        # sample run is never mistaken for (or typed as) a real one.
+        self.run_code: str | None = None
 
     def clock(self) -> datetime:
         """Now on the office's clock (its zone, whatever the server's TZ): dates, years and
@@ -313,9 +316,10 @@ class Services:
         if not 1900 <= year <= 2200:
             raise BadInput(f"tahun {year} tidak masuk akal (--year, mis. 2026)")
         actor = self.actor()
+        code = self.run_code or sop.code
         steps = [s.number for s in sop.steps]
         now = self.clock()
-        return self.repo.create_run(sop.id, sop.code, steps, title, year, actor, now, version)
+        return self.repo.create_run(sop.id, code, steps, title, year, actor, now, version)
 
     def act(self, run_ref: str, number: int, action: Action | str, note: str = "") -> Run:
         """One step transition, checked against the run as it is in the file right now."""

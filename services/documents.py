@@ -112,7 +112,9 @@ def write_form(
 ) -> Path:
     """The collection form; TW I-IV columns with `triwulan`, or when the data has them."""
     run = services.repo.get_run(run_ref)
-    path = target_path(output, f"{run.id}-formulir-kinerja.csv", ".csv").absolute()
+    path = target_path(
+        output or export_dir(services), f"{run.id}-formulir-kinerja.csv", ".csv"
+    ).absolute()
     text = form_text(performance_of(run), with_data=with_data, triwulan=triwulan or None)
     payload = text.encode("utf-8-sig")
     _write_file(path, lambda tmp: Path(tmp).write_bytes(payload))
@@ -392,7 +394,9 @@ def export(
             )
         else:
             doc = _pengantar(services, run, sop, office, signed, paper, mode)
-    target = target_path(output, f"{run.id}-{BY_ID[kind].file_name}.docx", ".docx")
+    target = target_path(
+        output or export_dir(services), f"{run.id}-{BY_ID[kind].file_name}.docx", ".docx"
+    )
     return save_document(doc, target, pdf)
 
 
@@ -468,8 +472,22 @@ def export_sop(
     paper = check_paper(paper)
     sop = services.catalog.get(sop_id)
     doc = sop_sheet.render(sop, services.office(), paper=paper)
-    target = target_path(output, f"sop-{sop.id}.docx", ".docx")
+    target = target_path(output or export_dir(services), f"sop-{sop.id}.docx", ".docx")
     return save_document(doc, target, pdf)
+
+
+def export_dir(services: Services) -> Path | None:
+    """`ekspor = "FOLDER"` in a config file: documents go there unless -o says otherwise."""
+    setting = services.config.export_dir
+    if setting is None:
+        return None
+    folder = Path(setting.value)
+    if not folder.is_dir():
+        raise BadInput(
+            f"folder ekspor {folder} ({setting.source}) tidak ada; buat foldernya atau ubah "
+            "ekspor di file itu"
+        )
+    return folder
 
 
 def target_path(output: Path | str | None, default_name: str, suffix: str) -> Path:

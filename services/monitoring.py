@@ -11,7 +11,7 @@ from datetime import date
 from pathlib import Path
 
 from soptrack.services.core import Services
-from soptrack.services.documents import save_document, target_path
+from soptrack.services.documents import export_dir, save_document, target_path
 from soptrack.services.labels import CURRENT, LATE, STATE_TEXT
 from soptrack.sop.errors import BadInput, SoptrackError
 from soptrack.sop.flow import layout
@@ -136,4 +136,4 @@ def export_monitoring(
         result, sop, services.office(), paper=paper, final=final, today=services.clock().date()
     )
     name = f"monitoring-{sop.id}-{result.start.isoformat()}-{result.end.isoformat()}.docx"
-    return save_document(doc, target_path(output, name, ".docx"), pdf)
+    return save_document(doc, target_path(output or export_dir(services), name, ".docx"), pdf)

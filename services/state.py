@@ -21,6 +21,7 @@ Listener = Callable[[], None]
 
 DEMO_SOP = "pengukuran-kinerja"
 DEMO_LABEL = "CONTOH"
+DEMO_RUN_CODE = "contoh"
 
 
 def demo_path(real: Path) -> Path:
@@ -35,6 +36,7 @@ class AppState:
         self._listeners: list[Listener] = []
         self._office: OfficeProfile | None = None
         self.problems: list[str] = []
+        self.last_export = ""  # the file the last export wrote, shown until the next one
         self._signature = self._read_signature()
 
     # -- observing the store ---------------------------------------------------------------
@@ -117,6 +119,7 @@ def open_demo(services: Services) -> tuple[Services, str]:
         clock=services.clock,
         user=services.user,
     )
+    demo.run_code = DEMO_RUN_CODE
     runs = demo.repo.list_runs()
     if runs:
         return demo, runs[0].id
@@ -133,6 +136,7 @@ def _fill_demo(demo: Services) -> str:
         clock=lambda: next(moments),
         user=demo.user,
     )
+    scripted.run_code = DEMO_RUN_CODE
     run = scripted.new_run(DEMO_SOP, f"{DEMO_LABEL}: Pengukuran Kinerja {now.year}", now.year)
     for number in range(1, 9):
         scripted.act(run.id, number, "start")

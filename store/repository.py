@@ -67,10 +67,12 @@ class Repository:
                 f"folder {self.path.parent} tidak dapat dibuat: {exc.strerror}"
             ) from None
         # filelock: imported on the first write, not by read-only commands (start-up time)
-        from filelock import FileLock, Timeout
+        from filelock import Timeout
+
+        from soptrack.store.fair_lock import FairLock
 
         if self._lock is None:
-            self._lock = FileLock(str(self.path) + ".lock", timeout=self.lock_timeout, mode=0o664)
+            self._lock = FairLock(str(self.path) + ".lock", timeout=self.lock_timeout, mode=0o664)
         try:
             self._lock.acquire()
         except Timeout:

@@ -23,7 +23,20 @@ PACKAGES = (
     "soptrack.services",
     "soptrack.cli",
 )
-LAZY = ("rich.box", "rich.console", "rich.table", "rich.text", "filelock", "grp", "pwd", "docx")
+LAZY = (
+    "rich.box",
+    "rich.console",
+    "rich.table",
+    "rich.text",
+    "filelock",
+    "grp",
+    "pwd",
+    "docx",
+    "encodings.ascii",  # filelock reads /proc with it
+    "encodings.latin_1",
+    "encodings.utf_8_sig",
+    "encodings.cp1252",
+)
 _SHIPPED_COPY: Path | None = None
 
 

@@ -153,7 +153,7 @@ def test_fifo_is_refused_without_blocking(tmp_path, env):
     assert "bukan file biasa" in err
 
 
-def run_as_nobody(args: list[str], home: Path) -> tuple[int, str]:
+def run_as_nobody(args: list[str], home: Path, *, stdout: bool = False) -> tuple[int, str]:
     """`soptrack ARGS` in a forked child that dropped root for 'nobody' (root ignores chmod).
 
     A fork, not a new interpreter: 'nobody' may not be able to read the Python installation
@@ -172,12 +172,14 @@ def run_as_nobody(args: list[str], home: Path) -> tuple[int, str]:
         try:
             os.close(read_end)
             os.dup2(write_end, 2)
-            os.dup2(os.open(os.devnull, os.O_WRONLY), 1)
+            os.dup2(write_end if stdout else os.open(os.devnull, os.O_WRONLY), 1)
             os.environ.update(HOME=str(home), XDG_CONFIG_HOME=str(home / "cfg"))
             become(NOBODY, NOBODY, [], shipped)
             sys.stderr = os.fdopen(2, "w", closefd=False)
+            sys.stdout = os.fdopen(1, "w", closefd=False)
             code = main(args)
             sys.stderr.flush()
+            sys.stdout.flush()
         except BaseException:
             traceback.print_exc()
             sys.stderr.flush()
@@ -310,3 +312,69 @@ def test_restore_without_backup_changes_nothing(tmp_path, env):
     proc = soptrack(db, "restore", env=env)
     assert proc.returncode == 2 and proc.stderr.count("\n") == 1, proc.stderr
     assert db.read_bytes() == b"{"
+
+
+@pytest.mark.skipif(
+    not hasattr(os, "fork") or os.geteuid() != 0,
+    reason="needs root, to drop to 'nobody' (root ignores file permissions)",
+)
+def test_doctor_and_writes_agree_on_read_only_file_and_folder(tmp_path):
+    shared = Path(tempfile.mkdtemp(prefix="soptrack-agree-"))
+    try:
+        home = shared / "home-nobody"
+        # a folder nobody may not write (0755 root): writes fail, and doctor says so
+        shared.chmod(0o755)
+        db = shared / "kantor.json"
+        make_db(db)
+        db.chmod(0o666)
+        before = db.read_bytes()
+        code, err = run_as_nobody(["step", "pk-1", "1", "start", "--db", str(db)], home)
+        assert code == 2 and err.count("\n") == 1 and "Traceback" not in err, err
+        code, out = run_as_nobody(["doctor", "--db", str(db)], home, stdout=True)
+        assert code == 2 and "TIDAK BISA DITULIS" in out, out
+        assert db.read_bytes() == before
+        # a 0444 file of nobody's own in a folder nobody may write: doctor said "not
+        # writable" while a write replaced it anyway; now both refuse
+        for path in [shared, *shared.rglob("*")]:
+            os.chown(path, NOBODY, NOBODY)
+        db.chmod(0o444)
+        code, err = run_as_nobody(["step", "pk-1", "1", "start", "--db", str(db)], home)
+        assert code == 2 and "hanya-baca" in err and err.count("\n") == 1, err
+        code, out = run_as_nobody(["doctor", "--db", str(db)], home, stdout=True)
+        assert code == 2 and "TIDAK BISA DITULIS" in out, out
+        assert db.read_bytes() == before
+    finally:
+        shutil.rmtree(shared)
+
+
+def test_doctor_removes_what_killed_writers_left(tmp_path, env):
+    db = tmp_path / "kantor.json"
+    make_db(db)
+    left = tmp_path / ".kantor.json.killed123.tmp"
+    left.write_text("{half")
+    proc = soptrack(db, "doctor", env=env)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "Dibersihkan: 1 file sementara" in proc.stdout and not left.exists()
+
+
+@pytest.mark.skipif(
+    not hasattr(os, "fork") or os.geteuid() != 0,
+    reason="needs root, to drop to 'nobody' (root ignores file permissions)",
+)
+def test_sticky_folder_owned_by_another_user_is_one_line():
+    """/tmp-like folder (1777): nobody may create files but not replace root's database."""
+    shared = Path(tempfile.mkdtemp(prefix="soptrack-sticky-"))
+    try:
+        db = shared / "kantor.json"
+        make_db(db)
+        for path in shared.rglob("*"):
+            path.chmod(0o777 if path.is_dir() else 0o666)
+        shared.chmod(0o1777)
+        before = db.read_bytes()
+        code, err = run_as_nobody(["step", "pk-1", "1", "start", "--db", str(db)], shared / "h")
+        assert code == 2 and err.count("\n") == 1 and "Traceback" not in err, err
+        assert "sticky" in err and db.read_bytes() == before
+        code, out = run_as_nobody(["doctor", "--db", str(db)], shared / "h", stdout=True)
+        assert code == 2 and "sticky" in out, out
+    finally:
+        shutil.rmtree(shared)

@@ -360,3 +360,44 @@ def test_tables_at_80_columns_never_split_a_word(office):
     proc = office.run("config")
     shown = {token for line in proc.stdout.splitlines() for token in line.split()}
     assert str(office.sops) in shown, proc.stdout
+
+
+# -- exported files -------------------------------------------------------------------------
+
+
+def test_csv_form_gets_the_same_mode_as_a_document(tmp_path, monkeypatch):
+    """Under umask 077 in a group-writable folder the .docx was group-readable and the CSV
+    form 0600: both are written one way now."""
+    from soptrack.services import documents
+
+    services = Services(db=tmp_path / "kantor.json", user="budi", sop_dirs=[])
+    run = services.new_run("pengukuran-kinerja", "PK", 2026)
+    out = tmp_path / "bersama"
+    out.mkdir()
+    out.chmod(0o2770)
+    old = os.umask(0o077)
+    try:
+        [docx] = documents.export_sop(services, "pengukuran-kinerja", out)
+        form = documents.write_form(services, run.id, out / "form.csv")
+    finally:
+        os.umask(old)
+    assert docx.stat().st_mode & 0o777 == form.stat().st_mode & 0o777 == 0o660
+
+
+def test_an_export_cleans_what_a_killed_export_left(tmp_path):
+    from soptrack.services import documents
+
+    services = Services(db=tmp_path / "kantor.json", user="budi", sop_dirs=[])
+    out = tmp_path / "keluar"
+    out.mkdir()
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    killed = out / f".soptrack-{dead.pid}-abc.docx"  # its writer is gone
+    killed.write_bytes(b"PK half")
+    old_style = out / ".soptrack-xyz.docx"  # an older name: judged by age
+    old_style.write_bytes(b"PK half")
+    os.utime(old_style, (1, 1))
+    alive = out / f".soptrack-{os.getpid()}-def.docx"  # a running export: kept
+    alive.write_bytes(b"PK")
+    documents.export_sop(services, "pengukuran-kinerja", out)
+    assert not killed.exists() and not old_style.exists() and alive.exists()

@@ -62,9 +62,7 @@ async def _browse(debug_port: int, url: str, shot: Path) -> dict[str, object]:
                     if message.get("id") == counter:
                         return message.get("result", {})
 
-            result: dict[str, object] = {}
-            for _ in range(60):  # up to 30 s for the app to start and paint
-                await asyncio.sleep(0.5)
+            async def look() -> dict[str, object]:
                 state = await call(
                     "Runtime.evaluate",
                     expression=(
@@ -74,10 +72,23 @@ async def _browse(debug_port: int, url: str, shot: Path) -> dict[str, object]:
                     ),
                     returnByValue=True,
                 )
-                result = json.loads(state["result"]["value"])
-                if result["started"]:
-                    await asyncio.sleep(2)
-                    break
+                # while the page is still loading, evaluate answers without a value
+                value = state.get("result", {}).get("value")
+                return json.loads(value) if isinstance(value, str) else {"started": False}
+
+            async def until(condition, seconds: float = 180) -> dict[str, object]:
+                """Wait for a condition of the page, not for a time: a loaded machine may
+                take long to start the app, a quiet one is done at once."""
+                deadline = time.monotonic() + seconds
+                seen = await look()
+                while not condition(seen) and time.monotonic() < deadline:
+                    await asyncio.sleep(0.25)
+                    seen = await look()
+                return seen
+
+            result = await until(lambda r: r.get("started"))
+            # the first frame painted: the overview lists the run (or a canvas renders it)
+            await until(lambda r: r.get("canvas") or "pk-1" in str(r.get("rows", "")), 60)
             await call(
                 "Runtime.evaluate",
                 expression="(document.querySelector('.xterm-helper-textarea')||{focus(){}}).focus()",
@@ -91,7 +102,12 @@ async def _browse(debug_port: int, url: str, shot: Path) -> dict[str, object]:
                     windowsVirtualKeyCode=13,
                     text="\r" if kind == "keyDown" else "",
                 )
-            await asyncio.sleep(2)
+            # the board is open once its current step is marked; the canvas renderer shows
+            # no text to wait for, so it gets a moment as before
+            if str(result.get("rows", "")).strip() or str((await look()).get("rows", "")).strip():
+                await until(lambda r: "KINI" in str(r.get("rows", "")), 60)
+            else:
+                await asyncio.sleep(2)
             data = await call("Page.captureScreenshot", format="png")
             shot.write_bytes(base64.b64decode(data["data"]))
             return result

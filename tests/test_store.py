@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import threading
@@ -203,3 +204,53 @@ def test_a_write_waits_for_a_reader_of_the_shared_parse_in_another_thread(db_pat
     for thread in threads:
         thread.join(60)
     assert len(repo.list_runs()) == 2
+
+
+def test_the_lock_serves_a_waiter_before_a_writer_that_comes_back_at_once(tmp_path: Path) -> None:
+    """A writer that releases and re-takes the lock in a tight loop must not keep a colleague
+    waiting: the colleague who arrived first goes next (filelock alone let the busy writer
+    go round hundreds of times first)."""
+    from soptrack.store.fair_lock import FairLock
+
+    lock_path = str(tmp_path / "kantor.json.lock")
+    counter, stop = tmp_path / "count", tmp_path / "stop"
+    pid = os.fork()
+    if pid == 0:  # the busy colleague
+        code = 1
+        try:
+            busy = FairLock(lock_path, timeout=60)
+            i = 0
+            while not stop.exists():
+                busy.acquire()
+                i += 1
+                counter.write_text(str(i))
+                time.sleep(0.001)  # its write takes a moment; the lock is free only briefly
+                busy.release()
+            code = 0
+        finally:
+            os._exit(code)
+
+    def rounds() -> int:
+        """The busy writer's count (read again while it is half-written)."""
+        while True:
+            with contextlib.suppress(OSError):
+                text = counter.read_text()
+                if text.isdigit():
+                    return int(text)
+            time.sleep(0.001)
+
+    try:
+        while rounds() < 50:
+            time.sleep(0.001)  # wait until it is busy
+        me = FairLock(lock_path, timeout=60)
+        before = rounds()
+        me.acquire()
+        try:
+            served_after = rounds() - before
+        finally:
+            me.release()
+    finally:
+        stop.touch()
+        _, status = os.waitpid(pid, 0)
+    assert os.waitstatus_to_exitcode(status) == 0
+    assert served_after <= 5, f"the busy writer went {served_after} times first"

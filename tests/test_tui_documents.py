@@ -4,6 +4,7 @@ search box receiving every key typed in a burst after "/"."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import docx
@@ -63,13 +64,32 @@ async def test_e_exports_dokumen_pengukuran_kinerja(db: Path, workdir: Path) -> 
         await pilot.press("enter")  # the first document: Dokumen Pengukuran Kinerja
         await settle(pilot)
         assert isinstance(app.screen, BoardScreen)
-    target = workdir / f"{run_id}-pengukuran-kinerja.docx"
+        target = workdir / f"{run_id}-pengukuran-kinerja.docx"
+        # the path stays on the board's header after the notification is gone
+        assert f"ekspor: {target}" in str(app.screen.query_one("#run-header").render())
     assert target.exists()
     text = paragraphs(target)
     assert "PENGUKURAN KINERJA" in text
     assert "KONSEP" in text  # step 11 (signing) not done yet
     assert seen.errors() == []
     assert any(str(target) in message for message in seen.infos())
+
+
+def test_export_folder_setting(db: Path, workdir: Path, tmp_path: Path, monkeypatch) -> None:
+    """`ekspor = "FOLDER"` in the user's config: documents go there, not to the cwd."""
+    folder = tmp_path / "dokumen"
+    folder.mkdir()
+    config = Path(os.environ["XDG_CONFIG_HOME"]) / "soptrack" / "config.toml"
+    config.parent.mkdir(parents=True, exist_ok=True)
+    config.write_text(f'ekspor = "{folder}"\n')
+    from soptrack.services.core import open_services
+
+    services = open_services(str(db))
+    run = services.new_run("pengukuran-kinerja", "PK", 2026)
+    written = documents.export_sop(services, "pengukuran-kinerja")
+    assert written == [folder / "sop-pengukuran-kinerja.docx"]
+    form = documents.write_form(services, run.id)
+    assert form.parent == folder and not list(workdir.iterdir())
 
 
 @async_test
@@ -355,6 +375,8 @@ async def test_saving_data_never_overwrites_a_colleagues_import(db: Path, tmp_pa
         await pilot.press("q")  # q closes carefully: it must not quit with edits unsaved
         await pilot.pause()
         assert app.is_running and isinstance(app.screen, PerformanceScreen)
+        # and the warning names q, the key that discards when pressed again (not Escape)
+        assert any("q lagi untuk membuang" in m for m in seen.warnings())
     assert any("diubah pengguna lain" in m for m in seen.errors())
     perf = perf_mod.of_extra(fresh(db).repo.get_run(run_id).extra)
     assert [i.indikator for i in perf.indicators] == ["Jumlah PM dilayani"]

@@ -172,3 +172,68 @@ def test_role_enforcement() -> None:
     assert resolve_actor("budi", None, on, ["kadis"]).role == "sekretaris"
     with pytest.raises(BadInput, match="tidak dikenal"):
         resolve_actor("budi", "bupati", off, ["kadis", "sekretaris"])
+
+
+def test_a_returned_step_does_not_keep_counting_worked_time() -> None:
+    run = fresh(T0)
+    for n in range(1, 9):
+        run = act(run, "start", n)
+        run = act(run, "done", n)
+    run = act(run, "start", 9)
+    run = act(run, "return", 9, note="belum sesuai")
+    two_days_later = run.history[-1].at + timedelta(days=2)
+    status = run_status(run, PK, two_days_later, HOURS)
+    step8 = next(s for s in status.steps if s.number == 8)
+    assert step8.state is StepState.DIKEMBALIKAN and step8.worked_minutes is None
+    assert not step8.late
+    run = transition(run, PK, "start", 8, SEK, two_days_later, hours=HOURS)
+    later = two_days_later + timedelta(minutes=20)
+    step8 = next(s for s in run_status(run, PK, later, HOURS).steps if s.number == 8)
+    assert step8.worked_minutes == 20  # from the new start, not the first one
+
+
+def test_lateness_is_judged_at_the_precision_shown() -> None:
+    """15 minutes and a couple of seconds is shown "15 mnt / 15 mnt": not TERLAMBAT."""
+    run = act(fresh(T0), "start", 1)  # step 1: 15 minutes
+    start = run.history[-1].at
+    run = transition(run, PK, "done", 1, SEK, start + timedelta(minutes=15, seconds=2), hours=HOURS)
+    assert run.record(1).worked_minutes == 15.0 and not run.record(1).late
+    run2 = act(fresh(T0), "start", 1)
+    late = transition(
+        run2, PK, "done", 1, SEK, start + timedelta(minutes=15, seconds=40), hours=HOURS
+    )
+    assert late.record(1).late  # shown as "16 mnt / 15 mnt"
+
+
+def test_acting_on_a_done_step_says_it_is_done() -> None:
+    run = act(act(fresh(T0), "start", 1), "done", 1)
+    for action in ("done", "approve", "return"):
+        with pytest.raises(RuleViolation, match="sudah selesai"):
+            act(run, action, 1, note="x")
+
+
+def test_an_empty_note_is_bad_input_and_undo_names_the_action_in_indonesian() -> None:
+    run = act(fresh(T0), "start", 1)
+    with pytest.raises(BadInput, match="Catatan kosong"):
+        act(run, "note", 1, note=" \x1b ")
+    undone = undo(run, SEK, run.history[-1].at + timedelta(minutes=1))
+    assert undone.history[-1].note == "membatalkan #1 (mulai)"
+
+
+def test_act_reads_roles_and_profile_under_the_lock(tmp_path) -> None:
+    from soptrack.services.core import Services
+
+    services = Services(db=tmp_path / "kantor.json", user="budi", sop_dirs=[])
+    run = services.new_run("pengukuran-kinerja", "PK", 2026)
+    held: list[bool] = []
+    original = services.office
+
+    def office():
+        lock = services.repo._lock
+        held.append(bool(lock is not None and lock.lock.is_locked))
+        return original()
+
+    services.office = office  # type: ignore[method-assign]
+    services.act(run.id, 1, "start")
+    services.undo(run.id)
+    assert held and all(held), held

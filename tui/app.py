@@ -13,7 +13,8 @@ from functools import partial
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding
-from textual.screen import Screen
+from textual.notifications import Notify
+from textual.screen import ModalScreen, Screen
 
 from soptrack.services.core import Services
 from soptrack.services.state import AppState, open_demo
@@ -29,6 +30,8 @@ class SoptrackApp(App[int]):
     BINDINGS = [
         Binding("question_mark", "help", "Bantuan", id="help"),
         Binding("q", "quit", "Keluar", id="quit"),
+        # only while the sample is open (check_action): the way back to the real database
+        Binding("x", "leave_demo", "Tutup CONTOH", id="leave-demo"),
         Binding(
             "ctrl+p", "command_palette", "Perintah", show=False, priority=True, id="command-palette"
         ),
@@ -207,12 +210,29 @@ class SoptrackApp(App[int]):
         )
         self.call_next(self.go, run_id)
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "leave_demo":
+            return self.state.demo
+        return True
+
     def action_leave_demo(self) -> None:
         if not self.state.demo:
             self.notify("Anda sudah memakai database asli.", timeout=3)
             return
         self.state.switch(self.real_services, demo=False)
         self.call_next(self.go, None)
+
+    def _refresh_notifications(self) -> None:
+        """A notification never covers an open dialog (the note being typed, the new run):
+        it waits under it and shows when the dialog closes."""
+        if isinstance(self.screen, ModalScreen) and self.screen.has_class("dialog-screen"):
+            return
+        super()._refresh_notifications()
+
+    def _on_notify(self, event: Notify) -> None:
+        """One notification at a time: at 80x24 three stacked ones hid two lanes for 5 s."""
+        self._notifications.clear()
+        super()._on_notify(event)
 
     # -- Textual's own words, in Indonesian ----------------------------------------------------
 
@@ -240,6 +260,8 @@ class SoptrackApp(App[int]):
                     continue
                 if binding.action.removeprefix("app.") in seen:
                     continue
+                if owner is self and not self.check_action(binding.action, ()):
+                    continue  # "Tutup CONTOH" outside the sample
                 seen.add(binding.action.removeprefix("app."))
                 keys = key_text(keys_of(binding, self.key_overrides))
                 yield SystemCommand(

@@ -7,6 +7,10 @@ against the fresh state. The store is watched by AppState; this screen re-reads 
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Coroutine
+from typing import Any
+
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
@@ -16,6 +20,7 @@ from soptrack.sop.errors import SoptrackError
 from soptrack.sop.run import ACTION_LABELS, Action, Run, StepState
 from soptrack.sop.status import RunStatus
 from soptrack.tui.navigation import navigator
+from soptrack.tui.store_calls import WAITING_TEXT, off_loop
 from soptrack.tui.widgets.card import StepCard
 from soptrack.tui.widgets.header import RunHeader
 from soptrack.tui.widgets.keybar import KeyBar
@@ -60,6 +65,8 @@ class BoardScreen(Screen):
         self.lanes: list[LaneColumn] = []
         self.only_mine = False
         self.query_text = ""
+        self.waiting = False  # a write waits for the store's lock
+        self.write_turn = asyncio.Lock()
 
     # -- building --------------------------------------------------------------------------
 
@@ -117,13 +124,19 @@ class BoardScreen(Screen):
         self.query_one("#lanes", Lanes).share_width(self.lanes, self.size.width)
 
     def reload(self) -> None:
-        """Re-read the run after another process wrote; cursor and inputs stay as they are."""
+        """Re-read the run after another process wrote; cursor and inputs stay as they are.
+        The file is read and parsed in a thread; a newer reload replaces a pending one."""
+        self.run_worker(self._reload(), group="reload", exclusive=True, exit_on_error=False)
+
+    async def _reload(self) -> None:
+        run_id = self.run_id
         try:
-            status = self.state.run_status(self.run_id)
+            status = await off_loop(self, lambda: self.state.run_status(run_id))
         except SoptrackError as exc:
             self.app.notify(str(exc), severity="error", title="Gagal memuat ulang")
             return
-        self._apply(status)
+        if run_id == self.run_id:
+            self._apply(status)
 
     def _apply(self, status: RunStatus) -> None:
         self.status = status
@@ -140,6 +153,10 @@ class BoardScreen(Screen):
         if self.query_text:
             count = sum(1 for c in self.cards.values() if c.matched)
             extra.append(f"cari “{self.query_text}”: {count} cocok")
+        if self.waiting:
+            extra.append(WAITING_TEXT)
+        if self.state.last_export:
+            extra.append(f"ekspor: {self.state.last_export}")
         if self.only_mine:
             extra.append(f"hanya lane {self._role_name(self.state.my_role())}")
         self.query_one(RunHeader).show(self.status, demo=self.state.demo, extra=" · ".join(extra))
@@ -221,11 +238,28 @@ class BoardScreen(Screen):
     def action_step(self, action: str, note: str = "") -> None:
         number = self._step_number()
         if number is not None:
-            self.do_step(number, action, note)
+            self.write(self.do_step(number, action, note))
 
-    def do_step(self, number: int, action: str, note: str = "") -> bool:
+    def write(self, work: Coroutine[Any, Any, Any]) -> None:
+        """Writes run as workers, so keys keep working while one waits for the lock; they
+        take their turn in the order the keys were pressed."""
+
+        async def in_turn() -> None:
+            async with self.write_turn:
+                await work
+
+        self.run_worker(in_turn(), group="write", exit_on_error=False)
+
+    def _waiting(self, waiting: bool) -> None:
+        self.waiting = waiting
+        self._show_header()
+
+    async def do_step(self, number: int, action: str, note: str = "") -> bool:
+        services, run_id = self.state.services, self.run_id
         try:
-            run = self.state.services.act(self.run_id, number, action, note)
+            run = await off_loop(
+                self, lambda: services.act(run_id, number, action, note), self._waiting
+            )
         except SoptrackError as exc:
             self.app.notify(str(exc), severity="error", title="Ditolak")
             self.reload()
@@ -238,7 +272,7 @@ class BoardScreen(Screen):
             self.action_goto_current()
         return True
 
-    def action_return_step(self) -> None:
+    async def action_return_step(self) -> None:
         number = self._step_number()
         if number is None or self.status is None:
             return
@@ -251,7 +285,7 @@ class BoardScreen(Screen):
         step = next(s for s in fresh.steps if s.number == number)
         if not step.decision or step.state is not StepState.BERJALAN:
             # Let the rules say why; an empty note can never return a step by accident.
-            self.do_step(number, "return", "")
+            await self.do_step(number, "return", "")
             return
         # not on the first frame: imported when first shown (start-up time)
         from soptrack.tui.screens.dialogs import NoteDialog
@@ -260,7 +294,7 @@ class BoardScreen(Screen):
 
         def returned(note: str | None) -> None:
             if note:
-                self.do_step(number, "return", note)
+                self.write(self.do_step(number, "return", note))
 
         self.app.push_screen(
             NoteDialog(
@@ -279,13 +313,17 @@ class BoardScreen(Screen):
 
         def noted(note: str | None) -> None:
             if note:
-                self.do_step(number, "note", note)
+                self.write(self.do_step(number, "note", note))
 
         self.app.push_screen(NoteDialog(f"Catatan untuk langkah {number}", "Isi catatan:"), noted)
 
     def action_undo(self) -> None:
+        self.write(self.undo())
+
+    async def undo(self) -> None:
+        services, run_id = self.state.services, self.run_id
         try:
-            run = self.state.services.undo(self.run_id)
+            run = await off_loop(self, lambda: services.undo(run_id), self._waiting)
         except SoptrackError as exc:
             self.app.notify(str(exc), severity="error", title="Ditolak")
             self.reload()

@@ -7,6 +7,7 @@ and LibreOffice take their time) and shows the files written.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 from textual.app import App, ComposeResult
@@ -93,9 +94,20 @@ def export_in_worker(app: App[Any], services: Services, run_id: str, kind: str, 
             )
             return
         lines = "\n".join(str(path) for path in paths)
+        app.call_from_thread(remember, paths)
         app.call_from_thread(
             app.notify, f"Ditulis:\n{lines}", title=f"{label} {run_id}", timeout=10
         )
+
+    def remember(paths: list[Path]) -> None:
+        """The last export stays on the board's header, not only in a notification that
+        wraps and vanishes."""
+        state = getattr(app, "state", None)
+        if state is not None:
+            state.last_export = str(paths[0])
+        show = getattr(app.screen, "_show_header", None)
+        if show is not None:
+            show()
 
     app.notify(f"Membuat {label}{' dan PDF' if pdf else ''}…", timeout=3)
     app.run_worker(job, name=f"export-{kind}", group="export", thread=True)

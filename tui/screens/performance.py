@@ -99,9 +99,9 @@ class PerformanceScreen(Screen):
         Binding("tab", "switch_table", "Tabel lain", show=False, id="switch-table"),
         Binding("s", "save", "Simpan", id="save"),
         Binding("ctrl+s", "save", "Simpan", show=False, id="save-ctrl"),
-        Binding("escape", "close", "Tutup", id="close"),
+        Binding("escape", "close('Escape')", "Tutup", id="close"),
         # q closes this screen the same careful way, instead of quitting with edits unsaved
-        Binding("q", "close", "Tutup", show=False, id="close-q"),
+        Binding("q", "close('q')", "Tutup", show=False, id="close-q"),
     ]
 
     def __init__(self, services: Any, run_id: str) -> None:
@@ -343,14 +343,16 @@ class PerformanceScreen(Screen):
         self._status(message="Tersimpan.")
         self.notify(f"Data kinerja {self.run_id} disimpan", timeout=3)
 
-    def action_close(self) -> None:
+    def action_close(self, key: str = "Escape") -> None:
+        """`key` is the key that was pressed: the warning names it, since pressing it again
+        is what throws the changes away."""
         if self.editing is not None:
             self._end_edit()
             return
         if self.dirty and not self.confirm_close:
             self.confirm_close = True
             self.notify(
-                "Perubahan belum disimpan: s untuk simpan, Escape lagi untuk membuang.",
+                f"Perubahan belum disimpan: s untuk simpan, {key} lagi untuk membuang.",
                 severity="warning",
             )
             return

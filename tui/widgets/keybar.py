@@ -28,10 +28,14 @@ class KeyBar(Static):
                 keys = keys_of(binding, keymap)
                 if not binding.show or keys in seen:
                     continue
+                if owner is self.app and not self.app.check_action(binding.action, ()):
+                    continue  # e.g. "Tinggalkan CONTOH" outside the sample
                 seen.add(keys)
                 shown = binding.key_display or key_text(keys, short=True)
                 if binding.id == "help":
                     self.help = (shown, binding.description)
+                elif binding.id == "leave-demo":
+                    self.entries.insert(0, (shown, binding.description))  # words first
                 else:
                     self.entries.append((shown, binding.description))
         self.draw(self.size.width or self.app.size.width)
@@ -51,7 +55,7 @@ def render_keys(entries: list[tuple[str, str]], help: tuple[str, str] | None, wi
         return len(entry[0]) + len(entry[1]) + 3
 
     def bare(entry: tuple[str, str]) -> int:
-        return len(entry[0]) + 3
+        return len(entry[0]) + 2
 
     budget = width - (full(help) if help else 0)
     words = 0
@@ -63,7 +67,8 @@ def render_keys(entries: list[tuple[str, str]], help: tuple[str, str] | None, wi
     text = Text(no_wrap=True, overflow="ellipsis")
     for index, (key, description) in enumerate(entries):
         text.append(f" {key} ", style="bold reverse")
-        text.append(f"{description} " if index < words else " ")
+        if index < words:
+            text.append(f"{description} ")
     if help:
         text.append(f" {help[0]} ", style="bold reverse")
         text.append(f"{help[1]} ")
