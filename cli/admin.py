@@ -10,6 +10,7 @@ from soptrack.cli.context import services_for
 from soptrack.cli.output import add_row, console, print_json, table
 from soptrack.cli.parser import Commands
 from soptrack.services.config import system_config_path, user_config_path
+from soptrack.services.core import Scope
 from soptrack.services.shared import init_shared
 from soptrack.sop.errors import EXIT_INPUT, EXIT_OK
 from soptrack.sop.office import profile_rows, profile_to_dict
@@ -88,15 +89,17 @@ def _doctor(args: argparse.Namespace) -> int:
     if not report.ok:
         return EXIT_INPUT
     problems: list[str] = []
-    services.statuses(problems=problems)
+    services.statuses(problems=problems, scope=Scope(all_years=True))
     for problem in problems:
         print(f"MASALAH: {problem}")
     return EXIT_INPUT if problems else EXIT_OK
 
 
 def _restore(args: argparse.Namespace) -> int:
-    restored, kept = services_for(args).restore(args.backup)
-    print(f"Dipulihkan dari {restored}" + (f"; file lama disimpan sebagai {kept}" if kept else ""))
+    for restored, kept in services_for(args).restore(args.backup):
+        print(
+            f"Dipulihkan dari {restored}" + (f"; file lama disimpan sebagai {kept}" if kept else "")
+        )
     return EXIT_OK
 
 

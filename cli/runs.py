@@ -4,14 +4,32 @@ from __future__ import annotations
 
 import argparse
 
-from soptrack.cli.context import services_for, statuses
+from soptrack.cli.context import scope_of, services_for, statuses
 from soptrack.cli.output import add_row, console, print_json, table, text
 from soptrack.cli.parser import Commands
+from soptrack.services.core import Services
 from soptrack.services.labels import bar, minutes
-from soptrack.sop.errors import EXIT_OK
+from soptrack.sop.errors import EXIT_OK, BadInput
 from soptrack.sop.run import Action, entry_to_dict
 
 STEP_ACTIONS = [a.value for a in Action if a is not Action.UNDO]
+PAGE_ROWS = 50  # a table never draws thousands of rows: --page for more, --json for all
+
+
+def _scope_flags(p: argparse.ArgumentParser) -> None:
+    which = p.add_mutually_exclusive_group()
+    which.add_argument(
+        "--year", type=int, default=None, metavar="TAHUN", help="hanya run tahun itu"
+    )
+    which.add_argument("--all", action="store_true", help="run semua tahun")
+    p.add_argument(
+        "--page",
+        type=int,
+        default=1,
+        metavar="N",
+        help=f"halaman tabel ({PAGE_ROWS} run per halaman)",
+    )
+    p.set_defaults(year=None)
 
 
 def register(commands: Commands) -> None:
@@ -22,13 +40,15 @@ def register(commands: Commands) -> None:
     s.add_argument("--year", type=int, default=None, help="tahun (default: tahun ini)")
     s.set_defaults(handler=_new)
 
-    p = commands.add("runs", "daftar run dengan kemajuannya")
+    p = commands.add("runs", "daftar run dengan kemajuannya (tahun ini dan yang belum selesai)")
     p.add_argument("--json", action="store_true")
+    _scope_flags(p)
     p.set_defaults(handler=_runs)
 
     p = commands.add("status", "semua run sekilas, atau satu run langkah demi langkah")
     p.add_argument("run", nargs="?", metavar="RUN")
     p.add_argument("--json", action="store_true")
+    _scope_flags(p)
     p.set_defaults(handler=_status)
 
     p = commands.add("step", "ubah status sebuah langkah")
@@ -56,20 +76,56 @@ def _new(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _page(args: argparse.Namespace, shown: list) -> list:
+    if args.page < 1:
+        raise BadInput(f"--page {args.page}: halaman mulai dari 1")
+    start = (args.page - 1) * PAGE_ROWS
+    if shown and start >= len(shown):
+        last = (len(shown) + PAGE_ROWS - 1) // PAGE_ROWS
+        raise BadInput(f"--page {args.page}: hanya ada {last} halaman ({len(shown)} run)")
+    return shown[start : start + PAGE_ROWS]
+
+
+def _footer(args: argparse.Namespace, services: Services, shown: list, page: list) -> None:
+    """What the table left out, and the flag that shows it."""
+    lines = []
+    if len(page) < len(shown):
+        first = (args.page - 1) * PAGE_ROWS + 1
+        more = (
+            " berikutnya: --page " + str(args.page + 1) if first + len(page) <= len(shown) else ""
+        )
+        lines.append(
+            f"Run {first}-{first + len(page) - 1} dari {len(shown)};{more} (semua: --json)"
+        )
+    if not args.all:
+        other = services.repo.run_count() - len(shown)
+        if other > 0:
+            scope = f"tahun {args.year}" if args.year else "tahun ini dan yang belum selesai"
+            lines.append(f"Ditampilkan {scope}; {other} run lain: --year TAHUN atau --all")
+    for line in lines:
+        print(line)
+
+
 def _runs(args: argparse.Namespace) -> int:
-    shown = statuses(services_for(args))
+    services = services_for(args)
+    shown = statuses(services, scope_of(args))
     if args.json:
         return print_json([s.to_dict() for s in shown])
     if not shown:
+        if services.repo.run_count():
+            print(f"Tidak ada run {_scope_text(args)}.")
+            _footer(args, services, shown, shown)
+            return EXIT_OK
         print(
             "Belum ada run. Mulai dengan: soptrack run new pengukuran-kinerja "
             '--title "Pengukuran Kinerja 2026" --year 2026'
         )
         return EXIT_OK
+    page = _page(args, shown)
     rows = table(
         None, ["ID", "SOP", "Judul", "Tahun", "Kemajuan", "Status"], nowrap=("ID", "Kemajuan")
     )
-    for s in shown:
+    for s in page:
         add_row(
             rows,
             s.run.id,
@@ -80,7 +136,14 @@ def _runs(args: argparse.Namespace) -> int:
             s.run.state,
         )
     console().print(rows)
+    _footer(args, services, shown, page)
     return EXIT_OK
+
+
+def _scope_text(args: argparse.Namespace) -> str:
+    if args.all:
+        return "di database ini"
+    return f"tahun {args.year}" if args.year else "tahun ini atau yang belum selesai"
 
 
 def _status(args: argparse.Namespace) -> int:
@@ -93,17 +156,18 @@ def _status(args: argparse.Namespace) -> int:
 
         print_run_status(console(), status)
         return EXIT_OK
-    shown = statuses(services)
+    shown = statuses(services, scope_of(args))
     if args.json:
         return print_json([s.to_dict() for s in shown])
     if not shown:
         return _runs(args)
+    page = _page(args, shown)
     rows = table(
         None,
         ["ID", "Run / langkah kini", "Kemajuan", "Waktu/baku", "Telat"],
         nowrap=("ID", "Kemajuan", "Waktu/baku", "Telat"),
     )
-    for s in shown:
+    for s in page:
         current = s.current
         where = (
             f"▶ {current.number}. {current.label} ({current.state.value}), {s.waiting_on}"
@@ -119,6 +183,7 @@ def _status(args: argparse.Namespace) -> int:
             str(s.late_count) if s.late_count else "-",
         )
     console().print(rows)
+    _footer(args, services, shown, page)
     return EXIT_OK
 
 

@@ -10,6 +10,7 @@ import getpass
 import os
 import shutil
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
@@ -24,6 +25,15 @@ from soptrack.sop.status import RunStatus, run_status
 from soptrack.sop.workflow import clean_text, transition, undo, undoable
 from soptrack.store import Repository, maintenance
 from soptrack.store.paths import resolve_db_path, user_sop_dir
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Which runs a list view shows: this year's and every unfinished one (the default),
+    one year's, or all of them."""
+
+    year: int | None = None
+    all_years: bool = False
 
 
 def os_user() -> str:
@@ -179,14 +189,27 @@ class Services:
         return run_status(run, self.sop_of(run), self.clock(), office.hours)
 
     def statuses(
-        self, office: OfficeProfile | None = None, problems: list[str] | None = None
+        self,
+        office: OfficeProfile | None = None,
+        problems: list[str] | None = None,
+        *,
+        scope: Scope | None = None,
     ) -> list[RunStatus]:
-        """Every run that can be shown. A run whose SOP file is missing here (another user's
-        `sop add`) or changed shape is left out with its reason in `problems`, so one such
-        run never hides the others."""
+        """The runs in `scope` (by default this year's and every unfinished one), newest
+        year first, read from the index alone. A run whose SOP file is missing here (another
+        user's `sop add`) or changed shape is left out with its reason in `problems`, so one
+        such run never hides the others."""
         office = office or self.office()
+        scope = scope or Scope()
+        if scope.all_years:
+            runs = self.repo.list_runs(history=False)
+        elif scope.year is not None:
+            runs = self.repo.list_runs(history=False, years=[scope.year])
+        else:
+            runs = self.repo.list_runs(history=False, years=[self.clock().year], unfinished=True)
+        runs.sort(key=lambda run: -run.year)  # stable: by number within a year
         shown = []
-        for run in self.repo.list_runs(history=False):
+        for run in runs:
             try:
                 shown.append(self.status(run, office))
             except SoptrackError as exc:
@@ -199,7 +222,7 @@ class Services:
     def check_database(self) -> maintenance.Report:
         return maintenance.check(self.repo.path)
 
-    def restore(self, backup: Path | None = None) -> tuple[Path, Path | None]:
-        """Put a backup back under the lock; returns (restored from, replaced file kept as)."""
+    def restore(self, backup: Path | None = None) -> list[tuple[Path, Path | None]]:
+        """Put backups back under the lock; per file: (restored from, replaced file kept as)."""
         with self.repo.transaction_lock():
             return maintenance.restore(self.repo.path, backup)

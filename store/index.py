@@ -19,7 +19,11 @@ STEP_DEFAULTS = (None, "belum", None, None, None, False)
 
 def entry_of(doc: dict[str, Any]) -> dict[str, Any]:
     entry = {key: value for key, value in doc.items() if key not in LEFT_OUT}
-    entry["steps"] = [_pack(record) for record in doc.get("steps", [])]
+    steps = doc.get("steps")
+    # a damaged document still gets an entry; reading the run itself names the damage
+    entry["steps"] = (
+        [_pack(r) for r in steps if isinstance(r, dict)] if isinstance(steps, list) else []
+    )
     return entry
 
 

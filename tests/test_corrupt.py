@@ -80,7 +80,7 @@ BROKEN = {
     "JSON list": lambda good: b"[1, 2, 3]",
     "plain TinyDB file": lambda good: b'{"_default": {}}',
     "table of numbers": lambda good: b'{"runs": {"1": 5}, "meta": {"1": {"app": "soptrack"}}}',
-    "non-numeric doc id": lambda good: good.replace(b'"runs":{"1"', b'"runs":{"x"'),
+    "non-numeric doc id": lambda good: good.replace(b'"index":{\n"1"', b'"index":{\n"x"'),
     "deeply nested": lambda good: b"[" * 100_000 + b"]" * 100_000,
     "huge integer": lambda good: b'{"meta": {"1": {"schema": ' + b"9" * 5000 + b"}}}",
     "newer schema version": _newer,
@@ -119,9 +119,14 @@ def test_run_document_missing_fields_is_one_line(tmp_path, env):
     db = tmp_path / "kantor.json"
     make_db(db)
     data = json.loads(db.read_bytes())
-    del data["runs"]["1"]["steps"]
+    del data["index"]["1"]["title"]  # the index entry, in the main file
     db.write_bytes(json.dumps(data).encode())
     assert_one_line_error(soptrack(db, "status", env=env), db)
+    year = db.with_name("kantor.2026.json")
+    data = json.loads(year.read_bytes())
+    del data["runs"]["1"]["steps"]  # the run itself, in its year's file
+    year.write_bytes(json.dumps(data).encode())
+    assert_one_line_error(soptrack(db, "status", "pk-1", env=env), year)
 
 
 def test_directory_where_the_file_should_be(tmp_path, env):
