@@ -18,10 +18,12 @@ def scope_of(args: argparse.Namespace) -> Scope:
     return Scope(year=getattr(args, "year", None), all_years=getattr(args, "all", False))
 
 
-def statuses(services: Services, scope: Scope | None = None) -> list[RunStatus]:
+def statuses(
+    services: Services, scope: Scope | None = None, *, offset: int = 0, limit: int | None = None
+) -> list[RunStatus]:
     """The runs that can be shown; each one left out is named on stderr (still exit 0)."""
     problems: list[str] = []
-    shown = services.statuses(problems=problems, scope=scope)
+    shown = services.statuses(problems=problems, scope=scope, offset=offset, limit=limit)
     for problem in problems:
         print(f"soptrack: peringatan: {problem}", file=sys.stderr)
     return shown

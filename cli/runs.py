@@ -11,6 +11,7 @@ from soptrack.services.core import Services
 from soptrack.services.labels import bar, minutes
 from soptrack.sop.errors import EXIT_OK, BadInput
 from soptrack.sop.run import Action, entry_to_dict
+from soptrack.sop.status import RunStatus
 
 STEP_ACTIONS = [a.value for a in Action if a is not Action.UNDO]
 PAGE_ROWS = 50  # a table never draws thousands of rows: --page for more, --json for all
@@ -76,29 +77,28 @@ def _new(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _page(args: argparse.Namespace, shown: list) -> list:
+def _page(args: argparse.Namespace, services: Services) -> tuple[list[RunStatus], int]:
+    """One page of the runs in scope (only that page is built) and how many are in scope."""
     if args.page < 1:
         raise BadInput(f"--page {args.page}: halaman mulai dari 1")
+    scope = scope_of(args)
+    total = services.count(scope)
     start = (args.page - 1) * PAGE_ROWS
-    if shown and start >= len(shown):
-        last = (len(shown) + PAGE_ROWS - 1) // PAGE_ROWS
-        raise BadInput(f"--page {args.page}: hanya ada {last} halaman ({len(shown)} run)")
-    return shown[start : start + PAGE_ROWS]
+    if total and start >= total:
+        last = (total + PAGE_ROWS - 1) // PAGE_ROWS
+        raise BadInput(f"--page {args.page}: hanya ada {last} halaman ({total} run)")
+    return statuses(services, scope, offset=start, limit=PAGE_ROWS), total
 
 
-def _footer(args: argparse.Namespace, services: Services, shown: list, page: list) -> None:
+def _footer(args: argparse.Namespace, services: Services, total: int, page: list) -> None:
     """What the table left out, and the flag that shows it."""
     lines = []
-    if len(page) < len(shown):
-        first = (args.page - 1) * PAGE_ROWS + 1
-        more = (
-            " berikutnya: --page " + str(args.page + 1) if first + len(page) <= len(shown) else ""
-        )
-        lines.append(
-            f"Run {first}-{first + len(page) - 1} dari {len(shown)};{more} (semua: --json)"
-        )
+    first = (args.page - 1) * PAGE_ROWS + 1
+    if total > PAGE_ROWS:
+        more = f" berikutnya: --page {args.page + 1};" if first + PAGE_ROWS <= total else ""
+        lines.append(f"Run {first}-{first + len(page) - 1} dari {total};{more} semua: --json")
     if not args.all:
-        other = services.repo.run_count() - len(shown)
+        other = services.repo.run_count() - total
         if other > 0:
             scope = f"tahun {args.year}" if args.year else "tahun ini dan yang belum selesai"
             lines.append(f"Ditampilkan {scope}; {other} run lain: --year TAHUN atau --all")
@@ -108,20 +108,19 @@ def _footer(args: argparse.Namespace, services: Services, shown: list, page: lis
 
 def _runs(args: argparse.Namespace) -> int:
     services = services_for(args)
-    shown = statuses(services, scope_of(args))
     if args.json:
-        return print_json([s.to_dict() for s in shown])
-    if not shown:
+        return print_json([s.to_dict() for s in statuses(services, scope_of(args))])
+    page, total = _page(args, services)
+    if not page:
         if services.repo.run_count():
             print(f"Tidak ada run {_scope_text(args)}.")
-            _footer(args, services, shown, shown)
+            _footer(args, services, total, page)
             return EXIT_OK
         print(
             "Belum ada run. Mulai dengan: soptrack run new pengukuran-kinerja "
             '--title "Pengukuran Kinerja 2026" --year 2026'
         )
         return EXIT_OK
-    page = _page(args, shown)
     rows = table(
         None, ["ID", "SOP", "Judul", "Tahun", "Kemajuan", "Status"], nowrap=("ID", "Kemajuan")
     )
@@ -136,7 +135,7 @@ def _runs(args: argparse.Namespace) -> int:
             s.run.state,
         )
     console().print(rows)
-    _footer(args, services, shown, page)
+    _footer(args, services, total, page)
     return EXIT_OK
 
 
@@ -156,12 +155,11 @@ def _status(args: argparse.Namespace) -> int:
 
         print_run_status(console(), status)
         return EXIT_OK
-    shown = statuses(services, scope_of(args))
     if args.json:
-        return print_json([s.to_dict() for s in shown])
-    if not shown:
+        return print_json([s.to_dict() for s in statuses(services, scope_of(args))])
+    page, total = _page(args, services)
+    if not page:
         return _runs(args)
-    page = _page(args, shown)
     rows = table(
         None,
         ["ID", "Run / langkah kini", "Kemajuan", "Waktu/baku", "Telat"],
@@ -183,7 +181,7 @@ def _status(args: argparse.Namespace) -> int:
             str(s.late_count) if s.late_count else "-",
         )
     console().print(rows)
-    _footer(args, services, shown, page)
+    _footer(args, services, total, page)
     return EXIT_OK
 
 

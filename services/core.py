@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from soptrack.services.config import Config, Setting, load_config
 from soptrack.sop.catalog import Catalog
@@ -194,20 +195,17 @@ class Services:
         problems: list[str] | None = None,
         *,
         scope: Scope | None = None,
+        offset: int = 0,
+        limit: int | None = None,
     ) -> list[RunStatus]:
         """The runs in `scope` (by default this year's and every unfinished one), newest
-        year first, read from the index alone. A run whose SOP file is missing here (another
-        user's `sop add`) or changed shape is left out with its reason in `problems`, so one
-        such run never hides the others."""
+        year first, read from the index alone; `offset`/`limit` take one page of them. A run
+        whose SOP file is missing here (another user's `sop add`) or changed shape is left
+        out with its reason in `problems`, so one such run never hides the others."""
         office = office or self.office()
-        scope = scope or Scope()
-        if scope.all_years:
-            runs = self.repo.list_runs(history=False)
-        elif scope.year is not None:
-            runs = self.repo.list_runs(history=False, years=[scope.year])
-        else:
-            runs = self.repo.list_runs(history=False, years=[self.clock().year], unfinished=True)
-        runs.sort(key=lambda run: -run.year)  # stable: by number within a year
+        runs = self.repo.list_runs(
+            history=False, **self._selection(scope), offset=offset, limit=limit
+        )
         shown = []
         for run in runs:
             try:
@@ -216,6 +214,18 @@ class Services:
                 if problems is not None:
                     problems.append(str(exc))
         return shown
+
+    def count(self, scope: Scope | None = None) -> int:
+        """How many runs `scope` holds (a list view's total), without building them."""
+        return self.repo.count_runs(**self._selection(scope))
+
+    def _selection(self, scope: Scope | None) -> dict[str, Any]:
+        scope = scope or Scope()
+        if scope.all_years:
+            return {}
+        if scope.year is not None:
+            return {"years": [scope.year]}
+        return {"years": [self.clock().year], "unfinished": True}
 
     # -- the database itself ---------------------------------------------------------------
 

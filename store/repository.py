@@ -243,25 +243,20 @@ class Repository:
         history: bool = True,
         years: Iterable[int] | None = None,
         unfinished: bool = False,
+        offset: int = 0,
+        limit: int | None = None,
     ) -> list[Run]:
-        """Runs of `years` (all when None), plus every unfinished run with `unfinished`.
+        """Runs of `years` (all when None), plus every unfinished run with `unfinished`:
+        the newest year first, by number within a year; `offset`/`limit` take a page of
+        them, and only the page is built.
 
         `history=False` is for read-only views: the runs come from the index in the main
         file alone (no history, notes or extra data; never to be written back)."""
         view = self._view()
-        wanted = None if years is None else set(years)
-
-        def chosen(entry: dict[str, Any]) -> bool:
-            return (
-                wanted is None
-                or entry.get("year") in wanted
-                or (unfinished and not finished(entry))
-            )
-
-        keys = sorted((k for k, e in view.index.items() if chosen(e)), key=int)
+        keys = self._select(view.index, years, unfinished)
+        keys = keys[offset : None if limit is None else offset + limit]
         if not history:
             return [self._run(run_doc_of(view.index[k]), k, self.path) for k in keys]
-        out = []
         by_year: dict[int, list[str]] = {}
         for key in keys:
             by_year.setdefault(view.index[key].get("year"), []).append(key)
@@ -272,11 +267,28 @@ class Repository:
             for key in year_keys:
                 if key in runs:
                     docs[key] = (runs[key], path)
-        for key in keys:
-            if key in docs:
-                doc, path = docs[key]
-                out.append(self._run(doc, key, path))
-        return out
+        return [self._run(*docs[k][:1], k, docs[k][1]) for k in keys if k in docs]
+
+    def count_runs(self, *, years: Iterable[int] | None = None, unfinished: bool = False) -> int:
+        """How many runs list_runs would give, from the index alone."""
+        return len(self._select(self._view().index, years, unfinished))
+
+    @staticmethod
+    def _select(index: dict[str, Any], years: Iterable[int] | None, unfinished: bool) -> list[str]:
+        wanted = None if years is None else set(years)
+
+        def chosen(entry: dict[str, Any]) -> bool:
+            return (
+                wanted is None
+                or entry.get("year") in wanted
+                or (unfinished and not finished(entry))
+            )
+
+        def order(key: str) -> tuple[int, int]:
+            year = index[key].get("year")
+            return (-year if isinstance(year, int) else 0, int(key))
+
+        return sorted((k for k, e in index.items() if chosen(e)), key=order)
 
     def years(self) -> dict[int, tuple[int, int]]:
         """Year -> (runs, unfinished runs), from the index."""
@@ -444,7 +456,7 @@ class _Writer:
 
     def flush(self) -> None:
         for year in self.written:
-            self.stores[year].flush()
+            self.stores[year].flush(sync_dir=False)  # the main file's flush syncs the folder
             path = self.repo.year_path(year)
             self.main[YEARS][str(year)] = {"year": year, "file": file_identity(path)}
         self.main_store.flush()

@@ -152,8 +152,10 @@ class AtomicJSONStorage(Storage):
         self._pending = None
         self._touched = None
 
-    def flush(self) -> None:
-        """Write what the transaction changed, atomically; nothing if nothing changed."""
+    def flush(self, *, sync_dir: bool = True) -> None:
+        """Write what the transaction changed, atomically; nothing if nothing changed.
+        `sync_dir=False` when another file of the same folder is flushed right after (its
+        directory fsync makes both renames durable)."""
         if self._pending is None:
             return
         data = schema.stamp(self._pending)
@@ -161,7 +163,7 @@ class AtomicJSONStorage(Storage):
         self._pending = None
         try:
             payload, lines = self._serialize(data, touched)
-            self._write_atomically(data, payload)
+            self._write_atomically(data, payload, sync_dir=sync_dir)
         except BaseException:
             forget(self.path)
             raise
@@ -199,7 +201,9 @@ class AtomicJSONStorage(Storage):
                 "tidak ada yang diubah"
             ) from None
 
-    def _write_atomically(self, data: dict[str, Any], payload: bytes) -> None:
+    def _write_atomically(
+        self, data: dict[str, Any], payload: bytes, *, sync_dir: bool = True
+    ) -> None:
         directory = os.path.dirname(self.path)
         try:
             fd, tmp = tempfile.mkstemp(prefix=_tmp_prefix(self.path), suffix=".tmp", dir=directory)
@@ -220,7 +224,8 @@ class AtomicJSONStorage(Storage):
             with contextlib.suppress(OSError):
                 os.unlink(tmp)
             raise
-        _fsync_dir(directory)
+        if sync_dir:
+            _fsync_dir(directory)
         _CACHE[self.path] = (_signature(os.stat(self.path)), data, False)
 
     def close(self) -> None:
