@@ -298,3 +298,52 @@ def test_restore_without_backup_changes_nothing(tmp_path, env):
     proc = soptrack(db, "restore", env=env)
     assert proc.returncode == 2 and proc.stderr.count("\n") == 1, proc.stderr
     assert db.read_bytes() == b"{"
+
+
+def test_a_broken_year_file_is_named_and_restored_alone(tmp_path, env):
+    db = tmp_path / "kantor.json"
+    make_db(db)
+    year = db.with_name("kantor.2026.json")
+    good = year.read_bytes()
+    Services(db=db, user="budi", sop_dirs=[]).act("pk-1", 1, "note", note="lagi")
+    assert backups.latest(year) is not None
+    main = db.read_bytes()
+    year.write_bytes(good[:50])
+    assert_one_line_error(soptrack(db, "status", "pk-1", env=env), year)
+    doctor = soptrack(db, "doctor", env=env)
+    assert doctor.returncode == 2 and "RUSAK: tahun 2026" in doctor.stdout
+    proc = soptrack(db, "restore", env=env)
+    assert proc.returncode == 0, proc.stderr
+    assert str(backups.latest(year)) in proc.stdout and db.read_bytes() == main
+    assert [p for p in tmp_path.iterdir() if p.name.startswith("kantor.2026.json.rusak-")]
+    status = soptrack(db, "status", "pk-1", "--json", env=env)
+    assert status.returncode == 0 and json.loads(status.stdout)["id"] == "pk-1"
+    assert soptrack(db, "doctor", env=env).returncode == 0
+
+
+def test_a_database_of_the_previous_release_migrates_once(tmp_path, env):
+    """soptrack 0.2 kept every run in one file (schema 1): the first command splits it."""
+    db = tmp_path / "kantor.json"
+    make_db(db)
+    main = json.loads(db.read_bytes())
+    year = db.with_name("kantor.2026.json")
+    runs = json.loads(year.read_bytes())["runs"]
+    year.unlink()
+    old = {k: v for k, v in main.items() if k not in ("index", "years")}
+    old["runs"] = runs
+    old["meta"]["1"]["schema"] = 1
+    db.write_text(json.dumps(old))
+    for path in backups.list_backups(db):
+        path.unlink()
+    v1 = db.read_bytes()
+    proc = soptrack(db, "status", "--json", env=env)
+    assert proc.returncode == 0, proc.stderr
+    assert [r["id"] for r in json.loads(proc.stdout)] == ["pk-1"]
+    assert backups.latest(db).read_bytes() == v1
+    assert year.exists() and "runs" not in json.loads(db.read_bytes())
+    split = db.read_bytes()
+    assert soptrack(db, "runs", env=env).returncode == 0
+    assert db.read_bytes() == split and len(backups.list_backups(db)) == 1
+    step = soptrack(db, "step", "pk-1", "1", "start", env=env)
+    assert step.returncode == 0, step.stderr
+    assert soptrack(db, "doctor", env=env).returncode == 0
