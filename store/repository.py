@@ -305,7 +305,7 @@ class Repository:
     def get_run(self, ref: str) -> Run:
         view = self._view()
         key, entry = self._find(view.index, ref)
-        year = entry.get("year")
+        year = self._year_of(key, entry)
         path = self.year_path(year)
         doc = self._year_tables(view, year).get(RUNS, {}).get(key)
         if doc is None:
@@ -349,7 +349,7 @@ class Repository:
         """Apply `change` to the run as it is in its file now, under the lock."""
         with self._runs_transaction() as writer:
             key, entry = self._find(writer.index, ref)
-            year = entry.get("year")
+            year = self._year_of(key, entry)
             doc = writer.year_runs(year).get(key)
             if doc is None:
                 raise self._missing(self.year_path(year), ref)
@@ -371,6 +371,15 @@ class Repository:
             raise StoreCorrupt(
                 f"database {path} rusak: run #{doc_id} tidak lengkap ({exc!r}); tidak diubah. {fix}"
             ) from None
+
+    def _year_of(self, key: str, entry: dict[str, Any]) -> int:
+        year = entry.get("year")
+        if not isinstance(year, int):
+            raise StoreCorrupt(
+                f"database {self.path} rusak: indeks run #{key} tanpa tahun; tidak diubah. "
+                "periksa: soptrack doctor"
+            )
+        return year
 
     def _find(self, index: dict[str, Any], ref: str) -> tuple[str, dict[str, Any]]:
         ref = ref.strip()
