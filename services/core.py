@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from soptrack.services.config import Config, Setting, load_config
 from soptrack.sop.catalog import Catalog
@@ -24,8 +24,11 @@ from soptrack.sop.office import OfficeProfile, check_may_act, resolve_actor, set
 from soptrack.sop.run import Action, Actor, Run
 from soptrack.sop.status import RunStatus, run_status
 from soptrack.sop.workflow import clean_text, transition, undo, undoable
-from soptrack.store import Repository, maintenance
+from soptrack.store import Repository
 from soptrack.store.paths import resolve_db_path, user_sop_dir
+
+if TYPE_CHECKING:
+    from soptrack.store import maintenance
 
 
 @dataclass(frozen=True)
@@ -230,9 +233,13 @@ class Services:
     # -- the database itself ---------------------------------------------------------------
 
     def check_database(self) -> maintenance.Report:
+        from soptrack.store import maintenance  # doctor only: not on every start
+
         return maintenance.check(self.repo.path)
 
     def restore(self, backup: Path | None = None) -> list[tuple[Path, Path | None]]:
         """Put backups back under the lock; per file: (restored from, replaced file kept as)."""
+        from soptrack.store import maintenance
+
         with self.repo.transaction_lock():
             return maintenance.restore(self.repo.path, backup)

@@ -132,6 +132,10 @@ class OverviewScreen(Screen):
             title.append(" ")
         title.append("Ikhtisar run", style="bold")
         title.append(f"  {len(statuses)} run · {late} dengan langkah terlambat · ")
+        other = self.state.services.repo.run_count() - len(statuses) - len(problems)
+        if other > 0:
+            # the default scope, as in `soptrack status`: this year's and every unfinished run
+            title.append(f"tahun ini + belum selesai; {other} lainnya: soptrack runs --all · ")
         title.append(self.state.services.repo.path.name, style="italic")
         self.query_one("#overview-title", Static).update(title)
         empty = self.query_one("#overview-empty", Static)
