@@ -10,6 +10,7 @@ blank row in cards after a resize.
 from __future__ import annotations
 
 import textwrap
+from typing import Any
 
 from rich.text import Text
 from textual.geometry import Size
@@ -43,7 +44,9 @@ class StepCard(Static, can_focus=True):
         return self._text(self.content_size.width)
 
     def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
-        return visualize(self, self._text(width)).get_height(self.styles, width)
+        # as Widget.get_content_height measures a Static, for the text made for this width
+        styles: Any = self.styles
+        return visualize(self, self._text(width)).get_height(styles, width)
 
     @staticmethod
     def _label(label: str, width: int) -> str:
