@@ -103,6 +103,9 @@ class OverviewScreen(Screen):
         self.state.unsubscribe(self.reload)
 
     def on_screen_resume(self) -> None:
+        if not getattr(self, "_resumed", False):
+            self._resumed = True  # the first show: on_mount has just loaded the rows
+            return
         self.reload()
 
     def reload(self) -> None:
