@@ -212,6 +212,16 @@ def bench_size(n_runs: int, repeat: int, workdir: Path) -> list[dict[str, object
         floor_write(floor_path, data)
 
     floor_cold = median_ms(loads_floor, repeat)
+
+    # the earlier table's baseline: the floor of writing the whole database as one file
+    everything: dict[str, object] = {}
+    for path in services.repo.files()[1:]:
+        with open(path, "rb") as handle:
+            everything.update(json.loads(handle.read()).get("runs", {}))
+    whole_path = workdir / f"whole-{n_runs}.json"
+    whole = {"runs": everything}
+    floor_whole = median_ms(lambda: floor_write(whole_path, whole), repeat)
+    del everything
     year_mb = year_file.stat().st_size / 1e6
     label = f"{n_runs:,} runs, {total_mb:.1f} MB; year {year_mb:.1f} MB"
     return [
@@ -223,6 +233,14 @@ def bench_size(n_runs: int, repeat: int, workdir: Path) -> list[dict[str, object
             "baseline_ms": floor,
             "target": 1.5,
             "limit_ms": 50 if n_runs >= 2000 else None,
+        },
+        {
+            "bench": "store",
+            "what": f"transition, warm cache ({label})",
+            "ms": warm,
+            "baseline": "floor of all runs as one file (0.2's baseline)",
+            "baseline_ms": floor_whole,
+            "target": None,
         },
         {
             "bench": "store",
