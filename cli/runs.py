@@ -14,7 +14,9 @@ from soptrack.sop.run import Action, entry_to_dict
 from soptrack.sop.status import RunStatus
 
 STEP_ACTIONS = [a.value for a in Action if a is not Action.UNDO]
-PAGE_ROWS = 50  # a table never draws thousands of rows: --page for more, --json for all
+# A table never draws thousands of rows: one page (about a screenful), --page for more,
+# --json for all. `status` gives each run two lines, `runs` one.
+PAGE_ROWS = {"status": 25, "runs": 50}
 
 
 def _scope_flags(p: argparse.ArgumentParser) -> None:
@@ -28,7 +30,7 @@ def _scope_flags(p: argparse.ArgumentParser) -> None:
         type=int,
         default=1,
         metavar="N",
-        help=f"halaman tabel ({PAGE_ROWS} run per halaman)",
+        help="halaman tabel (status: 25 run per halaman, runs: 50)",
     )
     p.set_defaults(year=None)
 
@@ -83,19 +85,25 @@ def _page(args: argparse.Namespace, services: Services) -> tuple[list[RunStatus]
         raise BadInput(f"--page {args.page}: halaman mulai dari 1")
     scope = scope_of(args)
     total = services.count(scope)
-    start = (args.page - 1) * PAGE_ROWS
+    rows = _rows(args)
+    start = (args.page - 1) * rows
     if total and start >= total:
-        last = (total + PAGE_ROWS - 1) // PAGE_ROWS
+        last = (total + rows - 1) // rows
         raise BadInput(f"--page {args.page}: hanya ada {last} halaman ({total} run)")
-    return statuses(services, scope, offset=start, limit=PAGE_ROWS), total
+    return statuses(services, scope, offset=start, limit=rows), total
+
+
+def _rows(args: argparse.Namespace) -> int:
+    return PAGE_ROWS["status" if args.command == "status" else "runs"]
 
 
 def _footer(args: argparse.Namespace, services: Services, total: int, page: list) -> None:
     """What the table left out, and the flag that shows it."""
     lines = []
-    first = (args.page - 1) * PAGE_ROWS + 1
-    if total > PAGE_ROWS:
-        more = f" berikutnya: --page {args.page + 1};" if first + PAGE_ROWS <= total else ""
+    rows = _rows(args)
+    first = (args.page - 1) * rows + 1
+    if total > rows:
+        more = f" berikutnya: --page {args.page + 1};" if first + rows <= total else ""
         lines.append(f"Run {first}-{first + len(page) - 1} dari {total};{more} semua: --json")
     if not args.all:
         other = services.repo.run_count() - total

