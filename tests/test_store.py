@@ -233,3 +233,20 @@ def test_office_profile_round_trip(db_path: Path) -> None:
 
     repo.update_office(lambda p: replace(p, alamat="Jl. Jend. Sudirman No. 1"))
     assert Repository(db_path).get_office().alamat == "Jl. Jend. Sudirman No. 1"
+
+
+def test_an_old_file_that_cannot_be_split_now_is_read_as_it_is(db_path: Path, monkeypatch) -> None:
+    """No write access (or the lock busy): the 0.2 file is split in memory for reading."""
+    repo = Repository(db_path)
+    make_run(repo)
+    single_file(db_path)
+    v1 = db_path.read_bytes()
+
+    def refused():
+        raise StoreBusy("busy")
+
+    monkeypatch.setattr(Repository, "transaction_lock", lambda self: refused())
+    reader = Repository(db_path)
+    assert [r.id for r in reader.list_runs(history=False)] == ["pk-1"]
+    assert reader.get_run("pk-1").title == "PK 2026" and reader.run_count() == 1
+    assert db_path.read_bytes() == v1 and not list(db_path.parent.glob("soptrack.2*.json"))
