@@ -269,9 +269,14 @@ def _split_lines(raw: bytes) -> _Lines:
         if row == b"":
             continue
         key, sep, doc = row.partition(b'":')
-        if not sep or not key.startswith(b'"'):
+        doc = doc[:-1] if doc.endswith(b",") else doc
+        # one whole document per line, as written here; a file whose lines were broken
+        # elsewhere (edited by hand) is serialized again in full instead
+        if not sep or not key.startswith(b'"') or not key[1:].isdigit():
             return {}
-        table[key[1:].decode()] = doc[:-1] if doc.endswith(b",") else doc
+        if not (doc.startswith(b"{") and doc.endswith(b"}")):
+            return {}
+        table[key[1:].decode()] = doc
     return out
 
 

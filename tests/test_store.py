@@ -250,3 +250,17 @@ def test_an_old_file_that_cannot_be_split_now_is_read_as_it_is(db_path: Path, mo
     assert [r.id for r in reader.list_runs(history=False)] == ["pk-1"]
     assert reader.get_run("pk-1").title == "PK 2026" and reader.run_count() == 1
     assert db_path.read_bytes() == v1 and not list(db_path.parent.glob("soptrack.2*.json"))
+
+
+def test_a_hand_reformatted_file_is_written_whole_and_right(db_path: Path) -> None:
+    """Lines are reused only from the layout soptrack writes (one document per line)."""
+    repo = Repository(db_path)
+    make_run(repo)
+    make_run(repo, "kedua")
+    year = db_path.with_name("soptrack.2026.json")
+    year.write_text(json.dumps(json.loads(year.read_text()), indent=1))
+    storage.forget(str(year))
+    repo.update_run("pk-2", lambda run: replace(run, title="diubah"))
+    runs = json.loads(year.read_text())["runs"]
+    assert runs["1"]["title"] == "PK 2026" and runs["2"]["title"] == "diubah"
+    assert [r.title for r in Repository(db_path).list_runs()] == ["PK 2026", "diubah"]
