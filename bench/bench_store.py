@@ -1,12 +1,15 @@
-"""Store benchmark: one transition at 10, 100 and 1,000 runs against its floor.
+"""Store benchmark: one transition at 10, 1,000 and 2,000 runs (spread over 10 years)
+against its floor.
 
-The floor is what any design that keeps the database as one JSON file must pay for a write:
-one json.dumps of the same data + write + fsync + os.replace, measured in the same run on the
-same disk. A transition through the application service (`Services.act`) is compared with it:
+The floor is what a write of the current year's data costs as one JSON file: one json.dumps
+of that year's runs + write + fsync + os.replace, measured in the same run on the same disk.
+A transition through the application service (`Services.act`) on an unfinished run of the
+newest year is compared with it:
 
-* warm: the process parsed the file before (a TUI, or a CLI after its own read); target <= 1.5x
-* cold: another process wrote in between, so the file must be parsed again; compared with the
-  floor plus one json.loads of the file.
+* warm: the process parsed the files before (a TUI, or a CLI after its own read); target
+  <= 1.5x and under 50 ms;
+* cold: another process wrote in between, so the files must be parsed again; compared with
+  the floor plus one json.loads of the year's file.
 
     python bench/bench_store.py            # a table
     python bench/bench_store.py --json     # rows for bench/run_all.py
@@ -37,6 +40,7 @@ from soptrack.store.storage import forget
 
 SOP_ID = "pengukuran-kinerja"
 HISTORY_PER_RUN = 50  # 1,000 runs -> 13,000 steps and 50,000 history entries
+YEARS = 10  # runs are spread evenly over the last YEARS years, the newest being this one
 
 
 def _script() -> list[tuple[int, str, str]]:
@@ -55,20 +59,39 @@ def _script() -> list[tuple[int, str, str]]:
 SCRIPT = _script()
 
 
-def build_runs(n_runs: int, history: int = HISTORY_PER_RUN) -> list[Run]:
-    """`n_runs` runs built in memory with the real workflow rules (no store involved).
+def year_of(i: int, n_runs: int, years: int = YEARS) -> int:
+    """Run i of n_runs (1-based): the oldest runs in the oldest year, the newest this year."""
+    return datetime.now().year - years + 1 + (i - 1) * years // max(n_runs, 1)
+
+
+def newest_unfinished(n_runs: int) -> int:
+    """The number of the newest run that stopped part-way (every fourth one does)."""
+    return max(4, n_runs - n_runs % 4)
+
+
+def build_runs(n_runs: int, history: int = HISTORY_PER_RUN, years: int = YEARS) -> list[Run]:
+    """`n_runs` runs built in memory with the real workflow rules (no store involved),
+    spread evenly over `years` years.
 
     Three runs in four go through the whole SOP (30 transitions), the fourth stops part-way;
     notes on various steps fill each history up to `history` entries.
     """
     sop = Catalog.load([]).get(SOP_ID)
     actor = Actor("budi", "sekretaris")
-    start = datetime(2026, 1, 5, 8, 0, tzinfo=timezone(timedelta(hours=8)))
     runs = []
     for i in range(1, n_runs + 1):
-        now = start + timedelta(hours=i)
-        steps = [s.number for s in sop.steps]
-        run = new_run(f"{sop.code}-{i}", sop.id, steps, f"Run {i}", 2026, actor, now, 1)
+        year = year_of(i, n_runs, years)
+        now = datetime(year, 1, 5, 8, 0, tzinfo=timezone(timedelta(hours=8))) + timedelta(hours=i)
+        run = new_run(
+            f"{sop.code}-{i}",
+            sop.id,
+            [s.number for s in sop.steps],
+            f"Run {i}",
+            year,
+            actor,
+            now,
+            1,
+        )
         upto = len(SCRIPT) if i % 4 else 10 + i % 17
         for k in range(history):
             now += timedelta(minutes=7)
@@ -82,8 +105,9 @@ def build_runs(n_runs: int, history: int = HISTORY_PER_RUN) -> list[Run]:
 
 
 def write_database(path: Path, runs: list[Run]) -> None:
-    """All runs in one store transaction (one atomic write), following version 1 of the
-    shipped SOP as runs started by soptrack do."""
+    """All runs written in one go as soptrack 0.2 kept them (one file), following version 1
+    of the shipped SOP as runs started by soptrack do, then split into the main file and the
+    year files the way every such database is on its first use."""
     from tinydb.table import Document
 
     from soptrack.sop.versions import SHIPPED_BY, SopVersion
@@ -98,6 +122,7 @@ def write_database(path: Path, runs: list[Run]) -> None:
         db.table("runs").insert_multiple(
             Document(run_to_dict(run), doc_id=i) for i, run in enumerate(runs, start=1)
         )
+    repo.run_count()  # the split
 
 
 def next_move(run: Run, sop: Sop) -> str:
@@ -135,10 +160,12 @@ def bench_size(n_runs: int, repeat: int, workdir: Path) -> list[dict[str, object
 
     db = workdir / f"db-{n_runs}.json"
     write_database(db, build_runs(n_runs))
-    size_mb = db.stat().st_size / 1e6
     services = Services(db=db, user="bench", sop_dirs=[])
     sop = services.catalog.get(SOP_ID)
-    ref = f"{sop.code}-4"  # a run that stopped part-way
+    number = newest_unfinished(n_runs)
+    ref = f"{sop.code}-{number}"  # a run of the newest year that stopped part-way
+    year_file = services.repo.year_path(year_of(number, n_runs))
+    total_mb = sum(p.stat().st_size for p in services.repo.files()) / 1e6
 
     def act() -> None:
         run = services.repo.get_run(ref)
@@ -179,13 +206,14 @@ def bench_size(n_runs: int, repeat: int, workdir: Path) -> list[dict[str, object
     warm = median_ms(act_only, repeat)
 
     def cold() -> None:
-        forget(str(db))  # as if another process had written since our last read
+        for path in services.repo.files():
+            forget(str(path))  # as if another process had written since our last read
         act_only()
 
     moves = plan(repeat)
     cold_ms = median_ms(cold, repeat)
 
-    with open(db, "rb") as handle:
+    with open(year_file, "rb") as handle:
         data = json.loads(handle.read())
     floor_path = workdir / f"floor-{n_runs}.json"
     floor = median_ms(lambda: floor_write(floor_path, data), repeat)
@@ -193,28 +221,48 @@ def bench_size(n_runs: int, repeat: int, workdir: Path) -> list[dict[str, object
     def loads_floor() -> None:
         gc.disable()  # the best json.loads can do: no collections during the parse
         try:
-            with open(db, "rb") as handle:
+            with open(year_file, "rb") as handle:
                 json.loads(handle.read())
         finally:
             gc.enable()
         floor_write(floor_path, data)
 
     floor_cold = median_ms(loads_floor, repeat)
-    label = f"{n_runs:,} runs, {size_mb:.1f} MB"
+
+    # the earlier table's baseline: the floor of writing the whole database as one file
+    everything: dict[str, object] = {}
+    for path in services.repo.files()[1:]:
+        with open(path, "rb") as handle:
+            everything.update(json.loads(handle.read()).get("runs", {}))
+    whole_path = workdir / f"whole-{n_runs}.json"
+    whole = {"runs": everything}
+    floor_whole = median_ms(lambda: floor_write(whole_path, whole), repeat)
+    del everything
+    year_mb = year_file.stat().st_size / 1e6
+    label = f"{n_runs:,} runs, {total_mb:.1f} MB; year {year_mb:.1f} MB"
     return [
         {
             "bench": "store",
             "what": f"transition, warm cache ({label})",
             "ms": warm,
-            "baseline": "floor: dumps+write+fsync+replace",
+            "baseline": "floor of the year: dumps+write+fsync+replace",
             "baseline_ms": floor,
             "target": 1.5,
+            "limit_ms": 50 if n_runs >= 2000 else None,
+        },
+        {
+            "bench": "store",
+            "what": f"transition, warm cache ({label})",
+            "ms": warm,
+            "baseline": "floor of all runs as one file (0.2's baseline)",
+            "baseline_ms": floor_whole,
+            "target": None,
         },
         {
             "bench": "store",
             "what": f"transition, cold cache ({label})",
             "ms": cold_ms,
-            "baseline": "floor + json.loads (gc off)",
+            "baseline": "floor of the year + its json.loads (gc off)",
             "baseline_ms": floor_cold,
             "target": 1.5,
         },
@@ -224,13 +272,14 @@ def bench_size(n_runs: int, repeat: int, workdir: Path) -> list[dict[str, object
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--json", action="store_true", help="print rows as JSON")
-    parser.add_argument("--sizes", default="10,100,1000")
+    parser.add_argument("--sizes", default="10,1000,2000")
     parser.add_argument("--repeat", type=int, default=7)
     parser.add_argument("--dir", default=None, help="where to write (default: the temp dir)")
-    parser.add_argument("--quick", action="store_true", help="3 repeats")
+    parser.add_argument("--quick", action="store_true", help="3 repeats, 10 and 400 runs")
     args = parser.parse_args(argv)
     if args.quick:
         args.repeat = 3
+        args.sizes = "10,400"
     rows: list[dict[str, object]] = []
     with tempfile.TemporaryDirectory(prefix="soptrack-bench-", dir=args.dir) as tmp:
         for size in (int(s) for s in args.sizes.split(",")):

@@ -11,7 +11,9 @@ last stdout line a JSON list of rows
     {"bench": str, "what": str, "ms": float, "baseline": str, "baseline_ms": float,
      "target": float | null}
 
-`target` is the highest acceptable ratio ms / baseline_ms, if there is one. A script that
+`target` is the highest acceptable ratio ms / baseline_ms, if there is one; an optional
+`limit_ms` is an absolute ceiling, and an optional `unit` (default "ms") names what the
+`ms` and `baseline_ms` figures are in (e.g. "MB" for peak memory). A script that
 fails or prints something else gets one row saying so, with its last line of output.
 """
 
@@ -72,13 +74,18 @@ def print_table(rows: list[dict[str, Any]]) -> None:
     for row in rows:
         ms, base, target = row.get("ms"), row.get("baseline_ms"), row.get("target")
         ratio = ms / base if ms is not None and base else None
-        verdict = ""
+        verdicts = []
         if target and ratio is not None:
-            verdict = f"<= {target:g}x " + ("ok" if ratio <= target else "OVER")
+            verdicts.append(f"<= {target:g}x " + ("ok" if ratio <= target else "OVER"))
+        limit, unit = row.get("limit_ms"), row.get("unit", "ms")
+        if limit and ms is not None:
+            verdicts.append(f"< {limit:g} {unit} " + ("ok" if ms < limit else "OVER"))
+        verdict = ", ".join(verdicts)
         lines.append(
             [
                 str(row.get("bench", "")),
-                str(row.get("what", "")),
+                str(row.get("what", ""))
+                + (f" [{row['unit']}]" if row.get("unit", "ms") != "ms" else ""),
                 _ms(ms),
                 str(row.get("baseline", "")),
                 _ms(base),

@@ -12,6 +12,7 @@ from soptrack.cli.output import add_row, console, print_json, table
 from soptrack.cli.parser import Commands
 from soptrack.services import documents
 from soptrack.services.config import system_config_path, user_config_path
+from soptrack.services.core import Scope
 from soptrack.services.shared import init_shared
 from soptrack.sop.errors import EXIT_INPUT, EXIT_OK, BadInput
 from soptrack.sop.office import profile_rows, profile_to_dict
@@ -103,7 +104,7 @@ def _doctor(args: argparse.Namespace) -> int:
     problems = services.chain_problems()
     if not problems:
         print("Riwayat: rantai hash semua run cocok")
-    services.statuses(problems=problems)
+    services.statuses(problems=problems, scope=Scope(all_years=True))
     for problem in problems:
         print(f"MASALAH: {problem}")
     return EXIT_INPUT if problems else EXIT_OK
@@ -121,8 +122,10 @@ def _restore(args: argparse.Namespace) -> int:
         if answer.strip().lower() not in ("y", "ya"):
             print("Tidak dipulihkan; tidak ada yang diubah.")
             return EXIT_OK
-    restored, kept = services.restore(chosen)
-    print(f"Dipulihkan dari {restored}" + (f"; file lama disimpan sebagai {kept}" if kept else ""))
+    for restored, kept in services.restore(chosen):
+        print(
+            f"Dipulihkan dari {restored}" + (f"; file lama disimpan sebagai {kept}" if kept else "")
+        )
     return EXIT_OK
 
 

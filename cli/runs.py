@@ -4,14 +4,35 @@ from __future__ import annotations
 
 import argparse
 
-from soptrack.cli.context import services_for, statuses
+from soptrack.cli.context import scope_of, services_for, statuses
 from soptrack.cli.output import add_row, console, print_json, table, text
 from soptrack.cli.parser import Commands
+from soptrack.services.core import Services
 from soptrack.services.labels import bar, minutes
-from soptrack.sop.errors import EXIT_OK
+from soptrack.sop.errors import EXIT_OK, BadInput
 from soptrack.sop.run import Action, entry_to_dict
+from soptrack.sop.status import RunStatus
 
 STEP_ACTIONS = [a.value for a in Action if a is not Action.UNDO]
+# A table never draws thousands of rows: one page (about a screenful), --page for more,
+# --json for all. `status` gives each run two lines, `runs` one.
+PAGE_ROWS = {"status": 25, "runs": 50}
+
+
+def _scope_flags(p: argparse.ArgumentParser) -> None:
+    which = p.add_mutually_exclusive_group()
+    which.add_argument(
+        "--year", type=int, default=None, metavar="TAHUN", help="hanya run tahun itu"
+    )
+    which.add_argument("--all", action="store_true", help="run semua tahun")
+    p.add_argument(
+        "--page",
+        type=int,
+        default=1,
+        metavar="N",
+        help="halaman tabel (status: 25 run per halaman, runs: 50)",
+    )
+    p.set_defaults(year=None)
 
 
 def register(commands: Commands) -> None:
@@ -22,13 +43,15 @@ def register(commands: Commands) -> None:
     s.add_argument("--year", type=int, default=None, help="tahun (default: tahun ini)")
     s.set_defaults(handler=_new)
 
-    p = commands.add("runs", "daftar run dengan kemajuannya")
+    p = commands.add("runs", "daftar run dengan kemajuannya (tahun ini dan yang belum selesai)")
     p.add_argument("--json", action="store_true")
+    _scope_flags(p)
     p.set_defaults(handler=_runs)
 
     p = commands.add("status", "semua run sekilas, atau satu run langkah demi langkah")
     p.add_argument("run", nargs="?", metavar="RUN")
     p.add_argument("--json", action="store_true")
+    _scope_flags(p)
     p.set_defaults(handler=_status)
 
     p = commands.add("step", "ubah status sebuah langkah")
@@ -56,11 +79,51 @@ def _new(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _page(args: argparse.Namespace, services: Services) -> tuple[list[RunStatus], int]:
+    """One page of the runs in scope (only that page is built) and how many are in scope."""
+    if args.page < 1:
+        raise BadInput(f"--page {args.page}: halaman mulai dari 1")
+    scope = scope_of(args)
+    total = services.count(scope)
+    rows = _rows(args)
+    start = (args.page - 1) * rows
+    if total and start >= total:
+        last = (total + rows - 1) // rows
+        raise BadInput(f"--page {args.page}: hanya ada {last} halaman ({total} run)")
+    return statuses(services, scope, offset=start, limit=rows), total
+
+
+def _rows(args: argparse.Namespace) -> int:
+    return PAGE_ROWS["status" if args.command == "status" else "runs"]
+
+
+def _footer(args: argparse.Namespace, services: Services, total: int, page: list) -> None:
+    """What the table left out, and the flag that shows it."""
+    lines = []
+    rows = _rows(args)
+    first = (args.page - 1) * rows + 1
+    if total > rows:
+        more = f" berikutnya: --page {args.page + 1};" if first + rows <= total else ""
+        lines.append(f"Run {first}-{first + len(page) - 1} dari {total};{more} semua: --json")
+    if not args.all:
+        other = services.repo.run_count() - total
+        if other > 0:
+            scope = f"tahun {args.year}" if args.year else "tahun ini dan yang belum selesai"
+            lines.append(f"Ditampilkan {scope}; {other} run lain: --year TAHUN atau --all")
+    for line in lines:
+        print(line)
+
+
 def _runs(args: argparse.Namespace) -> int:
-    shown = statuses(services_for(args))
+    services = services_for(args)
     if args.json:
-        return print_json([s.to_dict() for s in shown])
-    if not shown:
+        return print_json([s.to_dict() for s in statuses(services, scope_of(args))])
+    page, total = _page(args, services)
+    if not page:
+        if services.repo.run_count():
+            print(f"Tidak ada run {_scope_text(args)}.")
+            _footer(args, services, total, page)
+            return EXIT_OK
         print(
             "Belum ada run. Mulai dengan: soptrack run new pengukuran-kinerja "
             '--title "Pengukuran Kinerja 2026" --year 2026'
@@ -69,7 +132,7 @@ def _runs(args: argparse.Namespace) -> int:
     rows = table(
         None, ["ID", "SOP", "Judul", "Tahun", "Kemajuan", "Status"], nowrap=("ID", "Kemajuan")
     )
-    for s in shown:
+    for s in page:
         add_row(
             rows,
             s.run.id,
@@ -80,7 +143,14 @@ def _runs(args: argparse.Namespace) -> int:
             s.run.state,
         )
     console().print(rows)
+    _footer(args, services, total, page)
     return EXIT_OK
+
+
+def _scope_text(args: argparse.Namespace) -> str:
+    if args.all:
+        return "di database ini"
+    return f"tahun {args.year}" if args.year else "tahun ini atau yang belum selesai"
 
 
 def _status(args: argparse.Namespace) -> int:
@@ -93,17 +163,17 @@ def _status(args: argparse.Namespace) -> int:
 
         print_run_status(console(), status)
         return EXIT_OK
-    shown = statuses(services)
     if args.json:
-        return print_json([s.to_dict() for s in shown])
-    if not shown:
+        return print_json([s.to_dict() for s in statuses(services, scope_of(args))])
+    page, total = _page(args, services)
+    if not page:
         return _runs(args)
     rows = table(
         None,
         ["ID", "Run / langkah kini", "Kemajuan", "Waktu/baku", "Telat"],
         nowrap=("ID", "Kemajuan", "Waktu/baku", "Telat"),
     )
-    for s in shown:
+    for s in page:
         current = s.current
         where = (
             f"▶ {current.number}. {current.label} ({current.state.value}), {s.waiting_on}"
@@ -119,6 +189,7 @@ def _status(args: argparse.Namespace) -> int:
             str(s.late_count) if s.late_count else "-",
         )
     console().print(rows)
+    _footer(args, services, total, page)
     return EXIT_OK
 
 

@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from soptrack.services.config import Config, Setting, load_config
 from soptrack.sop import chain
@@ -37,8 +38,20 @@ from soptrack.sop.status import RunStatus, run_status
 from soptrack.sop.text import MAX_TITLE, check_length, clean_line
 from soptrack.sop.versions import SHIPPED_BY, SopVersion, check_unique, latest
 from soptrack.sop.workflow import check_run_matches, transition, undo, undoable
-from soptrack.store import Repository, maintenance
+from soptrack.store import Repository
 from soptrack.store.paths import resolve_db_path, user_sop_dir
+
+if TYPE_CHECKING:
+    from soptrack.store import maintenance
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Which runs a list view shows: this year's and every unfinished one (the default),
+    one year's, or all of them."""
+
+    year: int | None = None
+    all_years: bool = False
 
 
 def os_user() -> str:
@@ -366,16 +379,26 @@ class Services:
         return dataclasses.replace(status, warnings=tuple(warnings)) if warnings else status
 
     def statuses(
-        self, office: OfficeProfile | None = None, problems: list[str] | None = None
+        self,
+        office: OfficeProfile | None = None,
+        problems: list[str] | None = None,
+        *,
+        scope: Scope | None = None,
+        offset: int = 0,
+        limit: int | None = None,
     ) -> list[RunStatus]:
-        """Every run that can be shown. A run whose SOP file is missing here (another user's
-        `sop add`) or changed shape is left out with its reason in `problems`, so one such
-        run never hides the others."""
+        """The runs in `scope` (by default this year's and every unfinished one), newest
+        year first, read from the index alone; `offset`/`limit` take one page of them. A run
+        whose SOP file is missing here (another user's `sop add`) or changed shape is left
+        out with its reason in `problems`, so one such run never hides the others."""
         office = office or self.office()
         if problems is not None:
             problems.extend(self.catalog.problems)
+        runs = self.repo.list_runs(
+            history=False, **self._selection(scope), offset=offset, limit=limit
+        )
         shown = []
-        for run in self.repo.list_runs(history=False):
+        for run in runs:
             try:
                 shown.append(self.status(run, office))
             except SoptrackError as exc:
@@ -383,11 +406,25 @@ class Services:
                     problems.append(str(exc))
         return shown
 
+    def count(self, scope: Scope | None = None) -> int:
+        """How many runs `scope` holds (a list view's total), without building them."""
+        return self.repo.count_runs(**self._selection(scope))
+
+    def _selection(self, scope: Scope | None) -> dict[str, Any]:
+        scope = scope or Scope()
+        if scope.all_years:
+            return {}
+        if scope.year is not None:
+            return {"years": [scope.year]}
+        return {"years": [self.clock().year], "unfinished": True}
+
     # -- the database itself ---------------------------------------------------------------
 
     def check_database(self) -> maintenance.Report:
         """`doctor`: what killed writers left is removed first (under the lock, like a
         write would), then the file, its folder and its backups are checked."""
+        from soptrack.store import maintenance  # doctor only: not on every start
+
         removed = 0
         if self.repo.exists():
             with contextlib.suppress(SoptrackError), self.repo.transaction_lock():
@@ -397,16 +434,20 @@ class Services:
             report.lines.append(f"Dibersihkan: {removed} file sementara penulis yang terhenti")
         return report
 
-    def restore_plan(self, backup: Path | None = None) -> tuple[Path, list[str]]:
-        """The backup a restore would use and what it brings back or loses, before asking."""
-        chosen = maintenance.choose_backup(self.repo.path, backup)
-        return chosen, maintenance.compare(self.repo.path, chosen)
+    def restore_plan(self, backup: Path | None = None) -> tuple[list[tuple[Path, Path]], list[str]]:
+        """Which backups a restore would put back and what each brings back or loses,
+        before anyone is asked."""
+        from soptrack.store import maintenance  # restore only: not on every start
+
+        chosen = maintenance.plan(self.repo.path, backup)
+        lines = [line for target, b in chosen for line in maintenance.compare(target, b)]
+        return chosen, lines
 
     def chain_problems(self) -> list[str]:
         """Every run whose history no longer matches its hash chain, with the first entry
         that does not; and runs that follow no recorded SOP version."""
         problems = []
-        for doc in self.repo.rows("runs"):
+        for doc in self.repo.run_documents():
             broken = chain.first_broken(doc)
             if broken is not None:
                 problems.append(chain.describe(str(doc.get("id")), broken))
@@ -425,7 +466,15 @@ class Services:
         broken = chain.first_broken(run_to_dict(run))
         return chain.describe(run.id, broken) if broken else None
 
-    def restore(self, backup: Path | None = None) -> tuple[Path, Path | None]:
-        """Put a backup back under the lock; returns (restored from, replaced file kept as)."""
+    def restore(
+        self, backup: Path | list[tuple[Path, Path]] | None = None
+    ) -> list[tuple[Path, Path | None]]:
+        """Put backups back under the lock: a plan from restore_plan(), or the backup named
+        (None: every unreadable file's newest good one). Per file: (restored from, replaced
+        file kept as)."""
+        from soptrack.store import maintenance  # restore only: not on every start
+
         with self.repo.transaction_lock():
+            if isinstance(backup, list):
+                return maintenance.apply(backup)
             return maintenance.restore(self.repo.path, backup)

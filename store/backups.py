@@ -13,23 +13,29 @@ import shutil
 import time
 from pathlib import Path
 
-from soptrack.store import shared
+from soptrack.store import layout, shared
 
 KEEP = 10
 INTERVAL_SECONDS = 600
 
 
 def backup_dir(db_path: str | os.PathLike[str]) -> Path:
+    """One folder for the database and its year files (`DB.2025.json` -> `DB.json.backups`)."""
     path = Path(db_path)
-    return path.with_name(path.name + ".backups")
+    return layout.main_of(path).with_name(layout.main_of(path).name + ".backups")
 
 
 def list_backups(db_path: str | os.PathLike[str]) -> list[Path]:
-    """Newest first. Names carry a sortable timestamp."""
+    """Newest first, of this one file (the folder holds the whole set's). Names carry a
+    sortable timestamp."""
     directory = backup_dir(db_path)
     if not directory.is_dir():
         return []
-    return sorted(directory.glob("*.json"), reverse=True)
+    prefix = f"{Path(db_path).stem}-"
+    found = (p for p in directory.glob("*.json") if p.name.startswith(prefix))
+    return sorted(
+        (p for p in found if p.name[len(prefix) : len(prefix) + 1].isdigit()), reverse=True
+    )
 
 
 def latest(db_path: str | os.PathLike[str]) -> Path | None:

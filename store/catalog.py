@@ -27,6 +27,17 @@ def versions(db: TinyDB) -> list[SopVersion]:
     return [version_from_dict(dict(doc)) for doc in db.table(SOPS).all()]
 
 
+def versions_in(tables: dict[str, Any]) -> list[SopVersion]:
+    """The same, from a file's tables as parsed (a transaction over several files)."""
+    return [version_from_dict(dict(doc)) for doc in tables.get(SOPS, {}).values()]
+
+
+def insert_into(tables: dict[str, Any], version: SopVersion) -> None:
+    table = tables.setdefault(SOPS, {})
+    doc_id = max((int(key) for key in table), default=0) + 1
+    table[str(doc_id)] = version_to_dict(version)
+
+
 def insert(db: TinyDB, version: SopVersion) -> None:
     table = db.table(SOPS)
     doc_id = max((doc.doc_id for doc in table.all()), default=0) + 1

@@ -1,6 +1,8 @@
-"""`soptrack doctor` and `soptrack restore`: check a database, bring back a good backup.
+"""`soptrack doctor` and `soptrack restore`: check a database, bring back good backups.
 
-Restore never destroys anything: the file it replaces is kept beside it under a new name.
+A database is a set of files (store/layout.py): the main file and one file per year. Both
+commands cover every file. Restore never destroys anything: each file it replaces is kept
+beside it under a new name.
 """
 
 from __future__ import annotations
@@ -11,8 +13,9 @@ import shutil
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
-from soptrack.store import backups
+from soptrack.store import backups, layout
 from soptrack.store.errors import StoreError
 from soptrack.store.schema import SCHEMA_VERSION
 from soptrack.store.storage import (
@@ -22,6 +25,9 @@ from soptrack.store.storage import (
     stale_temps,
     write_problem,
 )
+
+# (file of the database, the backup that replaces it)
+Plan = list[tuple[Path, Path]]
 
 
 @dataclass
@@ -41,25 +47,59 @@ def readable(path: Path) -> bool:
         forget(str(path))
 
 
+def _size(path: Path) -> str:
+    return f"{path.stat().st_size:,}".replace(",", ".")  # 22.132 byte, as Indonesian writes it
+
+
 def check(path: Path) -> Report:
+    """Every file of the database: readable, writable (asked as a write would ask), no
+    leftovers of killed writers, and the index in step with the year files."""
+    from soptrack.store.repository import YEARS, Repository, file_identity
+
     report = Report()
     report.lines.append(f"Database: {path}")
     if not path.exists():
         report.lines.append("Belum ada (dibuat pada penulisan pertama).")
     else:
-        try:
-            data = AtomicJSONStorage(str(path)).read() or {}
-            runs = len(data.get("runs", {}))
-            size = f"{path.stat().st_size:,}".replace(",", ".")
-            report.lines.append(f"OK: skema versi {SCHEMA_VERSION}, {runs} run, {size} byte")
-        except StoreError as exc:
-            report.ok = False
-            report.lines.append(f"RUSAK: {exc}")
+        main = _check_file(report, path, "")
+        if main is not None:
+            try:
+                count = Repository(path).run_count()
+            except StoreError as exc:
+                report.ok = False
+                report.lines.append(f"RUSAK: {exc}")
+                count = 0
+            report.lines.append(
+                f"OK: skema versi {SCHEMA_VERSION}, {count} run, {_size(path)} byte"
+            )
+            on_disk = layout.year_files(path)
+            listed = {int(y) for y in main.get(YEARS, {})}
+            for year in sorted(listed | set(on_disk)):
+                year_path = layout.year_path(path, year)
+                if not year_path.exists():
+                    report.ok = False
+                    report.lines.append(
+                        f"HILANG: file tahun {year} ({year_path}); pulihkan: soptrack restore"
+                    )
+                    continue
+                data = _check_file(report, year_path, f"tahun {year}: ")
+                if data is None:
+                    continue
+                seen = main.get(YEARS, {}).get(str(year), {}).get("file")
+                stale = (
+                    ""
+                    if seen == file_identity(year_path)
+                    else " (indeks diperbarui dari file ini pada penulisan berikut)"
+                )
+                report.lines.append(
+                    f"OK: tahun {year}: {len(data.get('runs', {}))} run, "
+                    f"{_size(year_path)} byte{stale}"
+                )
     problem = write_problem(str(path))
     if problem:
         report.ok = False
         report.lines.append(f"TIDAK BISA DITULIS oleh pengguna ini: {problem}")
-    left = stale_temps(str(path))
+    left = [temp for file in _files(path) for temp in stale_temps(str(file))]
     if left:
         report.ok = False
         report.lines.append(
@@ -75,36 +115,65 @@ def check(path: Path) -> Report:
     return report
 
 
+def _check_file(report: Report, path: Path, what: str) -> dict[str, Any] | None:
+    try:
+        data = AtomicJSONStorage(str(path)).read() or {}
+    except StoreError as exc:
+        report.ok = False
+        report.lines.append(f"RUSAK: {what}{exc}")
+        return None
+    if what:  # the main file is asked below, with its folder
+        problem = write_problem(str(path))
+        if problem:
+            report.ok = False
+            report.lines.append(f"TIDAK BISA DITULIS oleh pengguna ini: {problem}")
+    return data
+
+
 def clean_temps(path: Path) -> int:
     """Called under the database's lock (doctor): temporary files of killed writers."""
-    return remove_stale_temps(str(path))
+    return sum(remove_stale_temps(str(file)) for file in _files(path))
 
 
-def choose_backup(path: Path, backup: Path | None = None) -> Path:
-    """The backup a restore would use: the one named, else the newest that loads."""
-    candidates = [backup] if backup else backups.list_backups(path)
-    chosen = next((b for b in candidates if b is not None and readable(b)), None)
-    if chosen is None:
-        where = backup or backups.backup_dir(path)
-        raise StoreError(f"tidak ada cadangan yang terbaca di {where}; tidak ada yang diubah")
-    return chosen
+# -- restore -----------------------------------------------------------------------------
 
 
-def compare(path: Path, backup: Path, now: float | None = None) -> list[str]:
-    """What a restore of `backup` brings back and what it loses, run by run, in words."""
+def plan(path: Path, backup: Path | None = None) -> Plan:
+    """What a restore would do: the backup `backup` for the file it was taken of; else the
+    newest good backup of every file of the database that cannot be read (of the main file
+    when all can)."""
+    if backup is not None:
+        targets = [(_target_of(path, backup), [backup])]
+    else:
+        broken = [p for p in _files(path) if p.exists() and not readable(p)]
+        targets = [(p, backups.list_backups(p)) for p in broken or [path]]
+    chosen_plan: Plan = []
+    for target, candidates in targets:
+        chosen = next((b for b in candidates if b is not None and readable(b)), None)
+        if chosen is None:
+            where = backup or backups.backup_dir(target)
+            raise StoreError(
+                f"tidak ada cadangan {target.name} yang terbaca di {where}; tidak ada yang diubah"
+            )
+        chosen_plan.append((target, chosen))
+    return chosen_plan
+
+
+def compare(target: Path, backup: Path, now: float | None = None) -> list[str]:
+    """What restoring `backup` over `target` brings back and what it loses, in words."""
     now = time.time() if now is None else now
     age_minutes = max(0, int((now - backup.stat().st_mtime) // 60))
     age = (
         f"{age_minutes // 60} jam {age_minutes % 60} menit"
         if age_minutes >= 60
-        else (f"{age_minutes} menit")
+        else f"{age_minutes} menit"
     )
     stamp = time.strftime("%Y-%m-%d %H:%M", time.localtime(backup.stat().st_mtime))
     old = _history_lengths(backup)
-    current = _history_lengths(path) if readable(path) else None
+    current = _history_lengths(target) if readable(target) else None
     lines = [f"Cadangan {backup.name}: dibuat {stamp} ({age} yang lalu), {len(old)} run"]
     if current is None:
-        lines.append("Database sekarang tidak terbaca: semua isi cadangan dipulihkan.")
+        lines.append(f"{target.name} sekarang tidak terbaca: semua isi cadangan dipulihkan.")
         return lines
     lost = []
     for run_id, count in sorted(current.items()):
@@ -120,18 +189,45 @@ def compare(path: Path, backup: Path, now: float | None = None) -> list[str]:
 
 
 def _history_lengths(path: Path) -> dict[str, int]:
+    """Run id -> transitions, from a year file's runs (or a main file's index: runs only)."""
     forget(str(path))
     try:
         data = AtomicJSONStorage(str(path)).read() or {}
     finally:
         forget(str(path))
-    runs = data.get("runs", {})
+    runs = data.get("runs") or data.get("index") or {}
     return {str(doc.get("id", key)): len(doc.get("history", [])) for key, doc in runs.items()}
 
 
-def restore(path: Path, backup: Path | None = None) -> tuple[Path, Path | None]:
-    """Put a good backup in place; the current file, if any, is kept as `.rusak-<time>`."""
-    chosen = choose_backup(path, backup)
+def apply(chosen_plan: Plan) -> list[tuple[Path, Path | None]]:
+    """Put each backup in place; returns (restored from, replaced file kept as) per file."""
+    return [(chosen, _put_back(target, chosen)) for target, chosen in chosen_plan]
+
+
+def restore(path: Path, backup: Path | None = None) -> list[tuple[Path, Path | None]]:
+    return apply(plan(path, backup))
+
+
+def _files(path: Path) -> list[Path]:
+    """The main file and every year file, on disk or listed by a readable main file."""
+    years = set(layout.year_files(path))
+    with contextlib.suppress(StoreError):
+        listed = (AtomicJSONStorage(str(path)).read() or {}).get("years", {})
+        years |= {int(y) for y in listed if str(y).isdigit()}
+    return [path, *(layout.year_path(path, y) for y in sorted(years))]
+
+
+def _target_of(path: Path, backup: Path) -> Path:
+    """The file of the database a backup was taken of (named `<file stem>-<time>.json`);
+    a backup of no file of this database replaces the main file."""
+    stem = backup.name.rsplit("-", 3)[0] if backup.name.count("-") >= 3 else ""
+    year = layout.year_of(Path(f"{stem}.json"))
+    if year is not None and stem == f"{path.stem}.{year:04d}":
+        return layout.year_path(path, year)
+    return path
+
+
+def _put_back(path: Path, chosen: Path) -> Path | None:
     # Copy first, then swap: readers (who take no lock) never find the database missing, and
     # a failed copy leaves everything as it was.
     tmp = path.with_name(f".{path.name}.restore")
@@ -150,7 +246,7 @@ def restore(path: Path, backup: Path | None = None) -> tuple[Path, Path | None]:
             os.unlink(tmp)
         raise
     forget(str(path))
-    return chosen, kept
+    return kept
 
 
 def _keep_copy(path: Path, kept: Path) -> None:

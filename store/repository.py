@@ -1,16 +1,25 @@
 """The repository: what the rest of soptrack asks of the database, in domain objects.
 
-Reads take no lock: writes replace the file atomically, so a reader always sees a whole
-database. Every read-modify-write takes the inter-process lock, opens a fresh TinyDB (so no
-next-id or query cache from before the lock survives), re-reads the file, applies a pure
-function to the fresh state and writes once.
+The database is a set of files (store/layout.py): a main file with the office profile, the
+letter register, the schema version and an index of every run, and one file per year with
+that year's runs and their history. List views read the index alone; one run is read from
+its year's file; a transition rewrites its year's file and the main file, never the others.
+
+Reads take no lock: writes replace each file atomically, so a reader always sees whole
+files. Every read-modify-write takes the one inter-process lock of the set, opens fresh
+TinyDBs (so no next-id or query cache from before the lock survives), re-reads the files,
+applies a pure function to the fresh state and writes each file it changed once: the year's
+file first, then the main file, which records the identity of every year file it indexes.
+An index that does not match its year file (a crash between the two replaces, a year file
+restored from a backup) is rebuilt from that file, in memory by readers, on disk by the next
+writer.
 """
 
 from __future__ import annotations
 
 import copy
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import replace
 from datetime import datetime
@@ -24,16 +33,39 @@ from soptrack.sop.errors import BadInput
 from soptrack.sop.office import OfficeProfile, profile_from_dict, profile_to_dict
 from soptrack.sop.run import Actor, Run, new_run, run_from_dict, run_to_dict
 from soptrack.sop.versions import SopVersion
-from soptrack.store import backups
+from soptrack.store import backups, layout, migrate
 from soptrack.store import catalog as catalog_mod
 from soptrack.store import storage as storage_mod
 from soptrack.store.errors import StoreBusy, StoreCorrupt, StoreError
+from soptrack.store.index import entry_of, finished, run_doc_of
 from soptrack.store.paths import expand
 from soptrack.store.storage import AtomicJSONStorage
 
-RUNS = "runs"
+RUNS = migrate.RUNS
+INDEX = migrate.INDEX
+YEARS = "years"
 OFFICE = "office"
 T = TypeVar("T")
+Tables = dict[str, Any]
+
+
+def file_identity(path: Path) -> list[int] | None:
+    """What the main file remembers of a year file. Not ctime: a backup's hard link
+    changes it without changing the file."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return [st.st_ino, st.st_size, st.st_mtime_ns]
+
+
+class _View:
+    """One reader's look at the set: the main file's tables and the repaired index."""
+
+    def __init__(self, main: Tables, index: dict[str, Any], years: dict[int, Tables] | None):
+        self.main = main
+        self.index = index
+        self.years = years  # the year files' tables, when an old file was split in memory
 
 
 class Repository:
@@ -45,12 +77,22 @@ class Repository:
 
     # -- plumbing --------------------------------------------------------------------------
 
-    def _open(self) -> TinyDB:
-        return TinyDB(str(self.path), storage=AtomicJSONStorage)
+    def _open(self, path: Path | None = None) -> TinyDB:
+        return TinyDB(str(path or self.path), storage=AtomicJSONStorage)
+
+    def year_path(self, year: int) -> Path:
+        return layout.year_path(self.path, year)
+
+    def files(self) -> list[Path]:
+        """Every file of the database that exists: the main file, then the years."""
+        found = [self.path] if self.path.exists() else []
+        return found + list(layout.year_files(self.path).values())
 
     @contextmanager
     def reading(self) -> Iterator[TinyDB]:
+        """The main file (office, letters, index...), split first if it is an old one."""
         with storage_mod.CACHE_LOCK:  # the parsed file is shared with other threads
+            self._view()
             db = self._open()
             try:
                 yield db
@@ -59,7 +101,8 @@ class Repository:
 
     @contextmanager
     def transaction_lock(self) -> Iterator[None]:
-        """The inter-process lock alone, with a clear message when it is busy."""
+        """The inter-process lock alone (one for the whole set), with a clear message when
+        it is busy."""
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
@@ -94,8 +137,10 @@ class Repository:
 
     @contextmanager
     def transaction(self) -> Iterator[TinyDB]:
-        """Lock, fresh read, yield, one atomic write. An exception writes nothing."""
+        """Lock, fresh read of the main file, yield, one atomic write of it. An exception
+        writes nothing. For the tables of the main file (office, letters, catalog...)."""
         with self.transaction_lock(), storage_mod.CACHE_LOCK:
+            self._split_locked()
             db = self._open()
             store = db.storage
             assert isinstance(store, AtomicJSONStorage)
@@ -106,8 +151,22 @@ class Repository:
                 raise
             store.flush()
 
+    @contextmanager
+    def _runs_transaction(self) -> Iterator[_Writer]:
+        """Lock, fresh reads, yield a writer; year files are written first, then the main
+        file. An exception writes nothing."""
+        with self.transaction_lock(), storage_mod.CACHE_LOCK:
+            self._split_locked()
+            writer = _Writer(self)
+            try:
+                yield writer
+            except BaseException:
+                writer.discard()
+                raise
+            writer.flush()
+
     def initialize(self) -> bool:
-        """Create the database file (with its schema version) if it does not exist yet."""
+        """Create the main file (with its schema version) if it does not exist yet."""
         if self.path.exists():
             return False
         with self.transaction() as db:
@@ -116,28 +175,168 @@ class Repository:
         return True
 
     def signature(self) -> tuple[int, int, int, int] | None:
-        """Changes whenever any process writes the database: cheap polling for the TUI."""
+        """Changes whenever any process writes the database (every write rewrites the main
+        file): cheap polling for the TUI."""
         return storage_mod.stat_signature(str(self.path))
 
     def exists(self) -> bool:
         return self.path.exists()
 
+    # -- the set of files --------------------------------------------------------------------
+
+    def _read(self, path: Path) -> Tables:
+        return AtomicJSONStorage(str(path)).read() or {}
+
+    def _view(self) -> _View:
+        main = self._read(self.path)
+        if migrate.needs_split(main):
+            try:
+                with self.transaction_lock():
+                    self._split_locked()
+            except StoreError:
+                # no write access (or busy): serve the old file, split in memory
+                tables, years = migrate.split(main, str(self.path))
+                return _View(tables, tables[INDEX], years)
+            main = self._read(self.path)
+        index, _ = self._repaired_index(main, copy_on_change=True)
+        return _View(main, index, None)
+
+    def _split_locked(self) -> None:
+        """Under the lock: turn an old single-file database into the main file + years."""
+        store = AtomicJSONStorage(str(self.path))
+        data = store.read()
+        if not data or not migrate.needs_split(data):
+            return
+        tables, years = migrate.split(data, str(self.path))
+        recorded: dict[str, Any] = {}
+        for year, year_tables in sorted(years.items()):
+            path = self.year_path(year)
+            if path.exists():  # left by a migration that was interrupted: keep a copy
+                backups.rotate(str(path), force=True)
+            storage_mod.forget(str(path))
+            year_store = AtomicJSONStorage(str(path))
+            year_store.write(year_tables)
+            year_store.flush()
+            recorded[str(year)] = {"year": year, "file": file_identity(path)}
+        tables[YEARS] = recorded
+        store.write(tables)
+        store.flush()
+
+    def _repaired_index(self, main: Tables, *, copy_on_change: bool) -> tuple[dict[str, Any], bool]:
+        """The index, with the entries of every year file it was not written for rebuilt
+        from that file; and whether anything was rebuilt."""
+        index: dict[str, Any] = main.get(INDEX, {})
+        recorded: dict[str, Any] = main.get(YEARS, {})
+        on_disk = layout.year_files(self.path)
+        stale = []
+        for year, path in on_disk.items():
+            seen = recorded.get(str(year), {}).get("file")
+            if seen != file_identity(path):
+                stale.append((year, path))
+        if not stale:
+            return index, False
+        if copy_on_change:
+            index = dict(index)
+        for year, path in stale:
+            for key in [k for k, e in index.items() if e.get("year") == year]:
+                del index[key]
+            for doc_id, doc in self._read(path).get(RUNS, {}).items():
+                index[doc_id] = entry_of(doc)
+        return index, True
+
     # -- runs ------------------------------------------------------------------------------
 
-    def list_runs(self, *, history: bool = True) -> list[Run]:
-        """All runs. `history=False` is for read-only views: several times faster at 1,000
-        runs, since history is most of the file."""
-        with self.reading() as db:
-            return [self._run(doc, history=history) for doc in db.table(RUNS).all()]
+    def list_runs(
+        self,
+        *,
+        history: bool = True,
+        years: Iterable[int] | None = None,
+        unfinished: bool = False,
+        offset: int = 0,
+        limit: int | None = None,
+    ) -> list[Run]:
+        """Runs of `years` (all when None), plus every unfinished run with `unfinished`:
+        the newest year first, by number within a year; `offset`/`limit` take a page of
+        them, and only the page is built.
+
+        `history=False` is for read-only views: the runs come from the index in the main
+        file alone (no history, notes or extra data; never to be written back)."""
+        view = self._view()
+        keys = self._select(view.index, years, unfinished)
+        keys = keys[offset : None if limit is None else offset + limit]
+        if not history:
+            return [self._run(run_doc_of(view.index[k]), k, self.path) for k in keys]
+        by_year: dict[int, list[str]] = {}
+        for key in keys:
+            by_year.setdefault(view.index[key].get("year"), []).append(key)
+        docs: dict[str, tuple[dict[str, Any], Path]] = {}
+        for year, year_keys in by_year.items():
+            path = self.year_path(year)
+            runs = self._year_tables(view, year).get(RUNS, {})
+            for key in year_keys:
+                if key in runs:
+                    docs[key] = (runs[key], path)
+        return [self._run(*docs[k][:1], k, docs[k][1]) for k in keys if k in docs]
+
+    def count_runs(self, *, years: Iterable[int] | None = None, unfinished: bool = False) -> int:
+        """How many runs list_runs would give, from the index alone."""
+        return len(self._select(self._view().index, years, unfinished))
+
+    @staticmethod
+    def _select(index: dict[str, Any], years: Iterable[int] | None, unfinished: bool) -> list[str]:
+        wanted = None if years is None else set(years)
+
+        def chosen(entry: dict[str, Any]) -> bool:
+            return (
+                wanted is None
+                or entry.get("year") in wanted
+                or (unfinished and not finished(entry))
+            )
+
+        def order(key: str) -> tuple[int, int]:
+            year = index[key].get("year")
+            return (-year if isinstance(year, int) else 0, int(key))
+
+        return sorted((k for k, e in index.items() if chosen(e)), key=order)
+
+    def years(self) -> dict[int, tuple[int, int]]:
+        """Year -> (runs, unfinished runs), from the index."""
+        counts: dict[int, tuple[int, int]] = {}
+        for entry in self._view().index.values():
+            total, open_ = counts.get(entry.get("year"), (0, 0))
+            counts[entry.get("year")] = (total + 1, open_ + (not finished(entry)))
+        return dict(sorted(counts.items()))
 
     def run_count(self) -> int:
         """How many runs there are, without building them (the welcome-or-overview choice)."""
-        with self.reading() as db:
-            return len(db.table(RUNS))
+        return len(self._view().index)
 
     def get_run(self, ref: str) -> Run:
-        with self.reading() as db:
-            return self._run(self._find(db, ref))
+        view = self._view()
+        key, entry = self._find(view.index, ref)
+        year = self._year_of(key, entry)
+        path = self.year_path(year)
+        doc = self._year_tables(view, year).get(RUNS, {}).get(key)
+        if doc is None:
+            raise self._missing(path, ref)
+        return self._run(doc, key, path)
+
+    def _year_tables(self, view: _View, year: int) -> Tables:
+        if view.years is not None:
+            return view.years.get(year, {})
+        return self._read(self.year_path(year))
+
+    def _missing(self, path: Path, ref: str) -> StoreError:
+        found = backups.latest(path)
+        fix = (
+            f"pulihkan cadangan: soptrack restore ({found})"
+            if found
+            else "periksa: soptrack doctor"
+        )
+        return StoreCorrupt(
+            f"database {path} tidak ada atau tidak memuat run {ref}, padahal indeks di "
+            f"{self.path} mencatatnya; tidak diubah. {fix}"
+        )
 
     def create_run(
         self,
@@ -153,56 +352,58 @@ class Repository:
         """A new run that follows `version` of its SOP for good. A version not stored yet
         (number 0: a shipped SOP's first use) is stored now, or the stored one with the same
         text is reused."""
-        with self.transaction() as db:
-            number = self._pin(db, version) if version is not None else None
-            table = db.table(RUNS)
-            doc_id = _next_id(table)
+        with self._runs_transaction() as writer:
+            number = _pin(writer.main, version) if version is not None else None
+            doc_id = max((int(k) for k in writer.index), default=0) + 1
             run = new_run(f"{code}-{doc_id}", sop_id, step_numbers, title, year, actor, now, number)
-            table.insert(Document(run_to_dict(run), doc_id=doc_id))
+            writer.put(str(doc_id), run_to_dict(run))
             return run
-
-    def _pin(self, db: TinyDB, version: SopVersion) -> int:
-        if version.version:
-            return version.version
-        mine = [v for v in catalog_mod.versions(db) if v.sop_id == version.sop_id]
-        newest = max(mine, key=lambda v: v.version, default=None)
-        if newest is not None and newest.digest == version.digest:
-            return newest.version
-        number = newest.version + 1 if newest else 1
-        catalog_mod.insert(db, replace(version, version=number))
-        return number
 
     def update_run(self, ref: str, change: Callable[[Run], Run]) -> Run:
-        """Apply `change` to the run as it is in the file now, under the lock."""
-        with self.transaction() as db:
-            doc = self._find(db, ref)
-            run = change(self._run(doc))
-            db.table(RUNS).update(run_to_dict(run), doc_ids=[doc.doc_id])
+        """Apply `change` to the run as it is in its file now, under the lock."""
+        with self._runs_transaction() as writer:
+            key, entry = self._find(writer.index, ref)
+            year = self._year_of(key, entry)
+            doc = writer.year_runs(year).get(key)
+            if doc is None:
+                raise self._missing(self.year_path(year), ref)
+            run = change(self._run(doc, key, self.year_path(year)))
+            updated = run_to_dict(run)
+            # fields this version does not know (a later schema's) are kept as they were
+            writer.put(key, {**doc, **updated})
             return run
 
-    def _run(self, doc: Document, *, history: bool = True) -> Run:
+    def _run(self, doc: dict[str, Any], doc_id: str, path: Path) -> Run:
         """A run document that does not parse means the file was damaged or hand-edited."""
         try:
-            return run_from_dict(doc, history=history)
+            return run_from_dict(doc)
         except (KeyError, ValueError, TypeError, AttributeError) as exc:
-            backup = backups.latest(self.path)
+            backup = backups.latest(path)
             fix = (
                 f"pulihkan cadangan: soptrack restore ({backup})" if backup else "perbaiki file itu"
             )
             raise StoreCorrupt(
-                f"database {self.path} rusak: run #{doc.doc_id} tidak lengkap ({exc!r}); "
-                f"tidak diubah. {fix}"
+                f"database {path} rusak: run #{doc_id} tidak lengkap ({exc!r}); tidak diubah. {fix}"
             ) from None
 
-    def _find(self, db: TinyDB, ref: str) -> Document:
+    def _year_of(self, key: str, entry: dict[str, Any]) -> int:
+        year = entry.get("year")
+        if not isinstance(year, int):
+            raise StoreCorrupt(
+                f"database {self.path} rusak: indeks run #{key} tanpa tahun; tidak diubah. "
+                "periksa: soptrack doctor"
+            )
+        return year
+
+    def _find(self, index: dict[str, Any], ref: str) -> tuple[str, dict[str, Any]]:
         ref = ref.strip()
         number = ref.rsplit("-", 1)[-1]
         digits = number.isascii() and number.isdigit()
-        doc = db.table(RUNS).get(doc_id=int(number)) if digits else None
-        if doc is None or (ref != number and doc.get("id") != ref):
+        key = str(int(number)) if digits else ""
+        entry = index.get(key) if digits else None
+        if not isinstance(entry, dict) or (ref != number and entry.get("id") != ref):
             raise BadInput(f"run {ref!r} tidak ada di {self.path}; lihat daftar: soptrack runs")
-        assert isinstance(doc, Document)
-        return doc
+        return key, entry
 
     # -- the SOP catalog (store/catalog.py) --------------------------------------------------
 
@@ -212,8 +413,11 @@ class Repository:
             return self._versions(db)
 
     def _versions(self, db: TinyDB) -> list[SopVersion]:
+        return self._checked(lambda: catalog_mod.versions(db))
+
+    def _checked(self, read: Callable[[], list[SopVersion]]) -> list[SopVersion]:
         try:
-            return catalog_mod.versions(db)
+            return read()
         except (KeyError, ValueError, TypeError) as exc:
             raise StoreCorrupt(
                 f"database {self.path} rusak: katalog SOP tidak lengkap atau diubah di luar "
@@ -227,27 +431,41 @@ class Repository:
         """Store the version `decide` makes from the catalog and the runs as they are now
         (None: nothing to store); it raises to refuse. Runs of that SOP from before versions
         existed follow the new version from now on; their ids are returned."""
-        with self.transaction() as db:
-            runs = [dict(doc) for doc in db.table(RUNS).all()]
-            version = decide(self._versions(db), runs)
+        with self._runs_transaction() as writer:
+            runs = [dict(entry) for entry in writer.index.values()]
+            version = decide(self._checked(lambda: catalog_mod.versions_in(writer.main)), runs)
             if version is None:
                 return None, []
-            catalog_mod.insert(db, version)
-            pinned = [
-                doc.doc_id
-                for doc in db.table(RUNS).all()
-                if doc.get("sop_id") == version.sop_id and doc.get("sop_version") is None
-            ]
-            if pinned:
-                db.table(RUNS).update({"sop_version": version.version}, doc_ids=pinned)
-            ids = [str(db.table(RUNS).get(doc_id=i)["id"]) for i in pinned]  # type: ignore[index]
+            catalog_mod.insert_into(writer.main, version)
+            writer.main_store.write(writer.main)
+            ids = []
+            for key, entry in list(writer.index.items()):
+                if entry.get("sop_id") != version.sop_id or entry.get("sop_version") is not None:
+                    continue
+                doc = writer.year_runs(self._year_of(key, entry)).get(key)
+                if doc is not None:
+                    writer.put(key, {**doc, "sop_version": version.version})
+                    ids.append(str(doc.get("id")))
             return version, ids
+
+    def run_documents(self) -> Iterator[dict[str, Any]]:
+        """Every run as stored, history included, year by year (doctor's chain check)."""
+        with storage_mod.CACHE_LOCK:
+            view = self._view()
+            years = sorted(
+                {e.get("year") for e in view.index.values() if isinstance(e.get("year"), int)}
+            )
+            docs = [
+                copy.deepcopy(doc)
+                for year in years
+                for doc in self._year_tables(view, year).get(RUNS, {}).values()
+            ]
+        yield from docs
 
     # -- office profile --------------------------------------------------------------------
 
     def get_office(self) -> OfficeProfile:
-        with self.reading() as db:
-            doc = db.table(OFFICE).get(doc_id=1)
+        doc = self._view().main.get(OFFICE, {}).get("1")
         return profile_from_dict(doc) if doc else OfficeProfile()
 
     def update_office(self, change: Callable[[OfficeProfile], OfficeProfile]) -> OfficeProfile:
@@ -272,8 +490,8 @@ class Repository:
             return result
 
     def rows(self, table_name: str) -> list[dict[str, Any]]:
-        with self.reading() as db:
-            return [copy.deepcopy(dict(doc)) for doc in db.table(table_name).all()]
+        table = self._view().main.get(table_name, {})
+        return [copy.deepcopy(doc) for doc in table.values()]
 
 
 def _resolve(path: Path) -> Path:
@@ -285,6 +503,68 @@ def _resolve(path: Path) -> Path:
         ) from None
 
 
-def _next_id(table: Any) -> int:
-    ids = [doc.doc_id for doc in table.all()]
-    return max(ids, default=0) + 1
+def _pin(main: Tables, version: SopVersion) -> int:
+    """The stored number of `version`: its own, the newest stored one when it has the same
+    text, else a new one stored now in the main file's catalog."""
+    if version.version:
+        return version.version
+    mine = [v for v in catalog_mod.versions_in(main) if v.sop_id == version.sop_id]
+    newest = max(mine, key=lambda v: v.version, default=None)
+    if newest is not None and newest.digest == version.digest:
+        return newest.version
+    number = newest.version + 1 if newest else 1
+    catalog_mod.insert_into(main, replace(version, version=number))
+    return number
+
+
+class _Writer:
+    """One runs transaction: the main file and the year files it touches, each written once,
+    re-serializing only the documents it changed."""
+
+    def __init__(self, repo: Repository) -> None:
+        self.repo = repo
+        self.main_store = AtomicJSONStorage(str(repo.path))
+        self.main: Tables = self.main_store.read() or {}
+        index, rebuilt = repo._repaired_index(self.main, copy_on_change=False)
+        self.main[INDEX] = index
+        self.main.setdefault(YEARS, {})
+        self.whole = rebuilt  # a rebuilt index is written whole
+        self.index: dict[str, Any] = index
+        self.stores: dict[int, AtomicJSONStorage] = {}
+        self.tables: dict[int, Tables] = {}
+        self.written: set[int] = set()
+        if rebuilt:
+            for year, path in layout.year_files(repo.path).items():
+                self.main[YEARS][str(year)] = {"year": year, "file": file_identity(path)}
+            self.main_store.write(self.main)
+
+    def year_runs(self, year: int) -> dict[str, Any]:
+        if year not in self.stores:
+            store = AtomicJSONStorage(str(self.repo.year_path(year)))
+            self.stores[year] = store
+            self.tables[year] = store.read() or {}
+        return self.tables[year].setdefault(RUNS, {})
+
+    def put(self, key: str, doc: dict[str, Any]) -> None:
+        year = int(doc["year"])
+        self.year_runs(year)[key] = doc
+        store = self.stores[year]
+        store.write(self.tables[year])
+        store.touch(RUNS, key)
+        self.written.add(year)
+        self.index[key] = entry_of(doc)
+        self.main_store.write(self.main)
+        if not self.whole:
+            self.main_store.touch(INDEX, key)
+
+    def flush(self) -> None:
+        for year in self.written:
+            self.stores[year].flush(sync_dir=False)  # the main file's flush syncs the folder
+            path = self.repo.year_path(year)
+            self.main[YEARS][str(year)] = {"year": year, "file": file_identity(path)}
+        self.main_store.flush()
+
+    def discard(self) -> None:
+        for store in self.stores.values():
+            store.discard()
+        self.main_store.discard()

@@ -12,23 +12,32 @@ from typing import Any
 
 from soptrack.store.errors import StoreTooNew
 
-# 2: the SOP catalog table `sops`, runs' `sop_version`, hash-chained history (issue 11)
-SCHEMA_VERSION = 2
+# 1: soptrack 0.1/0.2, every run in one file.
+# 2: the SOP catalog table `sops`, runs' `sop_version`, hash-chained history (issue 11).
+# 3: runs in one file per year beside a main file with an index of them (issue 14). That
+#    split touches several files, so the repository does it (store/migrate.py) when it
+#    finds a main file that still has a `runs` table; as a table-level step it changes
+#    nothing.
+SCHEMA_VERSION = 3
 META_TABLE = "meta"
 APP_MARK = "soptrack"
+SPLIT_VERSION = 2
 
 Tables = dict[str, Any]
-# MIGRATIONS[n] turns a version-n database into version n + 1.
-MIGRATIONS: dict[int, Callable[[Tables], Tables]] = {}
 
 
 def _v1_to_v2(data: Tables) -> Tables:
+    # the catalog module reads the shipped SOPs: only needed by a migration
     from soptrack.store.catalog import migrate_v1
 
     return migrate_v1(data)
 
 
-MIGRATIONS[1] = _v1_to_v2
+# MIGRATIONS[n] turns a version-n database into version n + 1.
+MIGRATIONS: dict[int, Callable[[Tables], Tables]] = {
+    1: _v1_to_v2,
+    SPLIT_VERSION: lambda data: data,
+}
 
 
 class ForeignFile(Exception):

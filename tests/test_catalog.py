@@ -10,7 +10,7 @@ import pytest
 from soptrack.services.core import Services
 from soptrack.sop.catalog import SHIPPED_DIR
 from soptrack.sop.errors import BadInput, RuleViolation
-from soptrack.store import backups, storage
+from soptrack.store import backups, schema, storage
 
 PK_TEXT = (SHIPPED_DIR / "pengukuran-kinerja.toml").read_text()
 # the same SOP with step 1 moved from the Kepala Dinas to the Sekretaris, and 5 minutes
@@ -136,6 +136,14 @@ def _v1_database(path: Path, sop_id: str = "pengukuran-kinerja") -> None:
     s.act(run.id, 1, "done")
     data = json.loads(path.read_text())
     data.pop("sops")
+    # soptrack 0.2 kept every run in the one file: gather the year files back into it
+    data["runs"] = {}
+    for year_file in sorted(path.parent.glob(f"{path.stem}.[0-9][0-9][0-9][0-9].json")):
+        data["runs"].update(json.loads(year_file.read_text())["runs"])
+        year_file.unlink()
+    data.pop("index", None)
+    data.pop("years", None)
+    storage.forget(str(path))
     for doc in data["runs"].values():
         doc.pop("sop_version")
         for entry in doc["history"]:
@@ -159,7 +167,9 @@ def test_migration_pins_each_run_to_todays_version_and_seals_its_history(
     s.act("pk-1", 2, "start")  # the first write: backup first, then schema 2
     assert backups.list_backups(db_path)
     data = json.loads(db_path.read_text())
-    assert data["meta"]["1"]["schema"] == 2 and data["runs"]["1"]["sop_version"] == 1
+    year = json.loads(db_path.with_name(f"{db_path.stem}.2026.json").read_text())
+    assert data["meta"]["1"]["schema"] == schema.SCHEMA_VERSION
+    assert year["runs"]["1"]["sop_version"] == 1
     assert s.chain_problems() == []
     s.undo("pk-1")
     s.undo("pk-1")
@@ -175,8 +185,8 @@ def test_migration_of_a_run_whose_sop_file_is_gone(
     s = services(db_path, clock)
     s.add_sop(folder / "kunjungan.toml")
     _v1_database(db_path, "kunjungan")
-    # this user still has the file of soptrack 0.2: the run follows it
-    assert s.repo.get_run("kj-1").sop_version == 1
+    # the first to open the old database (the split is done once, on first use) no longer
+    # has the SOP file of soptrack 0.2: the run stays unpinned until the SOP is added
     (folder / "kunjungan.toml").unlink()
     storage.forget(str(db_path))  # another process: no parse cached from before
     s = services(db_path, clock)

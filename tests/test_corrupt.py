@@ -81,7 +81,7 @@ BROKEN = {
     "JSON list": lambda good: b"[1, 2, 3]",
     "plain TinyDB file": lambda good: b'{"_default": {}}',
     "table of numbers": lambda good: b'{"runs": {"1": 5}, "meta": {"1": {"app": "soptrack"}}}',
-    "non-numeric doc id": lambda good: good.replace(b'"runs":{"1"', b'"runs":{"x"'),
+    "non-numeric doc id": lambda good: good.replace(b'"index":{\n"1"', b'"index":{\n"x"'),
     "deeply nested": lambda good: b"[" * 100_000 + b"]" * 100_000,
     "huge integer": lambda good: b'{"meta": {"1": {"schema": ' + b"9" * 5000 + b"}}}",
     "newer schema version": _newer,
@@ -120,9 +120,14 @@ def test_run_document_missing_fields_is_one_line(tmp_path, env):
     db = tmp_path / "kantor.json"
     make_db(db)
     data = json.loads(db.read_bytes())
-    del data["runs"]["1"]["steps"]
+    del data["index"]["1"]["title"]  # the index entry, in the main file
     db.write_bytes(json.dumps(data).encode())
     assert_one_line_error(soptrack(db, "status", env=env), db)
+    year = db.with_name("kantor.2026.json")
+    data = json.loads(year.read_bytes())
+    del data["runs"]["1"]["steps"]  # the run itself, in its year's file
+    year.write_bytes(json.dumps(data).encode())
+    assert_one_line_error(soptrack(db, "status", "pk-1", env=env), year)
 
 
 def test_directory_where_the_file_should_be(tmp_path, env):
@@ -289,10 +294,13 @@ def test_restore_asks_and_shows_what_is_lost(tmp_path, env, monkeypatch):
     db = tmp_path / "kantor.json"
     make_db(db)
     Services(db=db, user="budi", sop_dirs=[]).act("pk-1", 1, "note", "setelah cadangan")
-    before = db.read_bytes()
-    proc = soptrack(db, "restore", env=env)  # no terminal, no --yes: refused
+    year = db.with_name("kantor.2026.json")  # the runs of 2026 and their history
+    before = year.read_bytes()
+    backup = backups.latest(year)
+    assert backup is not None
+    proc = soptrack(db, "restore", "--from", str(backup), env=env)  # no terminal, no --yes
     assert proc.returncode == 2 and proc.stderr.count("\n") == 1, proc.stderr
-    assert "--yes" in proc.stderr and db.read_bytes() == before
+    assert "--yes" in proc.stderr and year.read_bytes() == before
     assert "yang lalu" in proc.stdout  # the backup's age
     assert "HILANG: run pk-1: 4 transisi terakhir hilang" in proc.stdout  # 3 notes + 1 after
     # where hard links are refused (fs.protected_hardlinks), the replaced file is copied
@@ -302,7 +310,7 @@ def test_restore_asks_and_shows_what_is_lost(tmp_path, env, monkeypatch):
         raise PermissionError(1, "Operation not permitted")
 
     monkeypatch.setattr(maintenance.os, "link", no_links)
-    restored, kept = Services(db=db, user="budi", sop_dirs=[]).restore()
+    [(restored, kept)] = Services(db=db, user="budi", sop_dirs=[]).restore(backup)
     assert kept is not None and kept.read_bytes() == before
 
 
@@ -378,3 +386,52 @@ def test_sticky_folder_owned_by_another_user_is_one_line():
         assert code == 2 and "sticky" in out, out
     finally:
         shutil.rmtree(shared)
+
+
+def test_a_broken_year_file_is_named_and_restored_alone(tmp_path, env):
+    db = tmp_path / "kantor.json"
+    make_db(db)
+    year = db.with_name("kantor.2026.json")
+    good = year.read_bytes()
+    Services(db=db, user="budi", sop_dirs=[]).act("pk-1", 1, "note", note="lagi")
+    assert backups.latest(year) is not None
+    main = db.read_bytes()
+    year.write_bytes(good[:50])
+    assert_one_line_error(soptrack(db, "status", "pk-1", env=env), year)
+    doctor = soptrack(db, "doctor", env=env)
+    assert doctor.returncode == 2 and "RUSAK: tahun 2026" in doctor.stdout
+    proc = soptrack(db, "restore", "--yes", env=env)
+    assert proc.returncode == 0, proc.stderr
+    assert str(backups.latest(year)) in proc.stdout and db.read_bytes() == main
+    assert [p for p in tmp_path.iterdir() if p.name.startswith("kantor.2026.json.rusak-")]
+    status = soptrack(db, "status", "pk-1", "--json", env=env)
+    assert status.returncode == 0 and json.loads(status.stdout)["id"] == "pk-1"
+    assert soptrack(db, "doctor", env=env).returncode == 0
+
+
+def test_a_database_of_the_previous_release_migrates_once(tmp_path, env):
+    """soptrack 0.2 kept every run in one file (schema 1): the first command splits it."""
+    db = tmp_path / "kantor.json"
+    make_db(db)
+    main = json.loads(db.read_bytes())
+    year = db.with_name("kantor.2026.json")
+    runs = json.loads(year.read_bytes())["runs"]
+    year.unlink()
+    old = {k: v for k, v in main.items() if k not in ("index", "years")}
+    old["runs"] = runs
+    old["meta"]["1"]["schema"] = 1
+    db.write_text(json.dumps(old))
+    for path in backups.list_backups(db):
+        path.unlink()
+    v1 = db.read_bytes()
+    proc = soptrack(db, "status", "--json", env=env)
+    assert proc.returncode == 0, proc.stderr
+    assert [r["id"] for r in json.loads(proc.stdout)] == ["pk-1"]
+    assert backups.latest(db).read_bytes() == v1
+    assert year.exists() and "runs" not in json.loads(db.read_bytes())
+    split = db.read_bytes()
+    assert soptrack(db, "runs", env=env).returncode == 0
+    assert db.read_bytes() == split and len(backups.list_backups(db)) == 1
+    step = soptrack(db, "step", "pk-1", "1", "start", env=env)
+    assert step.returncode == 0, step.stderr
+    assert soptrack(db, "doctor", env=env).returncode == 0

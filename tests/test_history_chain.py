@@ -23,14 +23,15 @@ def _worked(db_path: Path, clock) -> Services:
 
 
 def _edit(db_path: Path, change) -> None:
-    data = json.loads(db_path.read_text())
+    year_file = db_path.with_name(f"{db_path.stem}.2026.json")  # the run's year file
+    data = json.loads(year_file.read_text())
     change(data["runs"]["1"])
-    db_path.write_text(json.dumps(data))
+    year_file.write_text(json.dumps(data))
 
 
 def test_every_entry_is_sealed_and_the_chain_holds(db_path: Path, clock) -> None:
     services = _worked(db_path, clock)
-    doc = json.loads(db_path.read_text())["runs"]["1"]
+    doc = json.loads(db_path.with_name(f"{db_path.stem}.2026.json").read_text())["runs"]["1"]
     hashes = [entry["hash"] for entry in doc["history"]]
     assert len(hashes) == 6 and len(set(hashes)) == 6
     assert all(len(h) == 64 for h in hashes)
@@ -62,7 +63,7 @@ def test_a_hand_edited_entry_is_named_by_doctor(db_path: Path, clock, cli) -> No
 
 def test_a_removed_or_reordered_entry_breaks_the_chain(db_path: Path, clock) -> None:
     _worked(db_path, clock)
-    doc = json.loads(db_path.read_text())["runs"]["1"]
+    doc = json.loads(db_path.with_name(f"{db_path.stem}.2026.json").read_text())["runs"]["1"]
     removed = dict(doc, history=doc["history"][:2] + doc["history"][3:])
     assert chain.first_broken(removed)[0] == 4
     swapped = dict(doc, history=[doc["history"][1], doc["history"][0], *doc["history"][2:]])

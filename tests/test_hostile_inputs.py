@@ -276,7 +276,8 @@ def tmpfs(size: str) -> Iterator[Path]:
 def _office_on(folder: Path, office: Office) -> Office:
     """The office's database moved onto `folder` (a small tmpfs)."""
     db = folder / "kantor.json"
-    shutil.copyfile(office.db, db)
+    for part in office.db.parent.glob(f"{office.db.stem}*.json"):  # main file and year files
+        shutil.copyfile(part, folder / part.name)
     office.db = db
     return office
 

@@ -324,7 +324,7 @@ def test_import_merges_and_survives_the_store(services: Services, tmp_path: Path
     last = perf.indicators[-1]
     assert (last.target, last.realisasi, last.satuan) == (10, 4, "kasus")  # merged
     assert len(perf.indicators) == 4 and perf.programs == sample().programs
-    raw = json.loads(services.repo.path.read_text(encoding="utf-8"))
+    raw = json.loads(services.repo.year_path(stored.year).read_text(encoding="utf-8"))
     assert raw["runs"]["1"]["extra"]["performance"]["indicators"][0]["realisasi"] == 85.5
 
 

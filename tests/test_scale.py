@@ -1,4 +1,6 @@
-"""1,000 runs (13,000 steps, 50,000 history entries): every command still answers correctly.
+"""1,000 runs over 10 years (13,000 steps, 50,000 history entries): every command still
+answers correctly, list views show this year's and every unfinished run unless asked for
+more, and a write changes one run in one year's file.
 
 Timings are recorded by bench/ (python bench/run_all.py); here only correctness is asserted,
 so a slow CI machine cannot make this test flaky. Also: no CLI command imports Textual.
@@ -16,7 +18,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
 
-from bench_store import build_runs, write_database  # noqa: E402
+from bench_store import build_runs, newest_unfinished, write_database, year_of  # noqa: E402
 
 from soptrack.store import Repository  # noqa: E402
 from soptrack.store.storage import forget  # noqa: E402
@@ -46,26 +48,47 @@ def big_db(tmp_path_factory) -> Path:
 @pytest.mark.slow
 def test_the_data_is_the_size_we_promise(big_db):
     forget(str(big_db))
-    runs = Repository(big_db).list_runs()
+    repo = Repository(big_db)
+    runs = repo.list_runs()
     assert len(runs) == RUNS
     assert sum(len(r.steps) for r in runs) == 13 * RUNS
     assert sum(len(r.history) for r in runs) == 50 * RUNS
     assert len({r.id for r in runs}) == RUNS
+    assert len(repo.years()) == 10 and len(repo.files()) == 11
 
 
 @pytest.mark.slow
 def test_every_command_at_scale(big_db):
-    status = soptrack(big_db, "status", "--json")
-    assert status.returncode == 0
-    rows = json.loads(status.stdout)
+    this_year = year_of(RUNS, RUNS)
+    everything = soptrack(big_db, "status", "--all", "--json")
+    assert everything.returncode == 0
+    rows = json.loads(everything.stdout)
     assert len(rows) == RUNS and {r["id"] for r in rows} == {f"pk-{i}" for i in range(1, RUNS + 1)}
     finished = sum(1 for r in rows if r["state"] == "selesai")
     assert finished == RUNS - RUNS // 4  # three in four went through the whole SOP
 
-    table = soptrack(big_db, "status")
-    assert table.returncode == 0 and "pk-1000" in table.stdout
+    # by default: this year's runs and every unfinished one, newest year first
+    default = json.loads(soptrack(big_db, "status", "--json").stdout)
+    expected = {r["id"] for r in rows if r["year"] == this_year or r["state"] != "selesai"}
+    assert {r["id"] for r in default} == expected and len(default) < RUNS
+    assert [r["year"] for r in default] == sorted((r["year"] for r in default), reverse=True)
+    one_year = json.loads(soptrack(big_db, "runs", "--year", str(this_year - 3), "--json").stdout)
+    assert len(one_year) == RUNS // 10 and {r["year"] for r in one_year} == {this_year - 3}
 
-    runs = soptrack(big_db, "runs", "--json")
+    # a table never draws them all: one page (25 runs of two lines for status, 50 for runs),
+    # the count and how to see more
+    table = soptrack(big_db, "status")
+    assert table.returncode == 0
+    assert table.stdout.count("pk-") == 25
+    assert f"dari {len(default)}; berikutnya: --page 2" in table.stdout
+    assert f"{RUNS - len(default)} run lain: --year TAHUN atau --all" in table.stdout
+    last_page = (len(default) + 49) // 50
+    page = soptrack(big_db, "runs", "--page", str(last_page))
+    assert page.returncode == 0 and page.stdout.count("pk-") == len(default) - 50 * (last_page - 1)
+    beyond = soptrack(big_db, "runs", "--page", str(last_page + 1))
+    assert beyond.returncode == 2 and "halaman" in beyond.stderr
+
+    runs = soptrack(big_db, "runs", "--all", "--json")
     assert runs.returncode == 0 and len(json.loads(runs.stdout)) == RUNS
 
     one = soptrack(big_db, "status", "pk-500", "--json")
@@ -73,20 +96,24 @@ def test_every_command_at_scale(big_db):
     assert json.loads(one.stdout)["id"] == "pk-500"
     assert soptrack(big_db, "status", "pk-500").returncode == 0
 
-    before = json.loads(soptrack(big_db, "status", "pk-4", "--json").stdout)
-    step = soptrack(big_db, "step", "pk-4", str(before["current_step"]), "note", "--note", "skala")
+    ref = f"pk-{newest_unfinished(RUNS)}"
+    before = json.loads(soptrack(big_db, "status", ref, "--json").stdout)
+    archive = {p: p.stat().st_mtime_ns for p in Repository(big_db).files()}
+    step = soptrack(big_db, "step", ref, str(before["current_step"]), "note", "--note", "skala")
     assert step.returncode == 0, step.stderr
-    history = soptrack(big_db, "history", "pk-4", "--json")
+    history = soptrack(big_db, "history", ref, "--json")
     assert history.returncode == 0
     entries = json.loads(history.stdout)
     assert [e["seq"] for e in entries] == list(range(1, 52))
     assert entries[-1]["note"] == "skala"
-    assert soptrack(big_db, "history", "pk-4").returncode == 0
+    assert soptrack(big_db, "history", ref).returncode == 0
 
-    # the write changed exactly one run
+    # the write changed exactly one run, in this year's file and the main file only
+    changed = {p.name for p, t in archive.items() if p.stat().st_mtime_ns != t}
+    assert changed == {big_db.name, f"{big_db.stem}.{this_year}.json"}
     forget(str(big_db))
     after = {r.id: len(r.history) for r in Repository(big_db).list_runs()}
-    assert after.pop("pk-4") == 51 and set(after.values()) == {50}
+    assert after.pop(ref) == 51 and set(after.values()) == {50}
 
     doctor = soptrack(big_db, "doctor")
     assert doctor.returncode == 0 and f"{RUNS} run" in doctor.stdout

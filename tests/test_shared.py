@@ -321,9 +321,10 @@ def test_two_users_one_truth(office_users) -> None:
         assert _as(admin, "doctor").returncode == 0
 
         # a hand edit of the shared file (here by root) is reported by doctor
-        data = json.loads(db.read_text())
+        year_file = next(db.parent.glob(f"{db.stem}.[0-9][0-9][0-9][0-9].json"))
+        data = json.loads(year_file.read_text())
         data["runs"]["1"]["history"][1]["user"] = admin
-        db.write_text(json.dumps(data))
+        year_file.write_text(json.dumps(data))
         doctor = _as(budi, "doctor")
     finally:
         del os.environ["SOPTRACK_CONFIG"]

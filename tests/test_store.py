@@ -7,6 +7,7 @@ import json
 import os
 import threading
 import time
+from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -131,11 +132,25 @@ def test_newer_schema_is_refused(db_path: Path) -> None:
         Repository(db_path).list_runs()
 
 
+def single_file(db_path: Path, schema_version: int = 1) -> dict:
+    """The database as soptrack 0.2 wrote it: every run, with its history, in one file."""
+    main = json.loads(db_path.read_text())
+    runs: dict = {}
+    for year_file in sorted(db_path.parent.glob(f"{db_path.stem}.[0-9]*.json")):
+        runs.update(json.loads(year_file.read_text())["runs"])
+        year_file.unlink()
+    old = {k: v for k, v in main.items() if k not in ("index", "years")}
+    old["runs"] = runs
+    old["meta"]["1"]["schema"] = schema_version
+    db_path.write_text(json.dumps(old))
+    storage.forget(str(db_path))
+    return old
+
+
 def test_migration_hook_runs_and_backs_up_first(db_path: Path, monkeypatch) -> None:
     repo = Repository(db_path)
     make_run(repo)
-    old = json.loads(db_path.read_text())
-    old["meta"]["1"]["schema"] = 0
+    old = single_file(db_path, schema_version=0)
     for doc in old["runs"].values():
         doc["title"] = doc.pop("title").upper()
     db_path.write_text(json.dumps(old))
@@ -152,6 +167,56 @@ def test_migration_hook_runs_and_backs_up_first(db_path: Path, monkeypatch) -> N
     saved = backups.latest(db_path)
     assert saved is not None and json.loads(saved.read_text())["meta"]["1"]["schema"] == 0
     assert json.loads(db_path.read_text())["meta"]["1"]["schema"] == schema.SCHEMA_VERSION
+
+
+def test_single_file_database_is_split_once_with_a_backup(db_path: Path) -> None:
+    repo = Repository(db_path)
+    make_run(repo)
+    repo.create_run("pengukuran-kinerja", "pk", list(range(1, 14)), "PK 2025", 2025, ME, NOW)
+    repo.update_run("pk-2", lambda run: run)
+    single_file(db_path)
+    v1 = db_path.read_bytes()
+    fresh = Repository(db_path)
+    assert [r.id for r in fresh.list_runs(history=False)] == ["pk-1", "pk-2"]  # a read splits
+    assert backups.latest(db_path).read_bytes() == v1  # the old file, kept before the split
+    main = json.loads(db_path.read_text())
+    assert "runs" not in main and set(main["index"]) == {"1", "2"}
+    assert main["meta"]["1"]["schema"] == schema.SCHEMA_VERSION
+    assert set(json.loads(db_path.with_name("soptrack.2026.json").read_text())["runs"]) == {"1"}
+    assert set(json.loads(db_path.with_name("soptrack.2025.json").read_text())["runs"]) == {"2"}
+    split = db_path.read_bytes()
+    assert fresh.get_run("pk-2").title == "PK 2025"
+    assert db_path.read_bytes() == split  # once: reading again changes nothing
+    assert make_run(fresh, "next").id == "pk-3"
+
+
+def test_a_write_touches_its_year_and_the_main_file_only(db_path: Path) -> None:
+    repo = Repository(db_path)
+    for year in (2024, 2025, 2026):
+        repo.create_run("pengukuran-kinerja", "pk", list(range(1, 14)), f"PK {year}", year, ME, NOW)
+    old = db_path.with_name("soptrack.2024.json")
+    before = old.stat().st_ino, old.read_bytes()
+    repo.update_run("pk-3", lambda run: replace(run, title="Ganti"))
+    assert (old.stat().st_ino, old.read_bytes()) == before
+    assert repo.get_run("pk-3").title == "Ganti"
+    assert [r.title for r in repo.list_runs(history=False, years=[2026])] == ["Ganti"]
+    # every file stays plain JSON
+    for path in repo.files():
+        json.loads(path.read_text())
+
+
+def test_index_is_rebuilt_when_a_year_file_changed_behind_it(db_path: Path) -> None:
+    """A crash between the year file's replace and the main file's, or a restored year."""
+    repo = Repository(db_path)
+    make_run(repo)
+    year = db_path.with_name("soptrack.2026.json")
+    data = json.loads(year.read_text())
+    data["runs"]["1"]["title"] = "diubah di file tahun"
+    year.write_text(json.dumps(data))
+    storage.forget(str(year))
+    assert repo.list_runs(history=False)[0].title == "diubah di file tahun"
+    make_run(repo, "berikut")  # the writer stores the repaired index
+    assert json.loads(db_path.read_text())["index"]["1"]["title"] == "diubah di file tahun"
 
 
 def test_rolling_backups_keep_the_newest(db_path: Path) -> None:
@@ -186,7 +251,7 @@ def test_a_write_waits_for_a_reader_of_the_shared_parse_in_another_thread(db_pat
 
     def reader() -> None:
         with repo.reading() as db:
-            db.table("runs").all()
+            db.table("index").all()
             inside.set()
             release.wait(60)
 
@@ -254,3 +319,34 @@ def test_the_lock_serves_a_waiter_before_a_writer_that_comes_back_at_once(tmp_pa
         _, status = os.waitpid(pid, 0)
     assert os.waitstatus_to_exitcode(status) == 0
     assert served_after <= 5, f"the busy writer went {served_after} times first"
+
+
+def test_an_old_file_that_cannot_be_split_now_is_read_as_it_is(db_path: Path, monkeypatch) -> None:
+    """No write access (or the lock busy): the 0.2 file is split in memory for reading."""
+    repo = Repository(db_path)
+    make_run(repo)
+    single_file(db_path)
+    v1 = db_path.read_bytes()
+
+    def refused():
+        raise StoreBusy("busy")
+
+    monkeypatch.setattr(Repository, "transaction_lock", lambda self: refused())
+    reader = Repository(db_path)
+    assert [r.id for r in reader.list_runs(history=False)] == ["pk-1"]
+    assert reader.get_run("pk-1").title == "PK 2026" and reader.run_count() == 1
+    assert db_path.read_bytes() == v1 and not list(db_path.parent.glob("soptrack.2*.json"))
+
+
+def test_a_hand_reformatted_file_is_written_whole_and_right(db_path: Path) -> None:
+    """Lines are reused only from the layout soptrack writes (one document per line)."""
+    repo = Repository(db_path)
+    make_run(repo)
+    make_run(repo, "kedua")
+    year = db_path.with_name("soptrack.2026.json")
+    year.write_text(json.dumps(json.loads(year.read_text()), indent=1))
+    storage.forget(str(year))
+    repo.update_run("pk-2", lambda run: replace(run, title="diubah"))
+    runs = json.loads(year.read_text())["runs"]
+    assert runs["1"]["title"] == "PK 2026" and runs["2"]["title"] == "diubah"
+    assert [r.title for r in Repository(db_path).list_runs()] == ["PK 2026", "diubah"]

@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 
 import pytest
-from tui_fixtures import Recorder, app_for, async_test, make_run, services
+from tui_fixtures import Recorder, app_for, async_test, fresh, make_run, services
 
 from soptrack.sop.catalog import SHIPPED_DIR
 from soptrack.tui.widgets.header import RunHeader
@@ -25,9 +25,10 @@ def header_text(app) -> str:
 @async_test
 async def test_a_broken_chain_shows_on_the_board(db: Path) -> None:
     run_id = make_run(db, done=range(1, 3))
-    data = json.loads(db.read_text())
+    year_file = db.with_name(f"{db.stem}.{fresh(db).repo.get_run(run_id).year}.json")
+    data = json.loads(year_file.read_text())
     data["runs"]["1"]["history"][0]["user"] = "orang-lain"
-    db.write_text(json.dumps(data))
+    year_file.write_text(json.dumps(data))
     app = app_for(db, run_id)
     recorder = Recorder(app)
     async with app.run_test(size=(160, 48)) as pilot:

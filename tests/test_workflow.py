@@ -217,7 +217,7 @@ def test_an_empty_note_is_bad_input_and_undo_names_the_action_in_indonesian() ->
     with pytest.raises(BadInput, match="Catatan kosong"):
         act(run, "note", 1, note=" \x1b ")
     undone = undo(run, SEK, run.history[-1].at + timedelta(minutes=1))
-    assert undone.history[-1].note == "membatalkan #1 (mulai)"
+    assert undone.history[-1].note == "membatalkan #1 (dimulai)"
 
 
 def test_act_reads_roles_and_profile_under_the_lock(tmp_path) -> None:

@@ -103,6 +103,9 @@ class OverviewScreen(Screen):
         self.state.unsubscribe(self.reload)
 
     def on_screen_resume(self) -> None:
+        if not getattr(self, "_resumed", False):
+            self._resumed = True  # the first show: on_mount has just loaded the rows
+            return
         self.reload()
 
     def reload(self) -> None:
@@ -132,6 +135,10 @@ class OverviewScreen(Screen):
             title.append(" ")
         title.append("Ikhtisar run", style="bold")
         title.append(f"  {len(statuses)} run · {late} dengan langkah terlambat · ")
+        other = self.state.services.repo.run_count() - len(statuses) - len(problems)
+        if other > 0:
+            # the default scope, as in `soptrack status`: this year's and every unfinished run
+            title.append(f"tahun ini + belum selesai; {other} lainnya: soptrack runs --all · ")
         title.append(self.state.services.repo.path.name, style="italic")
         self.query_one("#overview-title", Static).update(title)
         empty = self.query_one("#overview-empty", Static)

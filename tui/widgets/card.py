@@ -1,10 +1,20 @@
-"""One SOP step of a run, as a focusable card on the board."""
+"""One SOP step of a run, as a focusable card on the board.
+
+The card's text depends on its width (the Kegiatan is wrapped to two lines at most), so the
+text is made for the width being laid out or drawn, never stored: the height Textual lays
+out and the lines drawn come from the same width, whatever order resizes (of the terminal,
+of a lane's scrollbar) arrive in. Storing text wrapped for an earlier width left an extra
+blank row in cards after a resize.
+"""
 
 from __future__ import annotations
 
 import textwrap
+from typing import Any
 
 from rich.text import Text
+from textual.geometry import Size
+from textual.visual import visualize
 from textual.widgets import Static
 
 from soptrack.services.labels import CURRENT, DECISION, LATE, STATE_TEXT, minutes
@@ -24,20 +34,24 @@ class StepCard(Static, can_focus=True):
         self.number = status.number
         self.lane = lane
         self.status = status
-        self._wrapped_at = -1
         self._shown: tuple | None = None
+        self._texts: dict[int, Text] = {}  # width -> text, for the status shown
 
     def on_mount(self) -> None:
         self.show(self.status)
 
-    def on_resize(self) -> None:
-        if self._wrapped_at != self.content_size.width:
-            self.show(self.status)
+    def render(self) -> Text:
+        return self._text(self.content_size.width)
 
-    def _label(self, label: str) -> str:
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
+        # as Widget.get_content_height measures a Static, for the text made for this width
+        styles: Any = self.styles
+        return visualize(self, self._text(width)).get_height(styles, width)
+
+    @staticmethod
+    def _label(label: str, width: int) -> str:
         """The short Kegiatan in at most two lines; the detail screen has the full text."""
-        width = self.content_size.width or 15
-        self._wrapped_at = self.content_size.width
+        width = width or 15
         lines = textwrap.wrap(label, width) or [""]
         if len(lines) > 2:
             second = " ".join(lines[1:])
@@ -74,11 +88,12 @@ class StepCard(Static, can_focus=True):
         return classes
 
     def show(self, status: StepStatus) -> None:
-        key = (status, self.matched, self.content_size.width)
+        key = (status, self.matched)
         if key == self._shown:
             return
         self._shown = key
         self.status = status
+        self._texts = {}
         classes = self._state_classes(status)
         if set(classes) != set(self.classes):
             self.set_classes(classes)
@@ -86,9 +101,18 @@ class StepCard(Static, can_focus=True):
         mark = "» " if self.matched else ""
         self.border_title = f"{mark}{status.number}" + (f" {DECISION}" if status.decision else "")
         self.border_subtitle = CURRENT if status.current else ""
+        self.refresh(layout=True)
 
+    def _text(self, width: int) -> Text:
+        text = self._texts.get(width)
+        if text is None:
+            text = self._texts[width] = self._make_text(self.status, width)
+        return text
+
+    @classmethod
+    def _make_text(cls, status: StepStatus, width: int) -> Text:
         text = Text()
-        text.append(self._label(status.label), style="bold" if status.current else "")
+        text.append(cls._label(status.label, width), style="bold" if status.current else "")
         text.append("\n")
         text.append(STATE_TEXT[status.state], style="bold")
         if status.late:
@@ -109,4 +133,4 @@ class StepCard(Static, can_focus=True):
             extra.append(f"rev {status.revisions}")
         if extra:
             text.append("\n" + " ".join(extra), style="italic")
-        self.update(text)
+        return text

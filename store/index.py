@@ -1,0 +1,52 @@
+"""The run index in the main file: what list views need of each run, without its history.
+
+An index entry is the run document with `history` and `extra` left out and each step record
+packed into a short list, about 1 KB a run: `status` at 2,000 runs parses 2 MB, not 50.
+Every other top-level field of the run document is copied as it is, so fields this version
+does not know (a later schema's) reach the list views unchanged. The index is derived data:
+it is rebuilt from a year file whenever that file is not the one the index was written for.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+LEFT_OUT = ("history", "extra", "steps")
+# a step record as a list, in this order; trailing defaults are dropped
+STEP_FIELDS = ("number", "state", "started_at", "finished_at", "worked_minutes", "late")
+STEP_DEFAULTS = (None, "belum", None, None, None, False)
+
+
+def entry_of(doc: dict[str, Any]) -> dict[str, Any]:
+    entry = {key: value for key, value in doc.items() if key not in LEFT_OUT}
+    steps = doc.get("steps")
+    # a damaged document still gets an entry; reading the run itself names the damage
+    entry["steps"] = (
+        [_pack(r) for r in steps if isinstance(r, dict)] if isinstance(steps, list) else []
+    )
+    return entry
+
+
+def run_doc_of(entry: dict[str, Any]) -> dict[str, Any]:
+    """A run document a list view can build a Run from (no history, no notes, no extra)."""
+    doc = dict(entry)
+    doc["steps"] = [_unpack(packed) for packed in entry.get("steps", [])]
+    return doc
+
+
+def _pack(record: dict[str, Any]) -> list[Any]:
+    packed = [
+        record.get(name, default) for name, default in zip(STEP_FIELDS, STEP_DEFAULTS, strict=True)
+    ]
+    while len(packed) > 1 and packed[-1] == STEP_DEFAULTS[len(packed) - 1]:
+        packed.pop()
+    return packed
+
+
+def _unpack(packed: list[Any]) -> dict[str, Any]:
+    values = list(packed) + list(STEP_DEFAULTS[len(packed) :])
+    return dict(zip(STEP_FIELDS, values, strict=True))
+
+
+def finished(entry: dict[str, Any]) -> bool:
+    return bool(entry.get("finished_at"))
