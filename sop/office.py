@@ -19,7 +19,7 @@ from soptrack.sop.errors import BadInput, RuleViolation
 from soptrack.sop.model import Signatory, Step
 from soptrack.sop.officetime import DEFAULT_ZONE, parse_zone
 from soptrack.sop.run import Actor
-from soptrack.sop.text import clean_text
+from soptrack.sop.text import MAX_SETTING, check_length, clean_text
 from soptrack.sop.worktime import DAY_NAMES, OfficeHours
 
 ADMIN_ROLE = "admin"
@@ -279,7 +279,8 @@ def set_value(
 ) -> OfficeProfile:
     """Return the profile with one key changed; a bad key or value is BadInput."""
     key = key.strip().lower()
-    value = clean_text(value)  # it goes into .docx files: no characters illegal in XML
+    # it goes into .docx files and letters: no control characters, a sane size
+    value = check_length(clean_text(value), MAX_SETTING, key)
     if key in _TEXT_KEYS:
         if key == "surat.pola":
             _check_pattern(value)

@@ -19,6 +19,7 @@ _LINE_BREAKS = re.compile(r"\s*[\n\t]\s*")
 
 MAX_TITLE = 300  # a run title, a setting: one line in a table or a letter
 MAX_NOTE = 10_000  # a note or a return reason: a few paragraphs
+MAX_SETTING = 2_000  # one office setting (alamat, a name, a letter pattern)
 MAX_SOP_FIELD = 10_000  # one text field of an SOP file
 MAX_SOP_FILE = 1_000_000  # bytes of one SOP file (the shipped ones are ~10 KB)
 

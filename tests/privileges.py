@@ -8,6 +8,7 @@ child reads the shipped SOPs from a copy everyone may read.
 
 from __future__ import annotations
 
+import atexit
 import importlib
 import io
 import os
@@ -66,6 +67,7 @@ def readable_shipped_sops() -> Path:
 
     if _SHIPPED_COPY is None or not _SHIPPED_COPY.is_dir():
         folder = Path(tempfile.mkdtemp(prefix="soptrack-shipped-", dir="/tmp"))
+        atexit.register(shutil.rmtree, folder, ignore_errors=True)  # by the test process only
         os.chmod(folder, 0o755)
         for path in catalog.SHIPPED_DIR.glob("*.toml"):
             shutil.copyfile(path, folder / path.name)

@@ -435,3 +435,28 @@ def test_a_database_of_the_previous_release_migrates_once(tmp_path, env):
     step = soptrack(db, "step", "pk-1", "1", "start", env=env)
     assert step.returncode == 0, step.stderr
     assert soptrack(db, "doctor", env=env).returncode == 0
+
+
+@pytest.mark.skipif(
+    not hasattr(os, "fork") or os.geteuid() != 0,
+    reason="needs root, to drop to 'nobody' (root ignores file permissions)",
+)
+def test_sop_add_into_a_folder_the_user_cannot_write(tmp_path):
+    base = Path(tempfile.mkdtemp(prefix="soptrack-sopadd-"))
+    try:
+        base.chmod(0o755)
+        home = base / "home-nobody"
+        (home / "cfg" / "soptrack").mkdir(parents=True)  # root's: nobody may not write it
+        for path in (home, home / "cfg", home / "cfg" / "soptrack"):
+            path.chmod(0o755)
+        source = base / "uji.toml"
+        from soptrack.sop.catalog import SHIPPED_DIR
+
+        source.write_text((SHIPPED_DIR / "pengukuran-kinerja.toml").read_text())
+        source.chmod(0o644)
+        db = base / "kantor.json"
+        code, err = run_as_nobody(["sop", "add", str(source), "--db", str(db)], home)
+        # the catalog is in the database (a folder nobody may not write): one line, exit 2
+        assert code == 2 and err.count("\n") == 1 and "Traceback" not in err, err
+    finally:
+        shutil.rmtree(base)

@@ -402,3 +402,7 @@ def test_an_export_cleans_what_a_killed_export_left(tmp_path):
     alive.write_bytes(b"PK")
     documents.export_sop(services, "pengukuran-kinerja", out)
     assert not killed.exists() and not old_style.exists() and alive.exists()
+
+
+def test_huge_office_setting_is_refused(office):
+    refused(office, 2, "office", "set", "alamat", "Jl. " + "x" * 120_000, says="terlalu panjang")

@@ -850,3 +850,26 @@ async def test_textual_words_are_indonesian(db: Path) -> None:
         await pilot.pause()
         assert isinstance(app.screen, CommandPalette)
         assert app.screen.query_one(Input).placeholder.startswith("Cari perintah")
+
+
+@async_test
+async def test_overview_shows_a_colleagues_new_run_read_in_a_thread(db: Path) -> None:
+    import threading
+
+    make_run(db)
+    app = app_for(db)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, OverviewScreen) and screen.run_ids == ["pk-1"]
+        readers: list[str] = []
+        original = app.state.statuses
+
+        def statuses():
+            readers.append(threading.current_thread().name)
+            return original()
+
+        app.state.statuses = statuses  # type: ignore[method-assign]
+        services(db, user="kolega").new_run("pengukuran-kinerja", "Kolega", 2026)
+        assert await wait_until(pilot, lambda: screen.run_ids == ["pk-1", "pk-2"], 10)
+        assert readers and threading.main_thread().name not in readers

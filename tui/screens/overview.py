@@ -12,6 +12,7 @@ from soptrack.services.labels import STATE_TEXT, bar, minutes
 from soptrack.sop.errors import SoptrackError
 from soptrack.sop.status import RunStatus
 from soptrack.tui.navigation import navigator
+from soptrack.tui.store_calls import off_loop
 from soptrack.tui.widgets.keybar import KeyBar
 
 # (title, width); None = shares what is left of the screen's width.
@@ -81,9 +82,22 @@ class OverviewScreen(Screen):
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
         self._columns(table)
-        self.state.subscribe(self.reload)
-        self.reload()
+        self.state.subscribe(self.refresh_runs)
+        self.reload()  # the first frame shows the runs
         table.focus()
+
+    def refresh_runs(self) -> None:
+        """Another process wrote: read and parse in a thread (a newer refresh replaces a
+        pending one), so the screen never waits on the file."""
+        self.run_worker(self._refresh(), group="reload", exclusive=True, exit_on_error=False)
+
+    async def _refresh(self) -> None:
+        try:
+            statuses = await off_loop(self, self.state.statuses)
+        except SoptrackError as exc:
+            self.app.notify(str(exc), severity="error", title="Gagal memuat")
+            return
+        self._show(statuses)
 
     def _columns(self, table: DataTable) -> None:
         fixed = sum(width or 0 for _, width in COLUMNS) + 2 * len(COLUMNS)
@@ -100,7 +114,7 @@ class OverviewScreen(Screen):
             self.reload()
 
     def on_unmount(self) -> None:
-        self.state.unsubscribe(self.reload)
+        self.state.unsubscribe(self.refresh_runs)
 
     def on_screen_resume(self) -> None:
         if not getattr(self, "_resumed", False):
@@ -114,6 +128,9 @@ class OverviewScreen(Screen):
         except SoptrackError as exc:
             self.app.notify(str(exc), severity="error", title="Gagal memuat")
             return
+        self._show(statuses)
+
+    def _show(self, statuses: list[RunStatus]) -> None:
         problems = tuple(self.state.problems)
         if problems and problems != getattr(self, "_told", ()):
             # once per new problem, not at every refresh
