@@ -154,16 +154,6 @@ def _untext(value: str) -> str:
     return value
 
 
-def save_form(
-    path: Path, perf: Performance, *, with_data: bool = False, triwulan: bool | None = None
-) -> None:
-    text = write_form(perf, with_data=with_data, triwulan=triwulan)
-    try:
-        path.write_text(text, encoding="utf-8-sig", newline="")
-    except OSError as exc:
-        raise BadInput(f"{path}: tidak dapat ditulis: {exc.strerror}") from None
-
-
 def _num(value: float | None) -> str:
     return "" if value is None else format_number(value)
 
