@@ -348,7 +348,7 @@ def test_performance_screen_edits_and_saves(services: Services) -> None:
     from textual.app import App
     from textual.widgets import DataTable
 
-    from soptrack.tui.screens.performance import PerformanceScreen
+    from soptrack.tui.screens.performance import PerformanceScreen, load_data
 
     run = services.new_run("pengukuran-kinerja", "PK 2026", 2026)
     services.repo.update_run(
@@ -357,7 +357,7 @@ def test_performance_screen_edits_and_saves(services: Services) -> None:
 
     class Host(App):
         def on_mount(self) -> None:
-            self.push_screen(PerformanceScreen(services, run.id))
+            self.push_screen(PerformanceScreen(services, run.id, load_data(services, run.id)))
 
     async def scenario() -> None:
         app = Host()

@@ -6,6 +6,7 @@ import asyncio
 import os
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import pytest
@@ -873,3 +874,32 @@ async def test_overview_shows_a_colleagues_new_run_read_in_a_thread(db: Path) ->
         services(db, user="kolega").new_run("pengukuran-kinerja", "Kolega", 2026)
         assert await wait_until(pilot, lambda: screen.run_ids == ["pk-1", "pk-2"], 10)
         assert readers and threading.main_thread().name not in readers
+
+
+@async_test
+async def test_step_detail_paints_from_the_board_and_rereads_in_a_worker(db: Path) -> None:
+    """Enter reads nothing on the event loop (the board's status is as fresh as the board);
+    a colleague's change is re-read in a thread and shown."""
+    run_id = make_run(db)
+    app = app_for(db, run_id)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        board = app.screen
+        calls: list[threading.Thread] = []
+        original = app.state.run_status
+
+        def watched(ref: str):
+            calls.append(threading.current_thread())
+            return original(ref)
+
+        app.state.run_status = watched  # type: ignore[method-assign]
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, StepDetailScreen) and app.screen is not board
+        assert "Langkah 1" in str(app.screen.query_one("#detail-body").render())
+        assert all(t is not threading.main_thread() for t in calls)
+        fresh(db).act(run_id, 1, "note", "dari rekan")
+        assert await wait_until(
+            pilot, lambda: "dari rekan" in str(app.screen.query_one("#detail-body").render()), 10
+        )
+        assert calls and all(t is not threading.main_thread() for t in calls)

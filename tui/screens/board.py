@@ -348,7 +348,7 @@ class BoardScreen(Screen):
         # not on the first frame: imported when first shown (start-up time)
         from soptrack.tui.screens.detail import StepDetailScreen
 
-        self.app.push_screen(StepDetailScreen(self.state, self.run_id, number))
+        self.app.push_screen(StepDetailScreen(self.state, self.run_id, number, self.status))
 
     def action_pick_run(self) -> None:
         # not on the first frame: imported when first shown (start-up time)
@@ -380,7 +380,7 @@ class BoardScreen(Screen):
 
         export_in_worker(self.app, self.state.services, self.run_id, kind, pdf)
 
-    def action_performance(self) -> None:
+    async def action_performance(self) -> None:
         if self.status is None:
             return
         if not self.status.sop.uses_performance_data:
@@ -391,13 +391,15 @@ class BoardScreen(Screen):
             )
             return
         # not on the first frame: imported when first shown (start-up time)
-        from soptrack.tui.screens.performance import PerformanceScreen
+        from soptrack.tui.screens.performance import PerformanceScreen, load_data
 
+        services, run_id = self.state.services, self.run_id
         try:
-            screen = PerformanceScreen(self.state.services, self.run_id)
+            loaded = await off_loop(self, lambda: load_data(services, run_id), self._waiting)
         except SoptrackError as exc:
             self.app.notify(str(exc), severity="error", title="Data kinerja")
             return
+        screen = PerformanceScreen(services, run_id, loaded)
 
         def back(_saved: bool | None) -> None:
             self.reload()

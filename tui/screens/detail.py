@@ -10,10 +10,12 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from soptrack.services.labels import DECISION, LATE, STATE_TEXT, minutes
+from soptrack.services.state import AppState
 from soptrack.sop.errors import SoptrackError
 from soptrack.sop.officetime import in_office
 from soptrack.sop.run import ACTION_LABELS
 from soptrack.sop.status import RunStatus
+from soptrack.tui.store_calls import off_loop
 
 
 def _when(value, zone: str = "") -> str:
@@ -90,11 +92,14 @@ class StepDetailScreen(ModalScreen[None]):
         Binding("down,j", "scroll(1)", "Gulir", show=False, id="cursor-down"),
     ]
 
-    def __init__(self, state, run_id: str, number: int) -> None:
+    def __init__(
+        self, state: AppState, run_id: str, number: int, status: RunStatus | None = None
+    ) -> None:
         super().__init__(classes="dialog-screen")
         self.state = state
         self.run_id = run_id
         self.number = number
+        self.status = status
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog detail"):
@@ -104,18 +109,29 @@ class StepDetailScreen(ModalScreen[None]):
 
     def on_mount(self) -> None:
         self.state.subscribe(self.reload)
-        self.reload()
+        if self.status is not None:  # the board's own, as fresh as the board: no store read
+            self._show(self.status)
+        else:
+            self.reload()
         self.query_one("#detail-scroll").focus()
 
     def on_unmount(self) -> None:
         self.state.unsubscribe(self.reload)
 
     def reload(self) -> None:
+        """Re-read the run in a thread (a colleague may hold the lock): keys stay live."""
+        self.run_worker(self._load(), group="detail-load", exclusive=True)
+
+    async def _load(self) -> None:
+        state, run_id = self.state, self.run_id
         try:
-            status = self.state.run_status(self.run_id)
+            status = await off_loop(self, lambda: state.run_status(run_id))
         except SoptrackError as exc:
             self.app.notify(str(exc), severity="error")
             return
+        self._show(status)
+
+    def _show(self, status: RunStatus) -> None:
         self.query_one("#detail-body", Static).update(step_text(status, self.number))
 
     def action_scroll(self, dy: int) -> None:

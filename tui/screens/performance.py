@@ -20,9 +20,13 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Input, Static
 
 from soptrack.services import documents
+from soptrack.services.core import Services
 from soptrack.sop import performance as perf_mod
 from soptrack.sop.errors import BadInput, SoptrackError
+from soptrack.sop.office import OfficeProfile
 from soptrack.sop.performance import TRIWULAN, Direction, Indicator, Performance, Program
+from soptrack.sop.run import Run
+from soptrack.tui.store_calls import off_loop
 
 # (field, heading, kind): kind "text", "number", "direction" or "computed"
 IND_COLUMNS = (
@@ -80,6 +84,11 @@ def _perf_of(rows: _Rows) -> Performance:
     return perf_mod.from_dict({"indicators": rows.indicators, "programs": rows.programs})
 
 
+def load_data(services: Services, run_id: str) -> tuple[OfficeProfile, Run]:
+    """What the screen starts from; called in a worker thread by the board."""
+    return services.office(), services.repo.get_run(run_id)
+
+
 class PerformanceScreen(Screen):
     DEFAULT_CSS = """
     PerformanceScreen { layout: vertical; }
@@ -104,12 +113,13 @@ class PerformanceScreen(Screen):
         Binding("q", "close('q')", "Tutup", show=False, id="close-q"),
     ]
 
-    def __init__(self, services: Any, run_id: str) -> None:
+    def __init__(self, services: Services, run_id: str, loaded: tuple[OfficeProfile, Run]) -> None:
+        """`loaded`: the office profile and the run, read by the caller off the event loop
+        (load_data)."""
         super().__init__()
         self.services = services
         self.run_id = run_id
-        self.office = services.office()
-        run = services.repo.get_run(run_id)
+        self.office, run = loaded
         self.run_title = f"{run.id} · {run.title} · {run.year}"
         self.rows = _rows_of(documents.performance_of(run))
         self.loaded = documents.stored_performance(run)
@@ -324,15 +334,22 @@ class PerformanceScreen(Screen):
         other = "perf-programs" if table_id == "perf-indicators" else "perf-indicators"
         self.query_one(f"#{other}", DataTable).focus()
 
-    def action_save(self) -> None:
+    async def action_save(self) -> None:
         if self.editing is not None:
             return
         if not self.dirty:
             self._status(message="Tidak ada perubahan untuk disimpan.")
             return
+        services, run_id, perf, expected = (
+            self.services,
+            self.run_id,
+            _perf_of(self.rows),
+            self.loaded,
+        )
         try:
-            run = documents.save_performance(
-                self.services, self.run_id, _perf_of(self.rows), expected=self.loaded
+            run = await off_loop(
+                self,
+                lambda: documents.save_performance(services, run_id, perf, expected=expected),
             )
         except SoptrackError as exc:
             self.notify(str(exc), severity="error", title="Data tidak disimpan")
