@@ -83,6 +83,7 @@ async def _probe(base: str, port: int) -> dict[str, object]:
             seen["page with token"] = resp.status
             body = await resp.text()
             seen["ws url on the host used"] = f'"ws://127.0.0.1:{port}/ws"' in body
+            seen["the app's page"] = "soptrack" in body and "textual" in body.lower()
             seen["cookie"] = "soptrack_token" in resp.cookies
         origin = {"Origin": f"http://localhost:{port}"}
         # the cookie the page set, as the browser sends it with the page's websocket
@@ -128,6 +129,7 @@ def test_serve_without_the_token_is_forbidden(tmp_path: Path) -> None:
         "page foreign origin": 403,
         "page with token": 200,
         "ws url on the host used": True,
+        "the app's page": True,
         "cookie": True,
         "ws with token": 101,
     }
