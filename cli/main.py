@@ -8,9 +8,10 @@ import sys
 from collections.abc import Callable, Sequence
 
 from soptrack.cli import admin, documents, monitor, runs, sops
+from soptrack.cli.guard import fail, guarded, one_line
 from soptrack.cli.parser import Commands, Parser, common_options
-from soptrack.sop.errors import EXIT_INPUT, EXIT_OK, SoptrackError
-from soptrack.sop.text import printable
+
+__all__ = ["APP_COMMANDS", "build_parser", "fail", "guarded", "one_line", "parse", "run"]
 
 # What `soptrack` with no command (or `tui` / `open RUN`) does: open the Textual app. The
 # command line never imports Textual, so the entry point above both passes this in.
@@ -38,36 +39,6 @@ def build_parser() -> Parser:
 
 def parse(argv: Sequence[str] | None = None) -> argparse.Namespace:
     return build_parser().parse_args(argv)
-
-
-def guarded(action: Callable[[], int]) -> int:
-    """Run a command; a SoptrackError is one line and its exit code, never a traceback."""
-    try:
-        return action()
-    except SoptrackError as exc:
-        return fail(str(exc), exc.exit_code)
-    except BrokenPipeError:
-        return EXIT_OK
-    except OSError as exc:
-        # the last line of defence: a disk that fills or turns read-only under a command,
-        # a file another program holds; the database itself is replaced atomically or not
-        where = f"{exc.filename}: " if exc.filename else ""
-        return fail(f"{where}{exc.strerror or exc}; tidak ada yang diubah", EXIT_INPUT)
-    except RecursionError:
-        return fail("masukan bersarang terlalu dalam; tidak ada yang diubah", EXIT_INPUT)
-    except KeyboardInterrupt:
-        print("soptrack: dibatalkan", file=sys.stderr)
-        return 130
-
-
-def fail(message: str, code: int) -> int:
-    """One line on stderr, whatever the message holds (file names, SOP text)."""
-    print(f"soptrack: {one_line(message)}", file=sys.stderr)
-    return code
-
-
-def one_line(message: str) -> str:
-    return " ".join(printable(message).split())
 
 
 def run(args: argparse.Namespace) -> int:

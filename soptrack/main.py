@@ -8,16 +8,50 @@ import os
 import sys
 from collections.abc import Sequence
 
-from soptrack.cli.main import APP_COMMANDS, guarded, parse, run
+from soptrack.cli.guard import guarded
 from soptrack.services.core import open_services
 from soptrack.sop.errors import BadInput
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = parse(argv)
+    words = list(sys.argv[1:] if argv is None else argv)
+    request = app_request(words)
+    if request is not None:
+        return guarded(lambda: _open_app(request))
+    # the whole command line (its groups import every service) only for a command
+    from soptrack.cli.main import APP_COMMANDS, parse, run
+
+    args = parse(words)
     if args.command in APP_COMMANDS:
         return guarded(lambda: _open_app(args))
     return run(args)
+
+
+def app_request(words: Sequence[str]) -> argparse.Namespace | None:
+    """The app's own forms, `[--db PATH] [--as ROLE] [tui | open RUN]`, read without building
+    the command line: the first frame does not wait for it. Anything else (--help, a
+    command, a wrong flag) is for the full parser, which says what is wrong."""
+    options: dict[str, str | None] = {"db": None, "as_role": None}
+    rest: list[str] = []
+    tokens = iter(words)
+    for token in tokens:
+        name, equals, value = token.partition("=")
+        if name in ("--db", "--as"):
+            if not equals:
+                following = next(tokens, None)
+                if following is None:
+                    return None
+                value = following
+            options["db" if name == "--db" else "as_role"] = value
+        elif token.startswith("-"):
+            return None
+        else:
+            rest.append(token)
+    if rest in ([], ["tui"]):
+        return argparse.Namespace(command=rest[0] if rest else None, run=None, **options)
+    if len(rest) == 2 and rest[0] == "open":
+        return argparse.Namespace(command="open", run=rest[1], **options)
+    return None
 
 
 def _open_app(args: argparse.Namespace) -> int:

@@ -239,3 +239,18 @@ def test_user_text_is_printed_literally_never_as_rich_markup(cli, tmp_path: Path
     shown = cli("data", "pk-1", "show", check=True).stdout
     assert "PK [bold]2026[/bold]" in shown and "[red]A[/red]" in shown and "Ind [x]" in shown
     assert "PK [bold]2026[/bold]" in cli("runs", check=True).stdout
+
+
+def test_the_app_forms_are_read_without_building_the_command_line() -> None:
+    """`soptrack`, `tui`, `open RUN` with --db/--as open the app straight away; anything else
+    goes to the full parser (which names what is wrong)."""
+    from soptrack.main import app_request
+
+    plain = app_request([])
+    assert plain is not None and plain.run is None and plain.db is None
+    request = app_request(["--db", "/srv/x.json", "open", "pk-1", "--as=kadis"])
+    assert request is not None
+    assert (request.db, request.as_role, request.run) == ("/srv/x.json", "kadis", "pk-1")
+    assert app_request(["tui"]) is not None
+    for words in (["--help"], ["status"], ["open"], ["tui", "x"], ["--db"], ["-x"]):
+        assert app_request(words) is None, words
