@@ -103,14 +103,12 @@ def register(commands: Commands) -> None:
     p.set_defaults(handler=_letters)
 
 
-def export_options(p: argparse.ArgumentParser) -> None:
-    p.add_argument(
-        "-o",
-        "--output",
-        type=Path,
-        metavar="FILE",
-        help="file .docx atau folder tujuan (default: folder kini)",
-    )
+def export_options(
+    p: argparse.ArgumentParser,
+    output_help: str = "file .docx atau folder tujuan (default: folder kini)",
+) -> None:
+    """-o/--output, --pdf and --paper: the same for every command that writes a .docx."""
+    p.add_argument("-o", "--output", type=Path, metavar="FILE", help=output_help)
     p.add_argument("--pdf", action="store_true", help="buat juga PDF lewat LibreOffice")
     p.add_argument(
         "--paper",

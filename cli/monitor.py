@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
 
 from soptrack.cli.context import services_for
+from soptrack.cli.documents import export_options
 from soptrack.cli.output import add_row as _add_row
 from soptrack.cli.output import console as _console
 from soptrack.cli.output import print_json as _print_json
@@ -42,17 +42,7 @@ def register(commands: Commands) -> None:
         help="bagian penyelesaian terlambat yang masih 'berjalan dengan baik' (default 20)",
     )
     p.add_argument("--json", action="store_true")
-    p.add_argument(
-        "-o",
-        "--output",
-        type=Path,
-        metavar="FILE",
-        help="tulis juga formulir monitoring .docx (file atau folder)",
-    )
-    p.add_argument("--pdf", action="store_true", help="buat juga PDF lewat LibreOffice (-o)")
-    p.add_argument(
-        "--paper", default="A4", type=str.upper, choices=["A4", "F4"], help="ukuran kertas"
-    )
+    export_options(p, "tulis juga formulir monitoring .docx (file atau folder)")
     p.add_argument(
         "--final",
         action="store_true",
