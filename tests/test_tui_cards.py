@@ -1,5 +1,5 @@
-"""The step cards: their height follows their width through resizes, and the cursor shows
-on every card whatever its state (issue 12)."""
+"""The step cards as their lanes draw them: no blank row whatever the width and however the
+terminal is resized, and the cursor shows on every card whatever its state (issue 12)."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import pytest
 from tui_fixtures import app_for, async_test, make_run
 
 from soptrack.tui.screens.board import BoardScreen
+from soptrack.tui.widgets.lane import LaneColumn
 
 
 @pytest.fixture
@@ -16,9 +17,9 @@ def db(tmp_path: Path) -> Path:
     return tmp_path / "kantor.json"
 
 
-def _rows(card) -> tuple[int, int]:
-    """(rows the card's content is laid out in, lines of text it draws)."""
-    return card.size.height, str(card.render()).count("\n") + 1
+def lane_of(board: BoardScreen, number: int) -> LaneColumn:
+    card = board.cards[number]
+    return next(lane for lane in board.lanes if card in lane.cards)
 
 
 @async_test
@@ -35,9 +36,14 @@ async def test_cards_have_no_blank_row_at_start_or_after_a_resize(db: Path) -> N
             await pilot.resize_terminal(*size)
             await pilot.pause()
             await pilot.pause()
-            for number, card in board.cards.items():
-                height, lines = _rows(card)
-                assert height == lines, f"{size}: card {number} has {height - lines} blank row(s)"
+            for number in board.cards:
+                lane = lane_of(board, number)
+                lines = lane.card_lines(number)
+                # the lane's width, border to border, and no blank row inside the border
+                assert all(len(line) == lane.scrollable_content_region.width for line in lines)
+                inside = [line[1:-1].strip() for line in lines[1:-1]]
+                assert all(inside), f"{size}: card {number} has a blank row: {lines}"
+                assert lines[0][0] in "╭╔┏" and lines[-1][0] in "╰╚┗"
 
 
 @async_test
@@ -50,11 +56,52 @@ async def test_the_cursor_shows_on_a_returned_step(db: Path) -> None:
         assert await board.do_step(9, "return", "Target belum sesuai")
         await pilot.pause()
         card = board.cards[8]
-        assert board.focused is card and card.has_class("-dikembalikan", "-current")
+        assert board.card is card and card.look() == "current-returned"
+        assert app.focused is lane_of(board, 8)
         # the cursor's heavy border, as on every other card (with NO_COLOR the shape is all
         # that tells it apart)
-        assert card.styles.border.top[0] == "heavy"
+        assert lane_of(board, 8).card_lines(8)[0][0] == "┏"
         board.put_cursor(board.cards[7])
         await pilot.pause()
-        assert card.styles.border.top[0] == "double"
-        assert board.cards[7].styles.border.top[0] == "heavy"
+        assert lane_of(board, 8).card_lines(8)[0][0] == "╔"  # current: double
+        assert lane_of(board, 7).card_lines(7)[0][0] == "┏"
+
+
+@async_test
+async def test_a_click_puts_the_cursor_on_the_card(db: Path) -> None:
+    run_id = make_run(db, done=[1], start=2)
+    app = app_for(db, run_id)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        board = app.screen
+        lane = lane_of(board, 1)
+        region = lane.card_region(1)
+        assert region is not None and board.card is not board.cards[1]
+        await pilot.click(offset=(region.x + 2, region.y + 1))
+        await pilot.pause()
+        assert board.card is board.cards[1] and app.focused is lane
+
+
+@async_test
+async def test_a_theme_change_recolours_the_cards(db: Path) -> None:
+    run_id = make_run(db, done=[1], start=2)
+    app = app_for(db, run_id)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        board = app.screen
+        lane = lane_of(board, 2)
+
+        def colours() -> set[str]:
+            return {
+                str(segment.style.color)
+                for strip in lane._draw()[1]
+                for segment in strip
+                if segment.style and segment.style.color
+            }
+
+        before = colours()
+        app.theme = "textual-light" if app.theme != "textual-light" else "nord"
+        await pilot.pause()
+        await pilot.pause()
+        assert colours() and colours() != before
+        assert board.card is board.cards[2]  # the cursor stays

@@ -193,7 +193,7 @@ async def test_export_runs_in_a_worker_and_the_ui_stays_live(
         await pilot.pause()
         # The export is blocked, yet the cursor moves and a second export is refused.
         await pilot.press("j")
-        assert app.focused.number == 9
+        assert app.screen.card.number == 9
         app.screen.export_document("sop")
         assert any("masih berjalan" in m for m in seen.warnings())
         release.set()

@@ -23,7 +23,6 @@ from soptrack.tui.screens.help import HelpScreen
 from soptrack.tui.screens.overview import OverviewScreen
 from soptrack.tui.screens.picker import RunPickerScreen
 from soptrack.tui.screens.welcome import WelcomeScreen
-from soptrack.tui.widgets.card import StepCard
 
 SIZE = (80, 24)
 
@@ -37,8 +36,19 @@ def state_of(db: Path, run_id: str, number: int) -> StepState:
 
 
 def focused_number(app: SoptrackApp) -> int | None:
-    focused = app.focused
-    return focused.number if isinstance(focused, StepCard) else None
+    """The step under the board's cursor (None when the search box has the focus)."""
+    screen = app.screen
+    card = screen.card if isinstance(screen, BoardScreen) else None
+    return card.number if card is not None else None
+
+
+def drawn(app: SoptrackApp, number: int) -> str:
+    """Card `number` as its lane draws it, border included."""
+    board = app.screen
+    assert isinstance(board, BoardScreen)
+    card = board.cards[number]
+    lane = next(lane for lane in board.lanes if card in lane.cards)
+    return "\n".join(lane.card_lines(number))
 
 
 async def focus_step(pilot, number: int) -> None:
@@ -142,17 +152,21 @@ async def test_arrows_and_hjkl_move_between_cards_and_lanes(db: Path) -> None:
 
 @async_test
 async def test_six_lanes_at_80_columns_keep_the_focused_card_visible(db: Path) -> None:
-    run_id = make_run(db, "monitoring-renstra", title="Monitoring RENSTRA 2026")
+    run_id = make_run(db, "monitoring-renstra", title="Monitoring RENSTRA 2026", done=[1, 2, 3, 4])
     app = app_for(db, run_id)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
-        for key in ["l", "l", "j", "j", "j", "h", "j"]:
+        # at open: the current step, last in its lane, is scrolled into view
+        assert focused_number(app) == 5
+        assert await wait_until(pilot, lambda: app.focused.card_region(5) is not None, 5)
+        for key in ["h", "l", "l", "j", "j", "j", "h", "j"]:
             await pilot.press(key)
             await pilot.pause()
-            card = app.focused
-            assert isinstance(card, StepCard)
-            region = card.region
-            assert region.width > 0 and region.height > 0
+            board = app.screen
+            card = board.card
+            assert card is not None and app.focused in board.lanes
+            region = app.focused.card_region(card.number)
+            assert region is not None and region.width > 0 and region.height > 0
             assert region.x >= 0 and region.right <= 80 and region.bottom <= 24
 
 
@@ -173,7 +187,7 @@ async def test_start_and_done_are_stored_and_cursor_follows_the_run(db: Path) ->
         await pilot.pause()
         assert state_of(db, run_id, 1) is StepState.SELESAI
         assert focused_number(app) == 2  # the new current step
-        assert "✓ SELESAI" in str(app.screen.cards[1].render())
+        assert "✓ SELESAI" in drawn(app, 1)
 
 
 @async_test
@@ -493,7 +507,8 @@ async def test_search_highlights_matches_and_focuses_the_first(db: Path) -> None
         cards = app.screen.cards
         matched = {n for n, c in cards.items() if c.matched}
         assert {4, 5} <= matched and 1 not in matched  # label or full Kegiatan
-        assert cards[1].has_class("-dim")
+        assert cards[1].matched is False
+        assert "» 4" in drawn(app, 4) and "» " not in drawn(app, 1)
         await pilot.press("enter")
         await pilot.pause()
         assert focused_number(app) == min(matched)
@@ -670,11 +685,14 @@ async def test_no_color_still_tells_states_apart(db: Path, monkeypatch) -> None:
     app = app_for(db, run_id)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
-        cards = app.screen.cards
-        assert "✓ SELESAI" in str(cards[1].render())
-        assert "▶ BERJALAN" in str(cards[2].render())
-        assert "○ BELUM" in str(cards[3].render())
-        assert cards[2].border_subtitle == "KINI"
+        assert "✓ SELESAI" in drawn(app, 1)
+        assert "▶ BERJALAN" in drawn(app, 2)
+        assert "○ BELUM" in drawn(app, 3)
+        assert "KINI" in drawn(app, 2).splitlines()[-1]
+        # the shapes tell cursor and current step apart without colour
+        app.screen.focus_step(3)
+        await pilot.pause()
+        assert drawn(app, 3)[0] == "┏" and drawn(app, 2)[0] == "╔" and drawn(app, 1)[0] == "╭"
 
 
 @async_test

@@ -21,7 +21,7 @@ from soptrack.sop.run import ACTION_LABELS, Action, Run, StepState
 from soptrack.sop.status import RunStatus
 from soptrack.tui.navigation import navigator
 from soptrack.tui.store_calls import WAITING_TEXT, off_loop
-from soptrack.tui.widgets.card import StepCard
+from soptrack.tui.widgets.card import Card
 from soptrack.tui.widgets.header import RunHeader
 from soptrack.tui.widgets.keybar import KeyBar
 from soptrack.tui.widgets.lane import LaneColumn
@@ -61,7 +61,7 @@ class BoardScreen(Screen):
         self.state = state
         self.run_id = run_id
         self.status: RunStatus | None = None
-        self.cards: dict[int, StepCard] = {}
+        self.cards: dict[int, Card] = {}
         self.lanes: list[LaneColumn] = []
         self.only_mine = False
         self.query_text = ""
@@ -106,7 +106,7 @@ class BoardScreen(Screen):
         self.cards = {}
         self.lanes = []
         for lane in sop.lanes:
-            cards = [StepCard(s, lane.id) for s in status.steps if s.lanes[0] == lane.id]
+            cards = [Card(s, lane.id) for s in status.steps if s.lanes[0] == lane.id]
             also = [s.number for s in status.steps if lane.id in s.lanes[1:]]
             self.cards.update((c.number, c) for c in cards)
             self.lanes.append(LaneColumn(lane, cards, also))
@@ -140,11 +140,18 @@ class BoardScreen(Screen):
 
     def _apply(self, status: RunStatus) -> None:
         self.status = status
+        changed = set()
         for step in status.steps:
             card = self.cards.get(step.number)
-            if card is not None:
-                card.show(step)
+            if card is not None and card.show(step):
+                changed.add(card.lane)
+        self._redraw(changed)
         self._show_header()
+
+    def _redraw(self, lane_ids: set[str]) -> None:
+        for lane in self.lanes:
+            if lane.lane.id in lane_ids:
+                lane.changed()
 
     def _show_header(self) -> None:
         if self.status is None:
@@ -172,28 +179,45 @@ class BoardScreen(Screen):
     # -- cursor ----------------------------------------------------------------------------
 
     @property
-    def card(self) -> StepCard | None:
+    def card(self) -> Card | None:
+        """The card under the cursor: the focused lane's (None while the search box has
+        the focus)."""
         focused = self.focused
-        return focused if isinstance(focused, StepCard) else None
+        if isinstance(focused, LaneColumn) and focused.cursor is not None:
+            return focused.card(focused.cursor)
+        return None
 
     def _visible_lanes(self) -> list[LaneColumn]:
         return [lane for lane in self.lanes if lane.display and lane.cards]
 
     def focus_step(self, number: int | None) -> None:
         card = self.cards.get(number) if number is not None else None
-        if card is None or not card.parent or not self._lane_of(card).display:
+        if card is None or not self._lane_of(card).display:
             lanes = self._visible_lanes()
             card = lanes[0].cards[0] if lanes else None
         if card is not None:
             self.put_cursor(card)
 
-    def put_cursor(self, card: StepCard) -> None:
-        """Focus a card and bring it into view at once (no scroll animation over SSH)."""
-        self.set_focus(card, scroll_visible=False)
-        self.call_after_refresh(card.scroll_visible, animate=False, immediate=True)
+    def put_cursor(self, card: Card) -> None:
+        """Focus a card's lane, put the cursor on it and bring both into view at once (no
+        scroll animation over SSH)."""
+        lane = self._lane_of(card)
+        lane.put_cursor(card.number)
+        self.set_focus(lane, scroll_visible=False)
 
-    def _lane_of(self, card: StepCard) -> LaneColumn:
+        def into_view() -> None:
+            lane.scroll_visible(animate=False, immediate=True)
+            lane.scroll_to_card(card.number)
+
+        self.call_after_refresh(into_view)
+
+    def _lane_of(self, card: Card) -> LaneColumn:
         return next(lane for lane in self.lanes if card in lane.cards)
+
+    def on_lane_column_clicked(self, message: LaneColumn.Clicked) -> None:
+        card = self.cards.get(message.number)
+        if card is not None:
+            self.put_cursor(card)
 
     def action_move(self, dx: int, dy: int) -> None:
         card = self.card
@@ -499,7 +523,10 @@ class BoardScreen(Screen):
 
     def _apply_search(self) -> None:
         words = self.query_text.lower().split()
+        changed = set()
         for card in self.cards.values():
             hay = card.haystack()
-            card.set_match(all(w in hay for w in words) if words else None)
+            if card.set_match(all(w in hay for w in words) if words else None):
+                changed.add(card.lane)
+        self._redraw(changed)
         self._show_header()

@@ -1,62 +1,70 @@
-"""One SOP step of a run, as a focusable card on the board.
+"""One SOP step as the board draws it: a bordered card inside its lane.
 
-The card's text depends on its width (the Kegiatan is wrapped to two lines at most), so the
-text is made for the width being laid out or drawn, never stored: the height Textual lays
-out and the lines drawn come from the same width, whatever order resizes (of the terminal,
-of a lane's scrollbar) arrive in. Storing text wrapped for an earlier width left an extra
-blank row in cards after a resize.
+Cards are not widgets: a lane draws all of its cards (see lane.py), so a board of 13 steps
+is a dozen widgets instead of fifty. A card keeps what the lane needs to draw it and the
+board needs to move over it; its colours and border shape come from the stylesheet, by the
+name `look()` gives (see palette.py).
+
+The text depends on the width (the Kegiatan is wrapped to two lines at most), so it is made
+for the width being drawn and cached per width, never stored for one width only.
 """
 
 from __future__ import annotations
 
 import textwrap
-from typing import Any
 
 from rich.text import Text
-from textual.geometry import Size
-from textual.visual import visualize
-from textual.widgets import Static
 
 from soptrack.services.labels import CURRENT, DECISION, LATE, STATE_TEXT, minutes
 from soptrack.sop.run import StepState
 from soptrack.sop.status import StepStatus
 
-_STATE_CLASS = {state: f"-{state.value}" for state in StepState}
 
-
-class StepCard(Static, can_focus=True):
-    """Shows a StepStatus; the board moves focus between cards and owns the keys."""
+class Card:
+    """A step on the board: its status, its lane and whether the search matches it."""
 
     def __init__(self, status: StepStatus, lane: str) -> None:
-        self.matched: bool | None = None
-        # The state classes from the start: styled once when mounted, not again in show().
-        super().__init__(id=f"step-{status.number}", classes=" ".join(self._state_classes(status)))
         self.number = status.number
         self.lane = lane
         self.status = status
-        self._shown: tuple | None = None
-        self._texts: dict[int, Text] = {}  # width -> text, for the status shown
+        # None: no search; True/False: the card does or does not match the search.
+        self.matched: bool | None = None
+        self._texts: dict[int, list[Text]] = {}
 
-    def on_mount(self) -> None:
-        self.show(self.status)
+    def show(self, status: StepStatus) -> bool:
+        """Take a new status; False when nothing the card draws changed."""
+        if status == self.status:
+            return False
+        self.status = status
+        self._texts = {}
+        return True
 
-    def render(self) -> Text:
-        return self._text(self.content_size.width)
+    def set_match(self, matched: bool | None) -> bool:
+        if matched == self.matched:
+            return False
+        self.matched = matched
+        return True
 
-    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
-        # as Widget.get_content_height measures a Static, for the text made for this width
-        styles: Any = self.styles
-        return visualize(self, self._text(width)).get_height(styles, width)
+    # -- what it looks like -------------------------------------------------------------------
 
-    @staticmethod
-    def _label(label: str, width: int) -> str:
-        """The short Kegiatan in at most two lines; the detail screen has the full text."""
-        width = width or 15
-        lines = textwrap.wrap(label, width) or [""]
-        if len(lines) > 2:
-            second = " ".join(lines[1:])
-            lines = [lines[0], second[: width - 1].rstrip() + "…"]
-        return "\n".join(lines)
+    def look(self, cursor: bool = False) -> str:
+        """The one name the stylesheet colours the card by: the cursor wins over the
+        current step, which wins over the step's state."""
+        s = self.status
+        if cursor:
+            return "cursor"
+        if s.current:
+            return "current-returned" if s.state is StepState.DIKEMBALIKAN else "current"
+        return s.state.value
+
+    @property
+    def title(self) -> str:
+        mark = "» " if self.matched else ""
+        return f"{mark}{self.number}" + (f" {DECISION}" if self.status.decision else "")
+
+    @property
+    def subtitle(self) -> str:
+        return CURRENT if self.status.current else ""
 
     def haystack(self) -> str:
         s = self.status
@@ -66,71 +74,50 @@ class StepCard(Static, can_focus=True):
             + ([LATE] if s.late else [])
         ).lower()
 
-    def set_match(self, matched: bool | None) -> None:
-        """None: no search; True/False: the card does or does not match the search."""
-        if matched != self.matched:
-            self.matched = matched
-            self.show(self.status)
+    def lines(self, width: int) -> list[Text]:
+        """The card's text lines for a text area `width` cells wide (inside border and
+        padding)."""
+        lines = self._texts.get(width)
+        if lines is None:
+            lines = self._texts[width] = list(card_text(self.status, width).split("\n"))
+        return lines
 
-    def _state_classes(self, status: StepStatus) -> list[str]:
-        classes = ["card", _STATE_CLASS[status.state]]
-        classes += [
-            name
-            for flag, name in [
-                (status.current, "-current"),
-                (status.late, "-late"),
-                (status.decision, "-decision"),
-                (self.matched is True, "-match"),
-                (self.matched is False, "-dim"),
-            ]
-            if flag
-        ]
-        return classes
+    def plain(self, width: int = 15) -> str:
+        """The card's text as the user reads it (tests, search results)."""
+        return "\n".join(line.plain for line in self.lines(width))
 
-    def show(self, status: StepStatus) -> None:
-        key = (status, self.matched)
-        if key == self._shown:
-            return
-        self._shown = key
-        self.status = status
-        self._texts = {}
-        classes = self._state_classes(status)
-        if set(classes) != set(self.classes):
-            self.set_classes(classes)
 
-        mark = "» " if self.matched else ""
-        self.border_title = f"{mark}{status.number}" + (f" {DECISION}" if status.decision else "")
-        self.border_subtitle = CURRENT if status.current else ""
-        self.refresh(layout=True)
+def label_lines(label: str, width: int) -> str:
+    """The short Kegiatan in at most two lines; the detail screen has the full text."""
+    width = width or 15
+    lines = textwrap.wrap(label, width) or [""]
+    if len(lines) > 2:
+        second = " ".join(lines[1:])
+        lines = [lines[0], second[: width - 1].rstrip() + "…"]
+    return "\n".join(lines)
 
-    def _text(self, width: int) -> Text:
-        text = self._texts.get(width)
-        if text is None:
-            text = self._texts[width] = self._make_text(self.status, width)
-        return text
 
-    @classmethod
-    def _make_text(cls, status: StepStatus, width: int) -> Text:
-        text = Text()
-        text.append(cls._label(status.label, width), style="bold" if status.current else "")
+def card_text(status: StepStatus, width: int) -> Text:
+    text = Text()
+    text.append(label_lines(status.label, width), style="bold" if status.current else "")
+    text.append("\n")
+    text.append(STATE_TEXT[status.state], style="bold")
+    if status.late:
         text.append("\n")
-        text.append(STATE_TEXT[status.state], style="bold")
-        if status.late:
-            text.append("\n")
-            text.append(f"! {LATE}", style="bold reverse")
-        text.append("\n")
-        standard = minutes(status.standard_minutes)
-        if status.worked_minutes is None:
-            text.append(f"baku {standard}")
-        else:
-            text.append(f"{minutes(status.worked_minutes)} / {standard}")
-        extra = []
-        if status.user:
-            extra.append(status.user)
-        if status.notes:
-            extra.append(f"✎{status.notes}")
-        if status.revisions:
-            extra.append(f"rev {status.revisions}")
-        if extra:
-            text.append("\n" + " ".join(extra), style="italic")
-        return text
+        text.append(f"! {LATE}", style="bold reverse")
+    text.append("\n")
+    standard = minutes(status.standard_minutes)
+    if status.worked_minutes is None:
+        text.append(f"baku {standard}")
+    else:
+        text.append(f"{minutes(status.worked_minutes)} / {standard}")
+    extra = []
+    if status.user:
+        extra.append(status.user)
+    if status.notes:
+        extra.append(f"✎{status.notes}")
+    if status.revisions:
+        extra.append(f"rev {status.revisions}")
+    if extra:
+        text.append("\n" + " ".join(extra), style="italic")
+    return text

@@ -1,32 +1,306 @@
-"""One Pelaksana lane of the board: a title and its cards, scrolling on their own."""
+"""One Pelaksana lane of the board: its title and its cards, drawn by one widget.
+
+A widget per card made the board's first frame the slowest part of opening a run (about 45
+widgets to style and lay out for 13 steps); a lane draws its cards as lines instead (Textual's
+Line API) and scrolls on its own. The lane, not a card, takes the focus: the focused lane shows
+its cursor card with the heavy border. The board owns the keys and says which card is under
+the cursor; the lane only draws, scrolls and tells which card a click landed on.
+"""
 
 from __future__ import annotations
 
-from textual.app import ComposeResult
-from textual.containers import Vertical, VerticalScroll
-from textual.widgets import Static
+import textwrap
+from collections.abc import Iterable
+
+from rich.segment import Segment
+from rich.style import Style
+from rich.text import Text
+from textual import events
+from textual.geometry import Region, Size
+from textual.message import Message
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
 
 from soptrack.sop.model import Lane
-from soptrack.tui.widgets.card import StepCard
+from soptrack.tui.widgets.card import Card
+from soptrack.tui.widgets.palette import HasPalette, Palette
+
+TITLE_ROWS = 2
 
 
-class LaneBody(VerticalScroll, inherit_bindings=False, can_focus=False):
-    """Scrolls to the focused card; the board, not this container, owns the arrow keys."""
+class LaneColumn(ScrollView, can_focus=True, inherit_bindings=False):
+    """The board's arrow keys are the board's: the lane binds none of its own. Its colours
+    are its parent's palette (the row of lanes), one for the whole board."""
 
+    class Clicked(Message):
+        """A card was clicked: the board puts its cursor there."""
 
-class LaneColumn(Vertical):
-    def __init__(self, lane: Lane, cards: list[StepCard], also: list[int]) -> None:
+        def __init__(self, lane: LaneColumn, number: int) -> None:
+            super().__init__()
+            self.lane = lane
+            self.number = number
+
+    def __init__(self, lane: Lane, cards: list[Card], also: list[int]) -> None:
         super().__init__(id=f"lane-{lane.id}", classes="lane" if cards else "lane -empty")
         self.lane = lane
         self.cards = cards
         self.also = also
+        self.cursor: int | None = cards[0].number if cards else None
+        # The lines below the title and each card's (top, height), for (width, cursor shown,
+        # version); `version` counts the changes of the cards' statuses and matches.
+        self._drawn: tuple[tuple[int, int | None, int], list[Strip], dict[int, tuple[int, int]]]
+        self._drawn = ((-1, None, -1), [], {})
+        self._version = 0
+        # each card's lines as last drawn, with what they were drawn for: a cursor move draws
+        # two cards again, not the lane
+        self._card_strips: dict[int, tuple[tuple[object, ...], list[Strip]]] = {}
+        self._title: tuple[int, list[Strip]] = (-1, [])
+        self._scroll_target: int | None = None
 
-    def compose(self) -> ComposeResult:
-        yield Static(f"{self.lane.name} ({len(self.cards)})", classes="lane-title")
-        with LaneBody(classes="lane-body"):
-            yield from self.cards
-            if not self.cards:
-                yield Static("kosong", classes="lane-empty")
+    # -- what the board asks ------------------------------------------------------------------
+
+    @property
+    def numbers(self) -> list[int]:
+        return [card.number for card in self.cards]
+
+    def card(self, number: int) -> Card | None:
+        return next((card for card in self.cards if card.number == number), None)
+
+    def changed(self) -> None:
+        """A card's status or search match changed: draw again (sizes may change too)."""
+        self._version += 1
+        self._sync_size()
+        self.refresh()
+
+    def put_cursor(self, number: int) -> None:
+        if number != self.cursor:
+            self.cursor = number
+            self.refresh()
+
+    def scroll_to_card(self, number: int) -> None:
+        """Bring the card into view at once (no scroll animation over SSH); before the lane
+        is laid out, as soon as it is."""
+        if not self.size:
+            self._scroll_target = number
+            return
+        self._scroll_target = None
+        self._sync_size()
+        _, _, places = self._draw()
+        if number not in places:
+            return
+        top, height = places[number]
+        rows = max(1, self.scrollable_content_region.height - TITLE_ROWS)
+        y = self.scroll_offset.y
+        if top < y:
+            y = top
+        elif top + height > y + rows:
+            y = min(top, top + height - rows)
+        # force: right after the lane is sized its scrollbar may not be shown yet
+        self.scroll_to(y=y, animate=False, immediate=True, force=True)
+
+    def card_region(self, number: int) -> Region | None:
+        """Where the card is on the screen now (None when scrolled out of view)."""
+        _, _, places = self._draw()
+        if number not in places:
+            return None
+        top, height = places[number]
+        content = self.scrollable_content_region
+        y = content.y + TITLE_ROWS + top - self.scroll_offset.y
+        region = Region(content.x, y, content.width, height)
+        visible = region.intersection(content)
+        return visible if visible.area else None
+
+    def lines_text(self) -> list[str]:
+        """The lane as drawn, title first, whatever is scrolled out of view included."""
+        _, lines, _ = self._draw()
+        return [strip.text for strip in [*self._title_strips(), *lines]]
+
+    def card_lines(self, number: int) -> list[str]:
+        """One card as drawn, border included (what the user reads of it)."""
+        _, lines, places = self._draw()
+        top, height = places[number]
+        return [strip.text for strip in lines[top : top + height]]
+
+    # -- drawing ------------------------------------------------------------------------------
+
+    def on_resize(self) -> None:
+        # also the first layout: the width is known only from here on
+        self._sync_size()
+        if self._scroll_target is not None:
+            self.scroll_to_card(self._scroll_target)
+
+    def repaint(self) -> None:
+        """The palette changed (a theme): draw every line again."""
+        self._version += 1
+        self._card_strips.clear()
+        self._title = (-1, [])
+        self.refresh()
+
+    @property
+    def palette(self) -> Palette:
+        owner: HasPalette = self.parent  # type: ignore[assignment]
+        return owner.palette
+
+    def _on_focus(self, event: events.Focus) -> None:
+        super()._on_focus(event)
+        self.refresh()  # the cursor shows
+
+    def _on_blur(self, event: events.Blur) -> None:
+        super()._on_blur(event)
+        self.refresh()
+
+    def _sync_size(self) -> None:
+        width = self._width()
+        _, lines, _ = self._draw()
+        size = Size(width, TITLE_ROWS + len(lines))
+        if size != self.virtual_size:
+            self.virtual_size = size
+
+    def _width(self) -> int:
+        # the vertical scrollbar's column is always kept (scrollbar-gutter: stable), so the
+        # width text is wrapped for never depends on how tall the cards turn out
+        return max(1, self.scrollable_content_region.width)
+
+    def render_line(self, y: int) -> Strip:
+        width = self._width()
+        if y < TITLE_ROWS:
+            titles = self._title_strips()
+            return titles[y] if y < len(titles) else Strip.blank(width, self.rich_style)
+        _, lines, _ = self._draw()
+        index = self.scroll_offset.y + y - TITLE_ROWS
+        if 0 <= index < len(lines):
+            return lines[index]
+        return Strip.blank(width, self.rich_style)
+
+    def on_click(self, event: events.Click) -> None:
+        if event.y < TITLE_ROWS:
+            return
+        row = self.scroll_offset.y + event.y - TITLE_ROWS
+        _, _, places = self._draw()
+        for number, (top, height) in places.items():
+            if top <= row < top + height:
+                self.post_message(self.Clicked(self, number))
+                return
+
+    def _title_strips(self) -> list[Strip]:
+        width = self._width()
+        if self._title[0] != width:
+            style = self.palette.style("title")
+            pad = 0 if self.has_class("-empty") else 1
+            text = f"{self.lane.name} ({len(self.cards)})"
+            room = max(1, width - 2 * pad)
+            rows = textwrap.wrap(text, room, break_long_words=False) or [""]
+            if len(rows) > TITLE_ROWS:
+                rows = [*rows[: TITLE_ROWS - 1], " ".join(rows[TITLE_ROWS - 1 :])]
+            rows += [""] * (TITLE_ROWS - len(rows))  # cut with "…" when drawn
+            strips = [_padded(Text(row), width, pad, style, self) for row in rows]
+            self._title = (width, strips)
+        return self._title[1]
+
+    def _draw(
+        self,
+    ) -> tuple[tuple[int, int | None, int], list[Strip], dict[int, tuple[int, int]]]:
+        width = self._width()
+        shown = self.cursor if self.has_focus else None
+        key = (width, shown, self._version)
+        if self._drawn[0] != key:
+            lines: list[Strip] = []
+            places: dict[int, tuple[int, int]] = {}
+            for card in self.cards:
+                look = card.look(card.number == shown)
+                drawn_for = (width, look, card.matched, card.status)
+                cached = self._card_strips.get(card.number)
+                if cached is None or cached[0] != drawn_for:
+                    cached = (drawn_for, self._card(card, width, look))
+                    self._card_strips[card.number] = cached
+                strips = cached[1]
+                places[card.number] = (len(lines), len(strips))
+                lines += strips
+            muted = self.palette.style("muted")
+            pad = 0 if self.has_class("-empty") else 1
+            words = ["kosong"] if not self.cards else []
             if self.also:
-                numbers = ", ".join(str(n) for n in self.also)
-                yield Static(f"ikut: {numbers}", classes="lane-also")
+                words.append("ikut: " + ", ".join(str(n) for n in self.also))
+            for word in words:
+                for row in textwrap.wrap(word, max(1, width - 2 * pad)):
+                    lines.append(_padded(Text(row), width, pad, muted, self))
+            self._drawn = (key, lines, places)
+        return self._drawn
+
+    def _card(self, card: Card, width: int, name: str) -> list[Strip]:
+        palette = self.palette
+        look = palette.look(name)
+        text_style = look.text
+        if card.matched is False:  # the search leaves it out
+            text_style += Style(color=palette.style("dim").color)
+        border_style = look.border
+        left_top, right_top, left_bottom, right_bottom, across, side = look.chars
+        inner = max(1, width - 2)
+
+        title_style = border_style + Style(bold=True)
+        if card.matched:
+            title_style += palette.style("match")
+        top = _edge((left_top, right_top), across, card.title, inner, border_style, title_style)
+        subtitle_style = border_style + Style(bold=True)
+        if card.status.late:
+            subtitle_style += Style(color=palette.style("late").color)
+        bottom = _edge(
+            (left_bottom, right_bottom),
+            across,
+            card.subtitle,
+            inner,
+            border_style,
+            subtitle_style,
+            on_right=True,
+        )
+        strips = [top]
+        body_width = max(1, inner - 2)
+        for line in card.lines(body_width):
+            segments = [Segment(side, border_style), Segment(" ", text_style)]
+            segments += _segments(line, body_width, text_style, self)
+            segments += [Segment(" ", text_style), Segment(side, border_style)]
+            strips.append(Strip(segments, width))
+        strips.append(bottom)
+        return strips
+
+
+def _segments(text: Text, width: int, style: Style, lane: LaneColumn) -> list[Segment]:
+    """`text` on `style`, cut or filled to exactly `width` cells."""
+    text = text.copy()
+    text.truncate(width, overflow="ellipsis", pad=True)
+    rendered: Iterable[Segment] = text.render(lane.app.console, end="")
+    return list(Segment.apply_style(rendered, style))
+
+
+def _padded(text: Text, width: int, pad: int, style: Style, lane: LaneColumn) -> Strip:
+    segments = [Segment(" " * pad, style)] if pad else []
+    segments += _segments(text, max(1, width - 2 * pad), style, lane)
+    if pad:
+        segments.append(Segment(" " * pad, style))
+    return Strip(segments).adjust_cell_length(width, style)
+
+
+def _edge(
+    corners: tuple[str, str],
+    across: str,
+    label: str,
+    inner: int,
+    style: Style,
+    label_style: Style,
+    *,
+    on_right: bool = False,
+) -> Strip:
+    """A top or bottom border with its label: `╭─ 3 ───╮`, or `╰─── KINI ─╯` on the right."""
+    left, right = corners
+    label = label[: max(0, inner - 4)]
+    if not label:
+        return Strip([Segment(left + across * inner + right, style)])
+    fill = inner - len(label) - 3
+    before, after = (fill, 1) if on_right else (1, fill)
+    return Strip(
+        [
+            Segment(left + across * before + " ", style),
+            Segment(label, label_style),
+            Segment(" " + across * after + right, style),
+        ]
+    )

@@ -8,12 +8,30 @@ from collections.abc import Sequence
 from textual.containers import HorizontalScroll
 
 from soptrack.tui.widgets.lane import LaneColumn
+from soptrack.tui.widgets.palette import EXTRAS, LOOKS, Palette
 
 LANE_MIN = 19
 EMPTY_MIN, EMPTY_MAX = 7, 14
 
 
 class Lanes(HorizontalScroll, inherit_bindings=False, can_focus=False):
+    COMPONENT_CLASSES = {f"lanes--{name}" for name in (*LOOKS, *EXTRAS)}
+
+    _palette: Palette | None = None
+
+    @property
+    def palette(self) -> Palette:
+        """The cards' colours and borders for every lane (see palette.py)."""
+        if self._palette is None:
+            self._palette = Palette(self, "lanes")
+        return self._palette
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._palette = None  # a theme change: read the stylesheet again
+        for lane in self.query_children(LaneColumn):
+            lane.repaint()
+
     def share_width(self, lanes: Sequence[LaneColumn], width: int) -> None:
         """Lanes with cards get at least LANE_MIN columns, empty lanes what is left
         (EMPTY_MIN to EMPTY_MAX); past that the lanes scroll sideways. Called before the

@@ -1,0 +1,68 @@
+"""The colours and border shapes of the board's cards, read from the stylesheet once.
+
+The row of lanes carries them as component classes (`lanes--<look>` in app.tcss): one set
+for the whole board, so focusing a lane or opening the board styles a handful of virtual
+nodes, not a set per lane. The shape is the stylesheet's border type: heavy under the
+cursor, double for the current step, so a terminal without colour still tells them apart.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Protocol
+
+from rich.style import Style
+from textual.color import Color
+from textual.widget import Widget
+
+# corners (top-left, top-right, bottom-left, bottom-right), horizontal, vertical
+BORDERS = {
+    "round": ("╭", "╮", "╰", "╯", "─", "│"),
+    "solid": ("┌", "┐", "└", "┘", "─", "│"),
+    "double": ("╔", "╗", "╚", "╝", "═", "║"),
+    "heavy": ("┏", "┓", "┗", "┛", "━", "┃"),
+    "ascii": ("+", "+", "+", "+", "-", "|"),
+}
+LOOKS = ("belum", "berjalan", "selesai", "dikembalikan", "current", "current-returned", "cursor")
+EXTRAS = ("title", "muted", "late", "match", "dim")
+
+
+@dataclass(frozen=True)
+class Look:
+    """How a card in one state is drawn: its text, its border and the border's characters."""
+
+    text: Style
+    border: Style
+    chars: tuple[str, str, str, str, str, str]
+
+
+class Palette:
+    """The looks of `owner`'s component classes `<prefix>--<name>`, resolved on first use."""
+
+    def __init__(self, owner: Widget, prefix: str) -> None:
+        self.owner = owner
+        self.prefix = prefix
+        self._looks: dict[str, Look] = {}
+        self._styles: dict[str, Style] = {}
+
+    def style(self, name: str) -> Style:
+        style = self._styles.get(name)
+        if style is None:
+            style = self.owner.get_component_rich_style(f"{self.prefix}--{name}")
+            self._styles[name] = style
+        return style
+
+    def look(self, name: str) -> Look:
+        look = self._looks.get(name)
+        if look is None:
+            text = self.style(name)
+            kind, color = self.owner.get_component_styles(f"{self.prefix}--{name}").border.top
+            under = Color.from_rich_color(text.bgcolor) if text.bgcolor else Color(0, 0, 0)
+            border = text + Style(color=(under + color).rich_color)
+            look = self._looks[name] = Look(text, border, BORDERS.get(kind, BORDERS["round"]))
+        return look
+
+
+class HasPalette(Protocol):
+    @property
+    def palette(self) -> Palette: ...
