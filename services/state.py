@@ -11,7 +11,7 @@ from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
 
-from soptrack.services.core import Services
+from soptrack.services.core import Scope, Services
 from soptrack.sop.errors import SoptrackError
 from soptrack.sop.office import OfficeProfile
 from soptrack.sop.run import Run
@@ -88,6 +88,18 @@ class AppState:
         """Every run that can be shown; the reasons for any left out are in `problems`."""
         self.problems = []
         return self.services.statuses(self.office(), self.problems)
+
+    def page(self, scope: Scope, offset: int, limit: int) -> tuple[list[RunStatus], int]:
+        """One page of the runs in `scope` (newest year first) and how many the scope
+        holds: a list view builds what it shows, never thousands of runs at once. The
+        reasons for runs left out of the first page are in `problems`."""
+        problems: list[str] = []
+        statuses = self.services.statuses(
+            self.office(), problems, scope=scope, offset=offset, limit=limit
+        )
+        if offset == 0:
+            self.problems = problems
+        return statuses, self.services.count(scope)
 
     def has_runs(self) -> bool:
         return self.services.repo.run_count() > 0

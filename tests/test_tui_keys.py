@@ -882,13 +882,13 @@ async def test_overview_shows_a_colleagues_new_run_read_in_a_thread(db: Path) ->
         screen = app.screen
         assert isinstance(screen, OverviewScreen) and screen.run_ids == ["pk-1"]
         readers: list[str] = []
-        original = app.state.statuses
+        original = app.state.page
 
-        def statuses():
+        def page(*args):
             readers.append(threading.current_thread().name)
-            return original()
+            return original(*args)
 
-        app.state.statuses = statuses  # type: ignore[method-assign]
+        app.state.page = page  # type: ignore[method-assign]
         services(db, user="kolega").new_run("pengukuran-kinerja", "Kolega", 2026)
         assert await wait_until(pilot, lambda: screen.run_ids == ["pk-1", "pk-2"], 10)
         assert readers and threading.main_thread().name not in readers
@@ -921,3 +921,48 @@ async def test_step_detail_paints_from_the_board_and_rereads_in_a_worker(db: Pat
             pilot, lambda: "dari rekan" in str(app.screen.query_one("#detail-body").render()), 10
         )
         assert calls and all(t is not threading.main_thread() for t in calls)
+
+
+@async_test
+async def test_overview_reads_a_page_at_a_time_and_a_shows_every_year(
+    db: Path, monkeypatch
+) -> None:
+    """Ten years of runs open as fast as ten runs: the first page before the first frame,
+    the next as the cursor nears the end; finished runs of other years only with `a`."""
+    from soptrack.tui.screens import overview
+
+    monkeypatch.setattr(overview, "PAGE", 4)
+    monkeypatch.setattr(overview, "AHEAD", 2)
+    office = services(db)
+    this_year = office.clock().year
+    for number in range(9):
+        office.new_run("pengukuran-kinerja", f"Run {number}", this_year)
+    old = office.new_run("pengukuran-kinerja", "Tahun lalu", this_year - 1).id
+    for step in range(1, 14):
+        record = services(db).repo.get_run(old).record(step)
+        if record.state is not StepState.SELESAI:
+            for action in ("start", "done") if step != 9 else ("start", "approve"):
+                services(db).act(old, step, action)
+    assert services(db).repo.get_run(old).record(13).state is StepState.SELESAI
+    app = app_for(db)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, OverviewScreen)
+        assert len(screen.run_ids) == 4 and screen.total == 9
+        title = str(screen.query_one("#overview-title").render())
+        assert "9 run (tahun ini + belum selesai)" in title and "1 lainnya: tekan a" in title
+        for _ in range(3):
+            await pilot.press("j")
+        assert await wait_until(pilot, lambda: len(screen.run_ids) == 8, 10)
+        for _ in range(5):
+            await pilot.press("j")
+        assert await wait_until(pilot, lambda: len(screen.run_ids) == 9, 10)
+        assert old not in screen.run_ids
+        await pilot.press("a")
+        await pilot.pause()
+        assert screen.total == 10 and screen.selected() == screen.run_ids[0]
+        title = str(screen.query_one("#overview-title").render())
+        assert "10 run (semua tahun)" in title
+        await pilot.press(*["j"] * 9)
+        assert await wait_until(pilot, lambda: old in screen.run_ids, 10)

@@ -1,4 +1,10 @@
-"""Every run at a glance: how far, whose turn, how long, what is late."""
+"""Every run at a glance: how far, whose turn, how long, what is late.
+
+Like `soptrack status`, it shows this year's runs and every unfinished one (`a`: all years),
+newest year first, and builds a page at a time: the first page is read before the first frame,
+the next ones in a worker as the cursor comes near the end of what is loaded, so ten years of
+runs open as fast as ten runs.
+"""
 
 from __future__ import annotations
 
@@ -8,12 +14,16 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
+from soptrack.services.core import Scope
 from soptrack.services.labels import STATE_TEXT, bar, minutes
 from soptrack.sop.errors import SoptrackError
 from soptrack.sop.status import RunStatus
 from soptrack.tui.navigation import navigator
 from soptrack.tui.store_calls import off_loop
 from soptrack.tui.widgets.keybar import KeyBar
+
+PAGE = 50  # runs built at a time (a screen shows about ten)
+AHEAD = 10  # rows left below the cursor when the next page is read
 
 # (title, width); None = shares what is left of the screen's width.
 COLUMNS: tuple[tuple[str, int | None], ...] = (
@@ -63,6 +73,7 @@ class OverviewScreen(Screen):
     BINDINGS = [
         Binding("enter", "open_run", "Buka papan", id="open-run"),
         Binding("n", "new_run", "Run baru", id="new-run"),
+        Binding("a", "all_years", "Semua tahun", id="all-years"),
         Binding("up,k", "cursor(-1)", "Atas", show=False, id="cursor-up"),
         Binding("down,j", "cursor(1)", "Bawah", show=False, id="cursor-down"),
     ]
@@ -70,7 +81,10 @@ class OverviewScreen(Screen):
     def __init__(self, state) -> None:
         super().__init__(id="overview")
         self.state = state
+        self.all_years = False
+        self.statuses: list[RunStatus] = []
         self.run_ids: list[str] = []
+        self.total = 0  # runs in the scope, loaded or not
 
     def compose(self) -> ComposeResult:
         yield Static(id="overview-title")
@@ -83,8 +97,23 @@ class OverviewScreen(Screen):
         table = self.query_one(DataTable)
         self._columns(table)
         self.state.subscribe(self.refresh_runs)
-        self.reload()  # the first frame shows the runs
+        self.reload()  # the first frame shows the first page
         table.focus()
+
+    @property
+    def scope(self) -> Scope:
+        return Scope(all_years=self.all_years)
+
+    # -- reading ---------------------------------------------------------------------------
+
+    def reload(self) -> None:
+        """Read again, on the event loop, as many runs as are loaded (at least a page)."""
+        try:
+            statuses, total = self.state.page(self.scope, 0, max(PAGE, len(self.statuses)))
+        except SoptrackError as exc:
+            self.app.notify(str(exc), severity="error", title="Gagal memuat")
+            return
+        self._show(statuses, total)
 
     def refresh_runs(self) -> None:
         """Another process wrote: read and parse in a thread (a newer refresh replaces a
@@ -92,12 +121,47 @@ class OverviewScreen(Screen):
         self.run_worker(self._refresh(), group="reload", exclusive=True, exit_on_error=False)
 
     async def _refresh(self) -> None:
+        scope, wanted = self.scope, max(PAGE, len(self.statuses))
         try:
-            statuses = await off_loop(self, self.state.statuses)
+            statuses, total = await off_loop(self, lambda: self.state.page(scope, 0, wanted))
         except SoptrackError as exc:
             self.app.notify(str(exc), severity="error", title="Gagal memuat")
             return
-        self._show(statuses)
+        if scope == self.scope:
+            self._show(statuses, total)
+
+    def _load_more(self) -> None:
+        if len(self.statuses) < self.total:
+            self.run_worker(self._more(), group="more", exclusive=True, exit_on_error=False)
+
+    async def _more(self) -> None:
+        scope, offset = self.scope, len(self.statuses)
+        try:
+            more, total = await off_loop(self, lambda: self.state.page(scope, offset, PAGE))
+        except SoptrackError as exc:
+            self.app.notify(str(exc), severity="error", title="Gagal memuat")
+            return
+        if scope == self.scope and offset == len(self.statuses):
+            self.statuses += more
+            self.total = total
+            table = self.query_one(DataTable)
+            for status in more:
+                self._add_row(table, status)
+            self._show_title()
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        if event.cursor_row >= len(self.statuses) - AHEAD:
+            self._load_more()
+
+    def action_all_years(self) -> None:
+        self.all_years = not self.all_years
+        self.statuses = []
+        self.query_one(DataTable).move_cursor(row=0, animate=False)
+        self.reload()
+        shown = "semua tahun" if self.all_years else "tahun ini dan yang belum selesai"
+        self.app.notify(f"Ikhtisar: {shown}.", timeout=2)
+
+    # -- showing ---------------------------------------------------------------------------
 
     def _columns(self, table: DataTable) -> None:
         fixed = sum(width or 0 for _, width in COLUMNS) + 2 * len(COLUMNS)
@@ -106,12 +170,14 @@ class OverviewScreen(Screen):
         self._width = self.size.width
         table.clear(columns=True)
         for title, width in COLUMNS:
-            table.add_column(title, key=title, width=width or share)
+            table.add_column(Text(title), key=title, width=width or share)
 
     def on_resize(self) -> None:
         if self.size.width != getattr(self, "_width", None):
-            self._columns(self.query_one(DataTable))
-            self.reload()
+            table = self.query_one(DataTable)
+            selected = self.selected()
+            self._columns(table)
+            self._fill(table, selected)  # the rows as loaded: no store read
 
     def on_unmount(self) -> None:
         self.state.unsubscribe(self.refresh_runs)
@@ -122,15 +188,7 @@ class OverviewScreen(Screen):
             return
         self.reload()
 
-    def reload(self) -> None:
-        try:
-            statuses = self.state.statuses()
-        except SoptrackError as exc:
-            self.app.notify(str(exc), severity="error", title="Gagal memuat")
-            return
-        self._show(statuses)
-
-    def _show(self, statuses: list[RunStatus]) -> None:
+    def _show(self, statuses: list[RunStatus], total: int) -> None:
         problems = tuple(self.state.problems)
         if problems and problems != getattr(self, "_told", ()):
             # once per new problem, not at every refresh
@@ -138,33 +196,52 @@ class OverviewScreen(Screen):
         self._told = problems
         table = self.query_one(DataTable)
         selected = self.selected()
-        table.clear()
-        self.run_ids = []
-        for status in statuses:
-            table.add_row(*row_of(status), key=status.run.id, height=2)
-            self.run_ids.append(status.run.id)
-        if selected in self.run_ids:
-            table.move_cursor(row=self.run_ids.index(selected), animate=False)
-        late = sum(1 for s in statuses if s.late_count)
-        title = Text()
-        if self.state.demo:
-            title.append(" CONTOH ", style="bold reverse")
-            title.append(" ")
-        title.append("Ikhtisar run", style="bold")
-        title.append(f"  {len(statuses)} run · {late} dengan langkah terlambat · ")
-        other = self.state.services.repo.run_count() - len(statuses) - len(problems)
-        if other > 0:
-            # the default scope, as in `soptrack status`: this year's and every unfinished run
-            title.append(f"tahun ini + belum selesai; {other} lainnya: soptrack runs --all · ")
-        title.append(self.state.services.repo.path.name, style="italic")
-        self.query_one("#overview-title", Static).update(title)
+        self.statuses = statuses
+        self.total = total
+        self._fill(table, selected)
+        self._show_title()
         empty = self.query_one("#overview-empty", Static)
         empty.display = not statuses
         table.display = bool(statuses)
         empty.update(
             "Belum ada run di database ini.\n\nTekan n untuk memulai run baru dari SOP yang "
             "tersedia, atau ? untuk bantuan."
+            if not self.all_years and not self.state.has_runs()
+            else "Tidak ada run di sini; tekan a untuk semua tahun, n untuk run baru."
         )
+
+    def _fill(self, table: DataTable, selected: str | None) -> None:
+        table.clear()
+        self.run_ids = []
+        for status in self.statuses:
+            self._add_row(table, status)
+        if selected in self.run_ids:
+            table.move_cursor(row=self.run_ids.index(selected), animate=False)
+
+    def _add_row(self, table: DataTable, status: RunStatus) -> None:
+        table.add_row(*row_of(status), key=status.run.id, height=2)
+        self.run_ids.append(status.run.id)
+
+    def _show_title(self) -> None:
+        loaded = len(self.statuses)
+        late = sum(1 for s in self.statuses if s.late_count)
+        title = Text()
+        if self.state.demo:
+            title.append(" CONTOH ", style="bold reverse")
+            title.append(" ")
+        title.append("Ikhtisar run", style="bold")
+        scope = "semua tahun" if self.all_years else "tahun ini + belum selesai"
+        title.append(f"  {self.total} run ({scope}) · ")
+        if loaded < self.total:
+            title.append(f"{loaded} dimuat, {late} di antaranya terlambat · ")
+        else:
+            title.append(f"{late} dengan langkah terlambat · ")
+        if not self.all_years:
+            other = self.state.services.repo.run_count() - self.total
+            if other > 0:
+                title.append(f"{other} lainnya: tekan a · ")
+        title.append(self.state.services.repo.path.name, style="italic")
+        self.query_one("#overview-title", Static).update(title)
 
     def selected(self) -> str | None:
         table = self.query_one(DataTable)

@@ -1,4 +1,5 @@
-"""Switch the board to another run."""
+"""Switch the board to another run: the newest of this year's and the unfinished ones (the
+overview, `o`, pages through every run)."""
 
 from __future__ import annotations
 
@@ -9,8 +10,11 @@ from textual.screen import ModalScreen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
+from soptrack.services.core import Scope
 from soptrack.services.labels import bar
 from soptrack.sop.errors import SoptrackError
+
+SHOWN = 100  # runs listed at most
 
 
 class RunPickerScreen(ModalScreen[str | None]):
@@ -30,10 +34,10 @@ class RunPickerScreen(ModalScreen[str | None]):
     def on_mount(self) -> None:
         options = self.query_one("#runs", OptionList)
         try:
-            statuses = self.state.statuses()
+            statuses, total = self.state.page(Scope(), 0, SHOWN)
         except SoptrackError as exc:
             self.app.notify(str(exc), severity="error")
-            statuses = []
+            statuses, total = [], 0
         highlight = 0
         for index, status in enumerate(statuses):
             run = status.run
@@ -45,6 +49,9 @@ class RunPickerScreen(ModalScreen[str | None]):
                 f"{status.done}/{status.total}"
             )
             options.add_option(Option(label, id=run.id))
+        if total > len(statuses):
+            more = f"  … {total - len(statuses)} run lain: lihat Ikhtisar (o)"
+            options.add_option(Option(more, disabled=True))
         if statuses:
             options.highlighted = highlight
         options.focus()
