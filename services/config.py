@@ -36,12 +36,17 @@ _TOP_KEYS = {"db", "ekspor", "office", "peran", "keys"}
 
 @dataclass(frozen=True)
 class Setting:
+    """A setting's value and where it came from (shown by `soptrack config`)."""
+
     value: str
     source: str
 
 
 @dataclass(frozen=True)
 class Config:
+    """The settings of this process, each with its source: system config, user config,
+    environment or argument."""
+
     db: Setting
     office: dict[str, Setting] = field(default_factory=dict)
     sop_dirs: tuple[Path, ...] = ()

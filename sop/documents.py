@@ -13,6 +13,9 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class DocumentKind:
+    """A document an SOP can declare: what it is called, the file it becomes, and whether it
+    takes a letter number or the run's performance data."""
+
     id: str
     label: str
     file_name: str

@@ -149,6 +149,9 @@ def format_nip(text: str) -> str:
 
 @dataclass(frozen=True)
 class OfficeProfile:
+    """The office as its letters and rules need it: letterhead, signatories, roles, hours
+    and time zone. Stored in the shared database, never in a user's own files."""
+
     pemerintah: str = "PEMERINTAH KABUPATEN BANGGAI"
     unit: str = "DINAS SOSIAL"
     alamat: str = ""

@@ -52,6 +52,8 @@ class Actor:
 
 @dataclass(frozen=True)
 class Note:
+    """A note a user left on a step, kept with who wrote it and when."""
+
     at: datetime
     user: str
     role: str
@@ -104,6 +106,9 @@ class HistoryEntry:
 
 @dataclass(frozen=True)
 class Run:
+    """One run of an SOP: its steps' records and the whole history of transitions, hash
+    chained so an edit of the file afterwards shows."""
+
     id: str
     sop_id: str
     title: str

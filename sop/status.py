@@ -14,6 +14,9 @@ from soptrack.sop.worktime import OfficeHours, working_minutes
 
 @dataclass(frozen=True)
 class StepStatus:
+    """A step as a reader sees it at one moment: state, who, how long against its Mutu Baku
+    time, and whether it is late or the current step."""
+
     number: int
     label: str
     kegiatan: str
@@ -51,6 +54,9 @@ class StepStatus:
 
 @dataclass(frozen=True)
 class RunStatus:
+    """A run as every list and board shows it: its steps' statuses, progress and lateness,
+    computed once for a moment so every view of it agrees."""
+
     run: Run
     sop: Sop
     steps: tuple[StepStatus, ...]

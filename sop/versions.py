@@ -24,6 +24,9 @@ SHIPPED_BY = "soptrack (bawaan)"
 
 @dataclass(frozen=True)
 class SopVersion:
+    """One stored version of an SOP file: runs keep the version they started with, so an
+    edited SOP never changes the rules of a run under way."""
+
     sop_id: str
     version: int
     code: str

@@ -966,3 +966,19 @@ async def test_overview_reads_a_page_at_a_time_and_a_shows_every_year(
         assert "10 run (semua tahun)" in title
         await pilot.press(*["j"] * 9)
         assert await wait_until(pilot, lambda: old in screen.run_ids, 10)
+
+
+@async_test
+async def test_search_typed_ahead_at_open_lands_in_the_box(db: Path) -> None:
+    """The search box is mounted after the first frame; "/" and the words typed right after
+    it (a paste, typing ahead over SSH) still all land in it, in order."""
+    from textual.widgets import Input
+
+    run_id = make_run(db)
+    app = app_for(db, run_id)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("slash", *"rapat")
+        await pilot.pause()
+        box = app.screen.query_one("#search", Input)
+        assert box.value == "rapat" and app.focused is box
+        assert {4, 5} <= {n for n, c in app.screen.cards.items() if c.matched}

@@ -73,17 +73,26 @@ class BoardScreen(Screen):
     def compose(self) -> ComposeResult:
         yield RunHeader(id="run-header")
         yield Lanes(id="lanes")
-        # Hidden until "/": mounted with the screen so no key typed after "/" is lost.
-        yield Input(
-            placeholder="cari kartu: nomor, kegiatan, nama, status… (Enter, Esc)",
-            id="search",
-            compact=True,
-        )
         yield KeyBar(classes="keybar")
 
     async def on_mount(self) -> None:
         self.state.subscribe(self.reload)
         await self.load(self.run_id)
+        # The search box is hidden until "/": mounted right after the first frame (which
+        # it is not part of), or by "/" itself if that comes first.
+        self.call_after_refresh(self._search_box)
+
+    async def _search_box(self) -> Input:
+        found = self.query("#search")
+        if found:
+            return found.only_one(Input)
+        search = Input(
+            placeholder="cari kartu: nomor, kegiatan, nama, status… (Enter, Esc)",
+            id="search",
+            compact=True,
+        )
+        await self.mount(search, before=self.query_one(KeyBar))
+        return search
 
     def on_unmount(self) -> None:
         self.state.unsubscribe(self.reload)
@@ -474,12 +483,9 @@ class BoardScreen(Screen):
 
     # -- search ----------------------------------------------------------------------------
 
-    @property
-    def search_box(self) -> Input:
-        return self.query_one("#search", Input)
-
-    def action_search(self) -> None:
-        search = self.search_box
+    async def action_search(self) -> None:
+        # Awaited as the key is handled: keys typed right after "/" wait for the box.
+        search = await self._search_box()
         if self.focused is search:
             # "/" is a priority key: typed in the open box it is just a character.
             search.insert_text_at_cursor("/")
@@ -489,8 +495,8 @@ class BoardScreen(Screen):
         # At once, not via focus(): keys typed right after "/" must land in the box.
         self.set_focus(search)
 
-    def action_clear_search(self) -> None:
-        search = self.search_box
+    async def action_clear_search(self) -> None:
+        search = await self._search_box()
         was_open = search.has_class("-open")
         self._close_search(search)
         if search.value:
