@@ -40,9 +40,14 @@ class SopVersion:
     def digest(self) -> str:
         return text_digest(self.text)
 
+    @property
+    def label(self) -> str:
+        """What errors call this version (its SOP's `source`)."""
+        return f"SOP {self.sop_id} versi {self.version} (database)"
+
     def sop(self) -> Sop:
         """The SOP this version holds (validated when it was stored)."""
-        return parse_sop(self.text, f"SOP {self.sop_id} versi {self.version} (database)")
+        return parse_sop(self.text, self.label)
 
 
 def text_digest(text: str) -> str:
