@@ -390,3 +390,17 @@ def test_a_run_read_again_is_the_run_a_fresh_reader_builds(db_path: Path) -> Non
     year.write_text(json.dumps(data))
     assert repo.get_run("pk-1").history[0].note == "diubah tangan"
     assert repo.get_run("pk-1") == Repository(db_path).get_run("pk-1")
+
+
+def test_an_index_entry_with_its_steps_as_a_list_reads_the_same(db_path: Path) -> None:
+    """Entries written before the packed steps became one string still read, unchanged."""
+    repo = Repository(db_path)
+    make_run(repo)
+    repo.update_run("pk-1", lambda run: replace(run, title="baru"))
+    expected = repo.list_runs(history=False)
+    data = json.loads(db_path.read_text())
+    entry = data["index"]["1"]
+    assert isinstance(entry["steps"], str)  # what list views parse only for the runs shown
+    entry["steps"] = json.loads(entry["steps"])
+    db_path.write_text(json.dumps(data))
+    assert Repository(db_path).list_runs(history=False) == expected
