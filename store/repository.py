@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import copy
 import os
+import threading
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import replace
@@ -88,6 +89,7 @@ class Repository:
         self._parsed: dict[tuple[Path, str], tuple[dict[str, Any], Run]] = {}
         # (year file, doc id) -> id(entry) -> (entry, its stored form), of the run last written
         self._written: dict[tuple[Path, str], dict[int, tuple[HistoryEntry, dict[str, Any]]]] = {}
+        self._memo_lock = threading.Lock()  # the TUI reads and writes from worker threads
 
     # -- plumbing --------------------------------------------------------------------------
 
@@ -414,9 +416,8 @@ class Repository:
             entries[id(entry)] = (entry, stored)
             history.append(stored)
         doc["history"] = history
-        if len(self._written) >= PARSED_RUNS and slot not in self._written:
-            self._written.pop(next(iter(self._written)))
-        self._written[slot] = entries
+        with self._memo_lock:
+            _remember(self._written, slot, entries)
         return doc
 
     def _parse_run(self, doc: dict[str, Any], slot: tuple[Path, str]) -> Run:
@@ -448,9 +449,8 @@ class Repository:
             run = replace(rest, history=reused + rest.history)
         else:
             run = run_from_dict(doc)
-        if len(self._parsed) >= PARSED_RUNS and slot not in self._parsed:
-            self._parsed.pop(next(iter(self._parsed)))
-        self._parsed[slot] = (doc, run)
+        with self._memo_lock:
+            _remember(self._parsed, slot, (doc, run))
         return run
 
     def _year_of(self, key: str, entry: dict[str, Any]) -> int:
@@ -559,6 +559,14 @@ class Repository:
     def rows(self, table_name: str) -> list[dict[str, Any]]:
         table = self._view().main.get(table_name, {})
         return [copy.deepcopy(doc) for doc in table.values()]
+
+
+def _remember(memo: dict[Any, Any], key: Any, value: Any) -> None:
+    """memo[key] = value, forgetting the oldest entry beyond PARSED_RUNS."""
+    memo.pop(key, None)
+    if len(memo) >= PARSED_RUNS:
+        memo.pop(next(iter(memo)))
+    memo[key] = value
 
 
 def _resolve(path: Path) -> Path:
