@@ -10,7 +10,6 @@ from pathlib import Path
 from soptrack.cli.context import services_for
 from soptrack.cli.output import add_row, console, print_json, table
 from soptrack.cli.parser import Commands
-from soptrack.services import documents
 from soptrack.services.config import system_config_path, user_config_path
 from soptrack.services.core import Scope
 from soptrack.services.shared import init_shared
@@ -74,6 +73,8 @@ def register(commands: Commands) -> None:
 
 def _office_set(args: argparse.Namespace) -> int:
     if args.key.strip().lower() == "logo":  # the image itself goes into the shared database
+        from soptrack.services import documents  # python-docx & co.: only for this command
+
         print(f"logo = {documents.set_logo(services_for(args), args.value)}")
         return EXIT_OK
     profile = services_for(args).set_office(args.key, args.value)

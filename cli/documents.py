@@ -18,16 +18,21 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from soptrack.cli.context import services_for
 from soptrack.cli.output import add_row, console, print_json, table
 from soptrack.cli.parser import Commands, Parser
-from soptrack.services import documents
-from soptrack.sop.dates import long_date
 from soptrack.sop.errors import EXIT_OK, BadInput
-from soptrack.sop.letters import letter_date
-from soptrack.sop.performance import TRIWULAN, format_number, format_rupiah, summary_dict
+
+if TYPE_CHECKING:
+    from soptrack.services import documents
+else:
+    # the document services (and the performance, letter and recipient rules under them)
+    # load on a document command's first use: `status` and `runs` never pay for them
+    from soptrack.cli.lazy import lazy_module
+
+    documents = lazy_module("soptrack.services.documents")
 
 
 def register(commands: Commands) -> None:
@@ -241,6 +246,8 @@ def _data_show(args: argparse.Namespace) -> int:
     services = services_for(args)
     run = services.repo.get_run(args.run)
     perf = documents.performance_of(run)
+    from soptrack.sop.performance import summary_dict
+
     summary = summary_dict(perf, services.office())
     if args.json:
         summary["run"] = run.id
@@ -262,6 +269,8 @@ def _data_show(args: argparse.Namespace) -> int:
 
 
 def _print_indicators(summary: dict[str, Any], title: str, quarters: bool) -> None:
+    from soptrack.sop.performance import TRIWULAN, format_number
+
     heads = ["No", "Sasaran Strategis", "Indikator Kinerja", "Satuan", "Target"]
     heads += list(TRIWULAN) if quarters else []
     heads += ["Realisasi", "Arah", "Capaian %", "Predikat"]
@@ -287,6 +296,8 @@ def _print_indicators(summary: dict[str, Any], title: str, quarters: bool) -> No
 
 
 def _print_programs(summary: dict[str, Any]) -> None:
+    from soptrack.sop.performance import format_rupiah
+
     rows = table(
         "Program dan anggaran",
         ["No", "Program", "Pagu (Rp)", "Realisasi (Rp)", "%"],
@@ -346,6 +357,9 @@ def _export(args: argparse.Namespace) -> int:
 
 
 def _letters(args: argparse.Namespace) -> int:
+    from soptrack.sop.dates import long_date
+    from soptrack.sop.letters import letter_date
+
     rows = documents.letters(services_for(args), args.year)
     if args.json:
         return print_json(rows)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from typing import TYPE_CHECKING
 
 from soptrack.cli.context import services_for
 from soptrack.cli.documents import export_options
@@ -17,11 +18,17 @@ from soptrack.cli.output import print_json as _print_json
 from soptrack.cli.output import table as _table
 from soptrack.cli.output import text as _text
 from soptrack.cli.parser import Commands
-from soptrack.services import monitoring as service
 from soptrack.services.labels import bar
 from soptrack.sop.durations import format_minutes
 from soptrack.sop.errors import EXIT_INPUT, EXIT_OK
-from soptrack.sop.monitoring import GOOD, NOT_GOOD, Monitoring
+
+if TYPE_CHECKING:
+    from soptrack.services import monitoring as service
+    from soptrack.sop.monitoring import Monitoring
+else:
+    from soptrack.cli.lazy import lazy_module
+
+    service = lazy_module("soptrack.services.monitoring")  # loaded by `monitor` alone
 
 
 def register(commands: Commands) -> None:
@@ -81,6 +88,8 @@ def _cmd_monitor(args: argparse.Namespace) -> int:
 
 
 def _print_table(result: Monitoring) -> None:
+    from soptrack.sop.monitoring import GOOD, NOT_GOOD
+
     console = _console()
     title = (
         f"Monitoring {result.sop_name} ({result.sop_id}), "

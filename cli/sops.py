@@ -10,7 +10,6 @@ from soptrack.cli.context import services_for
 from soptrack.cli.documents import export_options, report_written
 from soptrack.cli.output import add_row, console, print_json, table
 from soptrack.cli.parser import Commands
-from soptrack.services import documents, monitoring
 from soptrack.services.core import Services
 from soptrack.services.labels import minutes
 from soptrack.sop.errors import EXIT_OK
@@ -125,6 +124,8 @@ def _show(args: argparse.Namespace) -> int:
 def _print_flow(services: Services, sop_id: str) -> int:
     """`sop show ID --flow`: the SOP's flowchart as box-drawing text, as wide as the terminal."""
     width = shutil.get_terminal_size((100, 24)).columns
+    from soptrack.services import monitoring  # the flowchart layout: only for --flow
+
     drawing = monitoring.sop_flow(services, sop_id, max(60, width - 1))
     print(services.catalog.get(sop_id).title)
     print(drawing.text())
@@ -133,6 +134,8 @@ def _print_flow(services: Services, sop_id: str) -> int:
 
 
 def _export(args: argparse.Namespace) -> int:
+    from soptrack.services import documents  # python-docx & co.: only for this command
+
     report_written(
         documents.export_sop(
             services_for(args), args.sop_id, args.output, pdf=args.pdf, paper=args.paper

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import copy
 import os
+import threading
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import replace
@@ -31,7 +32,15 @@ from tinydb.table import Document
 
 from soptrack.sop.errors import BadInput
 from soptrack.sop.office import OfficeProfile, profile_from_dict, profile_to_dict
-from soptrack.sop.run import Actor, Run, new_run, run_from_dict, run_to_dict
+from soptrack.sop.run import (
+    Actor,
+    HistoryEntry,
+    Run,
+    entry_to_dict,
+    new_run,
+    run_from_dict,
+    run_to_dict,
+)
 from soptrack.sop.versions import SopVersion
 from soptrack.store import backups, layout, migrate
 from soptrack.store import catalog as catalog_mod
@@ -47,6 +56,8 @@ YEARS = "years"
 OFFICE = "office"
 T = TypeVar("T")
 Tables = dict[str, Any]
+# how many parsed runs a repository remembers (the runs a TUI or a CLI command works on)
+PARSED_RUNS = 64
 
 
 def file_identity(path: Path) -> list[int] | None:
@@ -74,6 +85,11 @@ class Repository:
         self.path = _resolve(expand(str(path), "database"))
         self.lock_timeout = lock_timeout
         self._lock: Any = None  # filelock is imported on the first write: readers never pay
+        # (year file, doc id) -> the stored document a Run was last built from, and that Run
+        self._parsed: dict[tuple[Path, str], tuple[dict[str, Any], Run]] = {}
+        # (year file, doc id) -> id(entry) -> (entry, its stored form), of the run last written
+        self._written: dict[tuple[Path, str], dict[int, tuple[HistoryEntry, dict[str, Any]]]] = {}
+        self._memo_lock = threading.Lock()  # the TUI reads and writes from worker threads
 
     # -- plumbing --------------------------------------------------------------------------
 
@@ -368,7 +384,7 @@ class Repository:
             if doc is None:
                 raise self._missing(self.year_path(year), ref)
             run = change(self._run(doc, key, self.year_path(year)))
-            updated = run_to_dict(run)
+            updated = self._doc_of(run, (self.year_path(year), key))
             # fields this version does not know (a later schema's) are kept as they were
             writer.put(key, {**doc, **updated})
             return run
@@ -376,7 +392,7 @@ class Repository:
     def _run(self, doc: dict[str, Any], doc_id: str, path: Path) -> Run:
         """A run document that does not parse means the file was damaged or hand-edited."""
         try:
-            return run_from_dict(doc)
+            return self._parse_run(doc, (path, doc_id))
         except (KeyError, ValueError, TypeError, AttributeError) as exc:
             backup = backups.latest(path)
             fix = (
@@ -385,6 +401,57 @@ class Repository:
             raise StoreCorrupt(
                 f"database {path} rusak: run #{doc_id} tidak lengkap ({exc!r}); tidak diubah. {fix}"
             ) from None
+
+    def _doc_of(self, run: Run, slot: tuple[Path, str]) -> dict[str, Any]:
+        """run_to_dict(run), with the stored form of each history entry this process wrote
+        before taken from then: entries never change once written, so only the new ones are
+        serialized again (the same objects: the history is carried over entry by entry)."""
+        before = self._written.get(slot, {})
+        doc = run_to_dict(replace(run, history=()))
+        entries: dict[int, tuple[HistoryEntry, dict[str, Any]]] = {}
+        history = []
+        for entry in run.history:
+            known = before.get(id(entry))
+            stored = known[1] if known is not None and known[0] is entry else entry_to_dict(entry)
+            entries[id(entry)] = (entry, stored)
+            history.append(stored)
+        doc["history"] = history
+        with self._memo_lock:
+            _remember(self._written, slot, entries)
+        return doc
+
+    def _parse_run(self, doc: dict[str, Any], slot: tuple[Path, str]) -> Run:
+        """run_from_dict(doc), reusing what the run was last built from: the same document
+        (read again, unchanged) gives that Run; a document whose history starts with the same
+        entries (this process's own write, one entry appended) parses only the new entries.
+        A run's history is most of its bytes and only ever grows at the end, so a transition
+        and the re-read after it cost the run's steps and one entry, not its whole history."""
+        known = self._parsed.get(slot)
+        if known is not None and known[0] is doc:
+            run = known[1]
+            # Run.extra is the one mutable field: each caller gets its own copy, as
+            # run_from_dict would give
+            return replace(run, extra=copy.deepcopy(run.extra)) if run.extra else run
+        history = doc.get("history")
+        reused: tuple[Any, ...] = ()
+        if known is not None and isinstance(history, list):
+            old_history = known[0].get("history")
+            old_entries = known[1].history
+            if isinstance(old_history, list) and len(old_history) == len(old_entries):
+                same = 0
+                for new, old in zip(history, old_history, strict=False):
+                    if new is not old and new != old:
+                        break
+                    same += 1
+                reused = old_entries[:same]
+        if reused:
+            rest = run_from_dict({**doc, "history": history[len(reused) :]})  # type: ignore[index]
+            run = replace(rest, history=reused + rest.history)
+        else:
+            run = run_from_dict(doc)
+        with self._memo_lock:
+            _remember(self._parsed, slot, (doc, run))
+        return run
 
     def _year_of(self, key: str, entry: dict[str, Any]) -> int:
         year = entry.get("year")
@@ -492,6 +559,14 @@ class Repository:
     def rows(self, table_name: str) -> list[dict[str, Any]]:
         table = self._view().main.get(table_name, {})
         return [copy.deepcopy(doc) for doc in table.values()]
+
+
+def _remember(memo: dict[Any, Any], key: Any, value: Any) -> None:
+    """memo[key] = value, forgetting the oldest entry beyond PARSED_RUNS."""
+    memo.pop(key, None)
+    if len(memo) >= PARSED_RUNS:
+        memo.pop(next(iter(memo)))
+    memo[key] = value
 
 
 def _resolve(path: Path) -> Path:

@@ -34,7 +34,7 @@ from soptrack.store import backups, schema, shared
 from soptrack.store.errors import StoreCorrupt, StoreError
 
 _Signature = tuple[int, int, int, int]
-# table -> doc id -> the document's JSON bytes, exactly as in the file
+# table -> doc id -> the document's line, `"<id>":{...}` exactly as in the file (no comma)
 _Lines = dict[str, dict[str, bytes]]
 # path -> (signature of the file parsed, parsed data, file needs a backup before next write)
 _CACHE: dict[str, tuple[_Signature, dict[str, Any], bool]] = {}
@@ -180,11 +180,12 @@ class AtomicJSONStorage(Storage):
 
     def _serialize(
         self, data: dict[str, Any], touched: dict[str, set[str]] | None
-    ) -> tuple[bytes, _Lines]:
-        """The file's bytes, one document per line, and those lines for the next write."""
+    ) -> tuple[list[bytes], _Lines]:
+        """The file's bytes in pieces (written one after the other, never joined: a year
+        file is megabytes), one document per line, and those lines for the next write."""
         known = _lines_of(self.path) if touched is not None else {}
         lines: _Lines = {}
-        tables = []
+        pieces = [b"{\n"]
         for name, table in data.items():
             reuse = known.get(name, {}) if touched is not None and name in touched else {}
             changed = touched.get(name, set()) if touched is not None else set()
@@ -192,11 +193,21 @@ class AtomicJSONStorage(Storage):
             for doc_id, doc in table.items():
                 key = str(doc_id)
                 line = reuse.get(key) if key not in changed else None
-                docs[key] = line if line is not None else self._dump(doc)
+                docs[key] = (
+                    line if line is not None else b'"%s":%s' % (key.encode(), self._dump(doc))
+                )
             lines[name] = docs
-            body = b",\n".join(b'"%s":%s' % (key.encode(), line) for key, line in docs.items())
-            tables.append(self._dump(name) + b":{\n" + body + b"\n}")
-        return b"{\n" + b",\n".join(tables) + b"\n}\n", lines
+            if len(pieces) > 1:
+                pieces.append(b",\n")
+            pieces.append(self._dump(name) + b":{\n")
+            for line in docs.values():
+                pieces += (line, b",\n")
+            if docs:
+                pieces[-1] = b"\n}"
+            else:
+                pieces.append(b"\n}")
+        pieces.append(b"\n}\n")
+        return pieces, lines
 
     def _dump(self, value: Any) -> bytes:
         text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
@@ -211,7 +222,7 @@ class AtomicJSONStorage(Storage):
             ) from None
 
     def _write_atomically(
-        self, data: dict[str, Any], payload: bytes, *, sync_dir: bool = True
+        self, data: dict[str, Any], payload: list[bytes], *, sync_dir: bool = True
     ) -> None:
         directory = os.path.dirname(self.path)
         problem = write_problem(self.path)
@@ -226,7 +237,7 @@ class AtomicJSONStorage(Storage):
             raise write_error(self.path, exc) from None
         try:
             with os.fdopen(fd, "wb") as handle:
-                handle.write(payload)
+                handle.writelines(payload)
                 handle.flush()
                 os.fsync(handle.fileno())
             shared.match_permissions(tmp, self.path)
@@ -283,15 +294,15 @@ def _split_lines(raw: bytes) -> _Lines:
             continue
         if row == b"":
             continue
+        row = row[:-1] if row.endswith(b",") else row
         key, sep, doc = row.partition(b'":')
-        doc = doc[:-1] if doc.endswith(b",") else doc
         # one whole document per line, as written here; a file whose lines were broken
         # elsewhere (edited by hand) is serialized again in full instead
         if not sep or not key.startswith(b'"') or not key[1:].isdigit():
             return {}
         if not (doc.startswith(b"{") and doc.endswith(b"}")):
             return {}
-        table[key[1:].decode()] = doc
+        table[key[1:].decode()] = row
     return out
 
 

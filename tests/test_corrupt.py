@@ -460,3 +460,12 @@ def test_sop_add_into_a_folder_the_user_cannot_write(tmp_path):
         assert code == 2 and err.count("\n") == 1 and "Traceback" not in err, err
     finally:
         shutil.rmtree(base)
+
+
+def test_index_steps_edited_by_hand_are_one_line(tmp_path, env):
+    db = tmp_path / "kantor.json"
+    make_db(db)
+    data = json.loads(db.read_bytes())
+    data["index"]["1"]["steps"] = "[[1,"  # the packed steps, one JSON string, cut short
+    db.write_bytes(json.dumps(data).encode())
+    assert_one_line_error(soptrack(db, "status", env=env), db)

@@ -350,3 +350,57 @@ def test_a_hand_reformatted_file_is_written_whole_and_right(db_path: Path) -> No
     runs = json.loads(year.read_text())["runs"]
     assert runs["1"]["title"] == "PK 2026" and runs["2"]["title"] == "diubah"
     assert [r.title for r in Repository(db_path).list_runs()] == ["PK 2026", "diubah"]
+
+
+def test_a_run_read_again_is_the_run_a_fresh_reader_builds(db_path: Path) -> None:
+    """The repository reuses what it parsed (and wrote) of a run: whatever it gives must be
+    exactly what a process reading the file for the first time builds, and what it writes
+    exactly what run_to_dict gives."""
+    from soptrack.sop.catalog import Catalog
+    from soptrack.sop.chain import seal
+    from soptrack.sop.run import run_to_dict
+    from soptrack.sop.workflow import transition
+
+    sop = Catalog.load([]).get("pengukuran-kinerja")
+    repo = Repository(db_path)
+    make_run(repo)
+    at = NOW
+    for number in (1, 2, 3):
+        for action in ("start", "note", "done"):
+            at += timedelta(minutes=17, microseconds=1234)  # dropped by the stored form
+            repo.update_run(
+                "pk-1",
+                lambda run, n=number, a=action, t=at: seal(
+                    transition(run, sop, a, n, ME, t, note="catatan" if a == "note" else "")
+                ),
+            )
+            mine = repo.get_run("pk-1")
+            storage.forget(str(db_path.with_name("soptrack.2026.json")))
+            fresh = Repository(db_path).get_run("pk-1")
+            assert mine == fresh
+            assert [e.at.utcoffset() for e in mine.history] == [
+                e.at.utcoffset() for e in fresh.history
+            ]
+            stored = json.loads(db_path.with_name("soptrack.2026.json").read_text())
+            assert stored["runs"]["1"] == run_to_dict(fresh)
+    # a history entry edited in the file by hand is what the next read shows
+    year = db_path.with_name("soptrack.2026.json")
+    data = json.loads(year.read_text())
+    data["runs"]["1"]["history"][0]["note"] = "diubah tangan"
+    year.write_text(json.dumps(data))
+    assert repo.get_run("pk-1").history[0].note == "diubah tangan"
+    assert repo.get_run("pk-1") == Repository(db_path).get_run("pk-1")
+
+
+def test_an_index_entry_with_its_steps_as_a_list_reads_the_same(db_path: Path) -> None:
+    """Entries written before the packed steps became one string still read, unchanged."""
+    repo = Repository(db_path)
+    make_run(repo)
+    repo.update_run("pk-1", lambda run: replace(run, title="baru"))
+    expected = repo.list_runs(history=False)
+    data = json.loads(db_path.read_text())
+    entry = data["index"]["1"]
+    assert isinstance(entry["steps"], str)  # what list views parse only for the runs shown
+    entry["steps"] = json.loads(entry["steps"])
+    db_path.write_text(json.dumps(data))
+    assert Repository(db_path).list_runs(history=False) == expected
