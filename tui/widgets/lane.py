@@ -56,6 +56,7 @@ class LaneColumn(ScrollView, can_focus=True, inherit_bindings=False):
         self._card_strips: dict[int, tuple[tuple[object, ...], list[Strip]]] = {}
         self._title: tuple[int, list[Strip]] = (-1, [])
         self._scroll_target: int | None = None
+        self._width_of: tuple[Size, int] = (Size(-1, -1), 1)
 
     # -- what the board asks ------------------------------------------------------------------
 
@@ -158,8 +159,12 @@ class LaneColumn(ScrollView, can_focus=True, inherit_bindings=False):
 
     def _width(self) -> int:
         # the vertical scrollbar's column is always kept (scrollbar-gutter: stable), so the
-        # width text is wrapped for never depends on how tall the cards turn out
-        return max(1, self.scrollable_content_region.width)
+        # width text is wrapped for never depends on how tall the cards turn out; worked out
+        # once per size (every drawn line asks)
+        size = self.size
+        if self._width_of[0] != size:
+            self._width_of = (size, max(1, self.scrollable_content_region.width))
+        return self._width_of[1]
 
     def render_line(self, y: int) -> Strip:
         width = self._width()
