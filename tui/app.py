@@ -60,8 +60,16 @@ class SoptrackApp(App[int]):
         self._gc_paused = gc.isenabled()
         gc.disable()
 
-    async def on_mount(self) -> None:
-        await self.go(self.run_ref)
+    def get_default_screen(self) -> Screen:
+        """The first screen is the base of the stack: no empty default screen is built and
+        replaced before the first frame (about 10 ms of opening a run)."""
+        screen = self._screen_for(self.run_ref)
+        # What switch_screen gives every screen it puts on the stack, so that go() can
+        # switch this one too (Textual's own default screen never gets switched).
+        screen._push_result_callback(self, None)
+        return screen
+
+    def on_mount(self) -> None:
         self.set_interval(self.poll_seconds, self.state.poll, name="store-poll")
         self.call_after_refresh(self.resume_gc)
 
@@ -78,27 +86,28 @@ class SoptrackApp(App[int]):
         sops = sorted(self.state.services.catalog, key=lambda s: not s.documents)
         return [(s.id, s.name) for s in sops]
 
-    async def go(self, run_id: str | None) -> None:
-        """Reset the stack to the overview (or the welcome screen) and maybe a board on it."""
-        while len(self.screen_stack) > 1:
-            await self.pop_screen()
-        if run_id is None and not self.state.has_runs():
-            # not on the first frame: imported when first shown (start-up time)
-            from soptrack.tui.screens.welcome import WelcomeScreen
-
-            await self.push_screen(WelcomeScreen(self.state, self.sop_choices()))
-            return
+    def _screen_for(self, run_id: str | None) -> Screen:
+        """A run's board; without one the overview, or the welcome screen when there are no
+        runs yet. Each screen module is imported when first shown (start-up time)."""
         if run_id is not None:
-            # not on the first frame: imported when first shown (start-up time)
             from soptrack.tui.screens.board import BoardScreen
 
-            # The overview is built only when the user goes back to it (first frame is lean).
-            await self.push_screen(BoardScreen(self.state, run_id))
-            return
-        # not on the first frame: imported when first shown (start-up time)
+            return BoardScreen(self.state, run_id)
+        if not self.state.has_runs():
+            from soptrack.tui.screens.welcome import WelcomeScreen
+
+            return WelcomeScreen(self.state, self.sop_choices())
         from soptrack.tui.screens.overview import OverviewScreen
 
-        await self.push_screen(OverviewScreen(self.state))
+        return OverviewScreen(self.state)
+
+    async def go(self, run_id: str | None) -> None:
+        """Reset the stack to one screen: the run's board, else the overview (or the
+        welcome screen). The overview under a board is built only when the user goes back
+        to it."""
+        while len(self.screen_stack) > 1:
+            await self.pop_screen()
+        await self.switch_screen(self._screen_for(run_id))
 
     def open_board(self, run_id: str) -> None:
         # not on the first frame: imported when first shown (start-up time)
