@@ -104,18 +104,22 @@ def monitoring(
     sop = services.catalog.get(sop_id)
     start, end = period(services, start, end)
     runs = []
+    versions = {}
     for run in services.repo.list_runs():
         if run.sop_id != sop.id:
             continue
         try:
+            # per step of the current SOP: a run of another shape cannot count; each run's
+            # lateness is judged by the version it follows
             check_run_matches(run, sop)
+            versions[run.id] = services.sop_of(run)
         except SoptrackError as exc:
             if problems is not None:
                 problems.append(str(exc))
             continue
         runs.append(run)
     hours = services.office().hours
-    return monitor(sop, runs, hours, start, end, late_share=late_share)
+    return monitor(sop, runs, hours, start, end, late_share=late_share, versions=versions)
 
 
 def export_monitoring(

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import statistics
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any
@@ -194,8 +195,12 @@ def monitor(
     late_share: float = DEFAULT_LATE_SHARE,
     max_returns: int = DEFAULT_MAX_RETURNS,
     lane_names: bool = True,
+    versions: Mapping[str, Sop] | None = None,
 ) -> Monitoring:
-    """Per-step figures over the runs of `sop` between `start` and `end` (both inclusive)."""
+    """Per-step figures over the runs of `sop` between `start` and `end` (both inclusive).
+    `versions` gives the SOP version a run follows, by run id (a run keeps the rules it was
+    started with): its steps are judged late against that version's Mutu Baku time."""
+    versions = versions or {}
     if not 0 <= late_share <= 1:
         raise ValueError(f"late_share must be between 0 and 1, not {late_share!r}")
     mine = [run for run in runs if run.sop_id == sop.id]
@@ -209,10 +214,12 @@ def monitor(
 
     for run in mine:
         started: dict[int, datetime] = {}
+        own = versions.get(run.id, sop)
         for entry in effective_history(run):
             step = sop.find_step(entry.step)
             if step is None:
                 continue
+            standard = own.find_step(entry.step) or step
             if entry.action is Action.START:
                 started[entry.step] = entry.at
                 if inside(entry.at):
@@ -230,7 +237,7 @@ def monitor(
                         begin,
                         entry.at,
                         worked,
-                        worked > step.minutes,
+                        worked > standard.minutes,
                         entry.user,
                         entry.role,
                     )

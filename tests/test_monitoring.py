@@ -164,3 +164,22 @@ def test_json_form_and_default_period(runs) -> None:
     assert months_before(date(2026, 8, 31)) == date(2026, 2, 28)
     assert months_before(date(2026, 11, 25)) == date(2026, 5, 25)
     assert months_before(date(2026, 3, 15)) == date(2025, 9, 15)
+
+
+def test_a_run_is_judged_by_the_sop_version_it_follows(runs) -> None:
+    """Step 1 of pk-b took 20 minutes: late against today's 15-minute Mutu Baku, on time for
+    a run that follows a version giving it 30 minutes."""
+    import dataclasses
+
+    one = PK.step(1)
+    older = dataclasses.replace(
+        PK,
+        steps=tuple(dataclasses.replace(s, minutes=30) if s is one else s for s in PK.steps),
+    )
+    start, end = date(2026, 6, 1), date(2026, 6, 30)
+    now = monitor(PK, runs, HOURS, start, end)
+    then = monitor(PK, runs, HOURS, start, end, versions={"pk-b": older})
+    late = {c.run_id for c in step(now, 1).completions if c.late}
+    assert "pk-b" in late
+    assert "pk-b" not in {c.run_id for c in step(then, 1).completions if c.late}
+    assert step(then, 1).standard_minutes == step(now, 1).standard_minutes == 15
