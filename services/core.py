@@ -76,24 +76,7 @@ def _shipped_version(sop_id: str) -> SopVersion:
     """A shipped SOP as the version its first run stores (number 0: not stored yet)."""
     sop = shipped().get(sop_id)
     text = Path(sop.source).read_text(encoding="utf-8")
-    version = SopVersion(sop.id, 0, sop.code, text, SHIPPED_BY, utc_now(), sop.source, True)
-    _PARSED.setdefault(version.digest, sop)
-    return version
-
-
-# SOP text (its sha256) -> the SOP it holds, for the whole process: a database's stored copy
-# of a shipped SOP is the shipped file's text, and every version is parsed once, not per use.
-_PARSED: dict[str, Sop] = {}
-
-
-def _version_sop(version: SopVersion) -> Sop:
-    """The SOP a stored version holds, parsed once per process per text."""
-    parsed = _PARSED.get(version.digest)
-    if parsed is None:
-        parsed = _PARSED[version.digest] = version.sop()
-    if parsed.source == version.label:
-        return parsed
-    return dataclasses.replace(parsed, source=version.label)
+    return SopVersion(sop.id, 0, sop.code, text, SHIPPED_BY, utc_now(), sop.source, True)
 
 
 def _locked_out(profile: OfficeProfile) -> bool:
@@ -190,7 +173,7 @@ class Services:
     def _version_sop(self, version: SopVersion) -> Sop:
         key = (version.sop_id, version.version)
         if key not in self._versions:
-            self._versions[key] = _version_sop(version)
+            self._versions[key] = version.sop()
         return self._versions[key]
 
     def sop_of(self, run: Run) -> Sop:
@@ -206,7 +189,7 @@ class Services:
                         f"run {run.id} mengikuti SOP {run.sop_id} versi {run.sop_version}, "
                         "yang tidak ada di katalog database; pulihkan cadangan: soptrack restore"
                     )
-                self._versions[key] = _version_sop(found)
+                self._versions[key] = found.sop()
             return self._versions[key]
         sop = self.catalog.find(run.sop_id)
         if sop is None:

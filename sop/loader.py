@@ -6,6 +6,7 @@ file and the place: `SopFileError(path, "langkah 4, waktu", "...")`.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import re
 import stat
@@ -162,6 +163,19 @@ def parse_sop(raw: bytes | str, name: str = "<sop>") -> Sop:
         except UnicodeDecodeError as exc:
             raise SopFileError(name, f"byte {exc.start}", "bukan teks UTF-8") from None
     raw = raw.removeprefix("\ufeff")  # a BOM, as Windows editors save UTF-8
+    parsed = _PARSED.get(raw)
+    if parsed is not None:
+        return parsed if parsed.source == name else dataclasses.replace(parsed, source=name)
+    sop = _PARSED[raw] = _parse(raw, name)
+    return sop
+
+
+# SOP text -> the SOP it holds, for the whole process: the same text (a database's stored copy
+# of a shipped file, a version read again) is parsed once. Sop is frozen: sharing it is safe.
+_PARSED: dict[str, Sop] = {}
+
+
+def _parse(raw: str, name: str) -> Sop:
     try:
         data = tomllib.loads(raw)
     except tomllib.TOMLDecodeError as exc:
