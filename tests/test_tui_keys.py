@@ -982,3 +982,28 @@ async def test_search_typed_ahead_at_open_lands_in_the_box(db: Path) -> None:
         box = app.screen.query_one("#search", Input)
         assert box.value == "rapat" and app.focused is box
         assert {4, 5} <= {n for n, c in app.screen.cards.items() if c.matched}
+
+
+@async_test
+async def test_overview_table_keys_and_mouse(db: Path) -> None:
+    """PgDn/End/Home move the overview's cursor; a double click opens the run's board."""
+    office = services(db)
+    for number in range(12):
+        office.new_run("pengukuran-kinerja", f"Run {number}", office.clock().year)
+    app = app_for(db)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, OverviewScreen) and screen.selected() == screen.run_ids[0]
+        await pilot.press("end")
+        assert screen.selected() == screen.run_ids[-1]
+        await pilot.press("home", "pagedown")
+        assert screen.run_ids.index(screen.selected()) > 3
+        table = screen.query_one("#runs")
+        target = screen.run_ids[table.cursor_row]
+        await pilot.click("#runs", offset=(3, 1 + 2 * table.cursor_row - table.scroll_offset.y))
+        await pilot.click(
+            "#runs", offset=(3, 1 + 2 * table.cursor_row - table.scroll_offset.y), times=2
+        )
+        await pilot.pause()
+        assert isinstance(app.screen, BoardScreen) and app.screen.run_id == target

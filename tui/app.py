@@ -151,7 +151,11 @@ class SoptrackApp(App[int]):
         keymap = self.key_overrides
         return [
             ("Papan run", binding_rows(BoardScreen.BINDINGS, keymap)),
-            ("Ikhtisar", binding_rows(OverviewScreen.BINDINGS, keymap)),
+            (
+                "Ikhtisar",
+                binding_rows(OverviewScreen.BINDINGS, keymap)
+                + [("PgUp PgDn Home End", "gulir"), ("klik ganda", "buka papan")],
+            ),
             ("Layar awal", binding_rows(WelcomeScreen.BINDINGS, keymap)),
             (
                 "Ekspor dokumen (e)",

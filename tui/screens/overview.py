@@ -12,7 +12,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import DataTable, Static
+from textual.widgets import Static
 
 from soptrack.services.core import Scope
 from soptrack.services.labels import STATE_TEXT, bar, minutes
@@ -21,6 +21,7 @@ from soptrack.sop.status import RunStatus
 from soptrack.tui.navigation import navigator
 from soptrack.tui.store_calls import off_loop
 from soptrack.tui.widgets.keybar import KeyBar
+from soptrack.tui.widgets.run_table import RunTable
 
 PAGE = 50  # runs built at a time (a screen shows about ten)
 AHEAD = 10  # rows left below the cursor when the next page is read
@@ -88,14 +89,12 @@ class OverviewScreen(Screen):
 
     def compose(self) -> ComposeResult:
         yield Static(id="overview-title")
-        table: DataTable[str | Text] = DataTable(id="runs", cursor_type="row", zebra_stripes=False)
-        yield table
+        yield RunTable(COLUMNS, id="runs")
         yield Static(id="overview-empty")
         yield KeyBar(classes="keybar")
 
     def on_mount(self) -> None:
-        table = self.query_one(DataTable)
-        self._columns(table)
+        table = self.query_one(RunTable)
         self.state.subscribe(self.refresh_runs)
         self.reload()  # the first frame shows the first page
         table.focus()
@@ -144,40 +143,23 @@ class OverviewScreen(Screen):
         if scope == self.scope and offset == len(self.statuses):
             self.statuses += more
             self.total = total
-            table = self.query_one(DataTable)
-            for status in more:
-                self._add_row(table, status)
+            self.run_ids += [status.run.id for status in more]
+            self.query_one(RunTable).add_rows([row_of(status) for status in more])
             self._show_title()
 
-    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
-        if event.cursor_row >= len(self.statuses) - AHEAD:
+    def on_run_table_highlighted(self, event: RunTable.Highlighted) -> None:
+        if event.row >= len(self.statuses) - AHEAD:
             self._load_more()
 
     def action_all_years(self) -> None:
         self.all_years = not self.all_years
         self.statuses = []
-        self.query_one(DataTable).move_cursor(row=0, animate=False)
+        self.run_ids = []
         self.reload()
         shown = "semua tahun" if self.all_years else "tahun ini dan yang belum selesai"
         self.app.notify(f"Ikhtisar: {shown}.", timeout=2)
 
     # -- showing ---------------------------------------------------------------------------
-
-    def _columns(self, table: DataTable) -> None:
-        fixed = sum(width or 0 for _, width in COLUMNS) + 2 * len(COLUMNS)
-        flexible = [title for title, width in COLUMNS if width is None]
-        share = max(14, (self.size.width - fixed - 2) // max(1, len(flexible)))
-        self._width = self.size.width
-        table.clear(columns=True)
-        for title, width in COLUMNS:
-            table.add_column(Text(title), key=title, width=width or share)
-
-    def on_resize(self) -> None:
-        if self.size.width != getattr(self, "_width", None):
-            table = self.query_one(DataTable)
-            selected = self.selected()
-            self._columns(table)
-            self._fill(table, selected)  # the rows as loaded: no store read
 
     def on_unmount(self) -> None:
         self.state.unsubscribe(self.refresh_runs)
@@ -194,11 +176,13 @@ class OverviewScreen(Screen):
             # once per new problem, not at every refresh
             self.app.notify("\n".join(problems), severity="warning", title="Run tidak ditampilkan")
         self._told = problems
-        table = self.query_one(DataTable)
         selected = self.selected()
         self.statuses = statuses
         self.total = total
-        self._fill(table, selected)
+        self.run_ids = [status.run.id for status in statuses]
+        table = self.query_one(RunTable)
+        row = self.run_ids.index(selected) if selected in self.run_ids else 0
+        table.set_rows([row_of(status) for status in statuses], row)
         self._show_title()
         empty = self.query_one("#overview-empty", Static)
         empty.display = not statuses
@@ -209,18 +193,6 @@ class OverviewScreen(Screen):
             if not self.all_years and not self.state.has_runs()
             else "Tidak ada run di sini; tekan a untuk semua tahun, n untuk run baru."
         )
-
-    def _fill(self, table: DataTable, selected: str | None) -> None:
-        table.clear()
-        self.run_ids = []
-        for status in self.statuses:
-            self._add_row(table, status)
-        if selected in self.run_ids:
-            table.move_cursor(row=self.run_ids.index(selected), animate=False)
-
-    def _add_row(self, table: DataTable, status: RunStatus) -> None:
-        table.add_row(*row_of(status), key=status.run.id, height=2)
-        self.run_ids.append(status.run.id)
 
     def _show_title(self) -> None:
         loaded = len(self.statuses)
@@ -244,20 +216,13 @@ class OverviewScreen(Screen):
         self.query_one("#overview-title", Static).update(title)
 
     def selected(self) -> str | None:
-        table = self.query_one(DataTable)
-        if not self.run_ids or table.cursor_row is None:
-            return None
-        row = table.cursor_row
+        row = self.query_one(RunTable).cursor_row
         return self.run_ids[row] if 0 <= row < len(self.run_ids) else None
 
     def action_cursor(self, dy: int) -> None:
-        table = self.query_one(DataTable)
-        if dy < 0:
-            table.action_cursor_up()
-        else:
-            table.action_cursor_down()
+        self.query_one(RunTable).move_cursor(self.query_one(RunTable).cursor_row + dy)
 
-    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+    def on_run_table_selected(self, event: RunTable.Selected) -> None:
         event.stop()
         self.action_open_run()
 
