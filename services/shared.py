@@ -21,6 +21,7 @@ def init_shared(folder: Path, group: str) -> Iterator[str]:
     with repo.transaction_lock():
         pass  # creates the lock file
     yield shared.fix_file(db, gid)
+    yield shared.fix_file(repo.index_path, gid)
     yield shared.fix_file(Path(str(db) + ".lock"), gid)
     yield "Selanjutnya, untuk semua pengguna: tambahkan ke /etc/soptrack/config.toml"
     yield f'  db = "{db}"'
