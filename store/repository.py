@@ -633,7 +633,9 @@ class Repository:
     # -- office profile --------------------------------------------------------------------
 
     def get_office(self) -> OfficeProfile:
-        doc = self._view().main.get(OFFICE, {}).get("1")
+        # the main file alone, as every schema kept it: not the index (asked under the lock
+        # of every transition)
+        doc = self._read(self.path).get(OFFICE, {}).get("1")
         return profile_from_dict(doc) if doc else OfficeProfile()
 
     def update_office(self, change: Callable[[OfficeProfile], OfficeProfile]) -> OfficeProfile:
@@ -658,7 +660,8 @@ class Repository:
             return result
 
     def rows(self, table_name: str) -> list[dict[str, Any]]:
-        table = self._view().main.get(table_name, {})
+        """A table of the main file (letters...), as every schema kept it."""
+        table = self._read(self.path).get(table_name, {})
         return [copy.deepcopy(doc) for doc in table.values()]
 
 
