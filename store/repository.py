@@ -67,9 +67,11 @@ PARSED_RUNS = 64
 
 
 def file_identity(path: Path) -> list[int] | None:
-    """What the index remembers of a year file. Not ctime: a backup's hard link changes it
-    without changing the file. The inode alone tells a rewrite: every write is a new file,
-    created while the old one still exists."""
+    """What the index remembers of a year file. Every write is a new file (a new inode,
+    created while the old one still exists) whose mtime is later, to the nanosecond, than
+    that of every earlier version (storage._advance_mtime): an index written for an earlier
+    version never matches, even if the inode number is reused later. Not ctime: a backup's
+    hard link changes it without changing the file."""
     try:
         st = os.stat(path)
     except OSError:
@@ -119,7 +121,7 @@ class Repository:
 
     @contextmanager
     def reading(self) -> Iterator[TinyDB]:
-        """The main file (office, letters, index...), split first if it is an old one."""
+        """The main file (office, letters, catalog...), migrated first if it is an old one."""
         with storage_mod.CACHE_LOCK:  # the parsed file is shared with other threads
             self._view()
             db = self._open()

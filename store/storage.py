@@ -26,6 +26,7 @@ import os
 import stat
 import tempfile
 import threading
+import time
 from typing import Any
 
 from tinydb.storages import Storage
@@ -253,6 +254,7 @@ class AtomicJSONStorage(Storage):
                 handle.writelines(payload)
                 if self.durable:
                     handle.flush()
+                    _advance_mtime(handle.fileno(), self.path)
                     os.fsync(handle.fileno())
             shared.match_permissions(tmp, self.path)
             cached = _CACHE.get(self.path)
@@ -271,6 +273,23 @@ class AtomicJSONStorage(Storage):
     def close(self) -> None:
         self._pending = None
         self._touched = None
+
+
+def _advance_mtime(fd: int, path: str) -> None:
+    """Give the new file an mtime later than the one it replaces, to the nanosecond.
+
+    The index recognises a year file by (inode, size, mtime): the kernel stamps files from
+    a coarse clock (a tick of several ms) and reuses the inode of a file replaced earlier,
+    so two versions of a file could otherwise share all three. With every version's mtime
+    strictly later than its predecessor's, an index written for any earlier version (one a
+    crash kept on disk, whatever order the renames reached it in) never matches the file."""
+    try:
+        before = os.stat(path).st_mtime_ns
+    except OSError:
+        before = 0
+    mtime = max(time.time_ns(), before + 1)
+    with contextlib.suppress(OSError):  # a file system without fine times: inode and size
+        os.utime(fd, ns=(mtime, mtime))
 
 
 def _lines_of(path: str) -> _Lines:

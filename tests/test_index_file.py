@@ -304,3 +304,23 @@ def test_the_index_file_is_written_with_line_reuse_and_reads_back(tmp_path):
     assert [ln for ln in after.split(b"\n") if ln.startswith(b'"2":')] == line_2
     storage.forget(str(index))
     assert json.loads(after)["index"]["1"]["title"] == "PK 2026"
+
+
+def test_every_version_of_a_year_file_is_later_than_the_last(tmp_path, monkeypatch):
+    """The index tells a year file by (inode, size, mtime); the kernel's file clock is
+    coarse and inodes are reused, so each write stamps an mtime strictly later than the
+    file it replaces: an index of any earlier version never matches, even with the clock
+    standing still."""
+    from soptrack.store.repository import file_identity
+
+    db = tmp_path / "kantor.json"
+    services = make_db(db)
+    year = db.with_name("kantor.2026.json")
+    monkeypatch.setattr(storage.time, "time_ns", lambda: 1_000_000_000)
+    seen = [file_identity(year)]
+    for i in range(3):
+        services.act("pk-1", 1, "note", f"catatan {i}")
+        seen.append(file_identity(year))
+    mtimes = [identity[2] for identity in seen]
+    assert mtimes == sorted(mtimes) and len(set(mtimes)) == len(mtimes), mtimes
+    assert fresh_runs(db)["pk-1"] == ("berjalan", 4)
