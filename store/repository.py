@@ -191,10 +191,12 @@ class Repository:
             writer = _Writer(self)
             try:
                 yield writer
+                writer.flush()
             except BaseException:
+                # the parsed files were changed in place: a failed write (a read-only main
+                # file, a full disk) must not leave this process seeing what is not on disk
                 writer.discard()
                 raise
-            writer.flush()
 
     def initialize(self) -> bool:
         """Create the main file (with its schema version) and the index if they do not

@@ -324,3 +324,25 @@ def test_every_version_of_a_year_file_is_later_than_the_last(tmp_path, monkeypat
     mtimes = [identity[2] for identity in seen]
     assert mtimes == sorted(mtimes) and len(set(mtimes)) == len(mtimes), mtimes
     assert fresh_runs(db)["pk-1"] == ("berjalan", 4)
+
+
+def test_a_refused_write_leaves_nothing_behind_in_memory(tmp_path, monkeypatch):
+    """A write refused after the change was made in memory (here: the year file cannot be
+    replaced) must not be seen by this process's next read (the TUI reads on)."""
+    db = tmp_path / "kantor.json"
+    services = make_db(db)
+    before = fresh_runs(db)
+    real = AtomicJSONStorage._write_atomically
+
+    def refused(self, *args, **kw):
+        if self.path.endswith(".2026.json"):
+            raise OSError(30, "Read-only file system")
+        return real(self, *args, **kw)
+
+    monkeypatch.setattr(AtomicJSONStorage, "_write_atomically", refused)
+    with pytest.raises(StoreError, match="tidak diubah"):
+        services.act("pk-1", 1, "done")
+    monkeypatch.undo()
+    runs = {r.id: (r.steps[0].state.value, len(r.history)) for r in services.repo.list_runs()}
+    assert runs == before
+    assert services.repo.list_runs(history=False)[0].steps[0].state.value == "berjalan"
