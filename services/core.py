@@ -143,7 +143,7 @@ class Services:
     def _current(self) -> tuple[Catalog, dict[str, SopVersion]]:
         """The catalog everyone on this database sees, and the version each SOP's next run
         will follow (number 0: a shipped SOP not stored yet, stored by that run)."""
-        signature = self.repo.signature()
+        signature = self.repo.catalog_signature()
         if self._catalog is None or self._catalog[0] != signature:
             defaults = shipped()
             stored = latest(self.repo.sop_versions())
@@ -421,17 +421,24 @@ class Services:
     # -- the database itself ---------------------------------------------------------------
 
     def check_database(self) -> maintenance.Report:
-        """`doctor`: what killed writers left is removed first (under the lock, like a
-        write would), then the file, its folder and its backups are checked."""
+        """`doctor`: what killed writers left is removed first and the run index is
+        rebuilt from the year files if it differs from them (under the lock, like a write
+        would), then the files, their folder and their backups are checked."""
         from soptrack.store import maintenance  # doctor only: not on every start
 
         removed = 0
+        rebuilt = False
         if self.repo.exists():
             with contextlib.suppress(SoptrackError), self.repo.transaction_lock():
                 removed = maintenance.clean_temps(self.repo.path)
+                rebuilt = self.repo.rebuild_index()
         report = maintenance.check(self.repo.path)
         if removed:
             report.lines.append(f"Dibersihkan: {removed} file sementara penulis yang terhenti")
+        if rebuilt:
+            report.lines.append(
+                f"Diperbaiki: indeks {self.repo.index_path.name} dibangun ulang dari file tahun"
+            )
         return report
 
     def restore_plan(self, backup: Path | None = None) -> tuple[list[tuple[Path, Path]], list[str]]:

@@ -20,7 +20,10 @@ def init_shared(folder: Path, group: str) -> Iterator[str]:
     gid = grp.getgrnam(group).gr_gid
     with repo.transaction_lock():
         pass  # creates the lock file
+    repo.run_count()  # an existing database: migrated, and its index written, first
     yield shared.fix_file(db, gid)
+    if repo.index_path.exists():
+        yield shared.fix_file(repo.index_path, gid)
     yield shared.fix_file(Path(str(db) + ".lock"), gid)
     yield "Selanjutnya, untuk semua pengguna: tambahkan ke /etc/soptrack/config.toml"
     yield f'  db = "{db}"'

@@ -1,7 +1,8 @@
 """Persistence: the only package that touches TinyDB.
 
-One JSON file shared by a team: every read-modify-write under an inter-process lock, every
-write atomic (temporary file, fsync, os.replace), a schema version, rolling backups.
+A set of JSON files shared by a team (store/layout.py): every read-modify-write under one
+inter-process lock, every write atomic (temporary file, os.replace; fsync for every file but
+the derived run index), a schema version, rolling backups.
 """
 
 from soptrack.store.errors import StoreBusy, StoreCorrupt, StoreError

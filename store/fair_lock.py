@@ -28,15 +28,17 @@ class FairLock:
         self.directory = os.path.dirname(path) or "."
         self.prefix = f".{os.path.basename(path)}.wait."
 
-    def acquire(self) -> None:
-        """Raises filelock.Timeout after `timeout` seconds, PermissionError as filelock does."""
+    def acquire(self, timeout: float | None = None) -> None:
+        """Raises filelock.Timeout after `timeout` seconds (the lock's own when None; 0: one
+        try, for work that may as well be left to the holder), PermissionError as filelock
+        does."""
         from filelock import Timeout
 
-        if self.lock.is_locked:  # held by this process already: filelock counts it
+        if self.lock.is_locked:  # held by this thread already: filelock counts it
             self.lock.acquire()
             return
         ticket = self._take_ticket()
-        deadline = time.monotonic() + self.timeout
+        deadline = time.monotonic() + (self.timeout if timeout is None else timeout)
         try:
             while True:
                 if ticket is None or self._first(ticket):

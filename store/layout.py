@@ -1,9 +1,13 @@
-"""The files of one database: a small main file and one file per year of runs.
+"""The files of one database: a small main file, one file per year of runs, and an index.
 
-`kantor.json` holds the office profile, the letter register, the schema version and an index
-of every run (what list views show); `kantor.2026.json` holds the runs of 2026 with their
-whole history. A transition rewrites its year's file and the main file, never the archive.
-All files share one lock (`kantor.json.lock`) and one backup folder (`kantor.json.backups`).
+`kantor.json` holds the office profile, the letter register, the SOP catalog and the schema
+version; `kantor.2026.json` holds the runs of 2026 with their whole history;
+`kantor.index.json` holds what list views show of every run and the identity of each year
+file it was built from. The index is derived data: a transition rewrites its year's file
+durably, then the index without waiting for the disk; the main file only changes with the
+office's own data (admin commands, a new SOP version), never the archive.
+All files share one lock (`kantor.json.lock`) and one backup folder (`kantor.json.backups`),
+which holds no copy of the index (it is rebuilt from the year files whenever it is lost).
 """
 
 from __future__ import annotations
@@ -17,6 +21,11 @@ _YEAR = re.compile(r"^(?P<stem>.+)\.(?P<year>\d{4})\.json$")
 
 def year_path(main: Path, year: int) -> Path:
     return main.with_name(f"{main.stem}.{year:04d}.json")
+
+
+def index_path(main: Path) -> Path:
+    """Named like a year file, with `index` for the year: year_files() never lists it."""
+    return main.with_name(f"{main.stem}.index.json")
 
 
 def year_files(main: Path) -> dict[int, Path]:

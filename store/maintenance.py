@@ -1,7 +1,9 @@
 """`soptrack doctor` and `soptrack restore`: check a database, bring back good backups.
 
-A database is a set of files (store/layout.py): the main file and one file per year. Both
-commands cover every file. Restore never destroys anything: each file it replaces is kept
+A database is a set of files (store/layout.py): the main file, one file per year and the
+index. Both commands cover every file that holds data; the index is derived from the year
+files, so it has no backups: restore removes it after putting files back, and the next
+reader or writer rebuilds it. Restore never destroys anything: each file it replaces is kept
 beside it under a new name.
 """
 
@@ -63,17 +65,20 @@ def check(path: Path) -> Report:
     else:
         main = _check_file(report, path, "")
         if main is not None:
+            repo = Repository(path)
             try:
-                count = Repository(path).run_count()
+                count = repo.run_count()
+                recorded = (repo.index_tables() or {}).get(YEARS, {})
             except StoreError as exc:
                 report.ok = False
                 report.lines.append(f"RUSAK: {exc}")
-                count = 0
+                count, recorded = 0, {}
             report.lines.append(
                 f"OK: skema versi {SCHEMA_VERSION}, {count} run, {_size(path)} byte"
             )
+            _check_index(report, repo.index_path)
             on_disk = layout.year_files(path)
-            listed = {int(y) for y in main.get(YEARS, {})}
+            listed = {int(y) for y in recorded if str(y).isdigit()}
             for year in sorted(listed | set(on_disk)):
                 year_path = layout.year_path(path, year)
                 if not year_path.exists():
@@ -85,7 +90,7 @@ def check(path: Path) -> Report:
                 data = _check_file(report, year_path, f"tahun {year}: ")
                 if data is None:
                     continue
-                seen = main.get(YEARS, {}).get(str(year), {}).get("file")
+                seen = recorded.get(str(year), {}).get("file")
                 stale = (
                     ""
                     if seen == file_identity(year_path)
@@ -99,7 +104,7 @@ def check(path: Path) -> Report:
     if problem:
         report.ok = False
         report.lines.append(f"TIDAK BISA DITULIS oleh pengguna ini: {problem}")
-    left = [temp for file in _files(path) for temp in stale_temps(str(file))]
+    left = [temp for file in _all_files(path) for temp in stale_temps(str(file))]
     if left:
         report.ok = False
         report.lines.append(
@@ -130,9 +135,26 @@ def _check_file(report: Report, path: Path, what: str) -> dict[str, Any] | None:
     return data
 
 
+def _check_index(report: Report, index: Path) -> None:
+    """The index is derived: missing or unreadable is a note (rebuilt on the next read),
+    but one that this user cannot replace slows every command down, and is named."""
+    if not index.exists():
+        report.lines.append(f"Indeks {index.name}: belum ada; dibangun dari file tahun")
+        return
+    if not readable(index):
+        report.lines.append(f"Indeks {index.name}: tidak terbaca; dibangun ulang dari file tahun")
+        return
+    problem = write_problem(str(index))
+    if problem:
+        report.ok = False
+        report.lines.append(f"TIDAK BISA DITULIS oleh pengguna ini: {problem}")
+        return
+    report.lines.append(f"OK: indeks {index.name}, {_size(index)} byte")
+
+
 def clean_temps(path: Path) -> int:
     """Called under the database's lock (doctor): temporary files of killed writers."""
-    return sum(remove_stale_temps(str(file)) for file in _files(path))
+    return sum(remove_stale_temps(str(file)) for file in _all_files(path))
 
 
 # -- restore -----------------------------------------------------------------------------
@@ -169,6 +191,16 @@ def compare(target: Path, backup: Path, now: float | None = None) -> list[str]:
         else f"{age_minutes} menit"
     )
     stamp = time.strftime("%Y-%m-%d %H:%M", time.localtime(backup.stat().st_mtime))
+    if layout.year_of(target) is None:  # the main file: no runs in it
+        lines = [
+            f"Cadangan {backup.name}: dibuat {stamp} ({age} yang lalu), file utama (profil "
+            "kantor, register surat, katalog SOP); run tidak berubah"
+        ]
+        if not readable(target):
+            lines.append(f"{target.name} sekarang tidak terbaca: semua isi cadangan dipulihkan.")
+        else:
+            lines.append("HILANG: perubahan profil, surat dan katalog SOP setelah cadangan")
+        return lines
     old = _history_lengths(backup)
     current = _history_lengths(target) if readable(target) else None
     lines = [f"Cadangan {backup.name}: dibuat {stamp} ({age} yang lalu), {len(old)} run"]
@@ -189,19 +221,27 @@ def compare(target: Path, backup: Path, now: float | None = None) -> list[str]:
 
 
 def _history_lengths(path: Path) -> dict[str, int]:
-    """Run id -> transitions, from a year file's runs (or a main file's index: runs only)."""
+    """Run id -> transitions, from a year file's runs."""
     forget(str(path))
     try:
         data = AtomicJSONStorage(str(path)).read() or {}
     finally:
         forget(str(path))
-    runs = data.get("runs") or data.get("index") or {}
+    runs = data.get("runs") or {}
     return {str(doc.get("id", key)): len(doc.get("history", [])) for key, doc in runs.items()}
 
 
 def apply(chosen_plan: Plan) -> list[tuple[Path, Path | None]]:
-    """Put each backup in place; returns (restored from, replaced file kept as) per file."""
-    return [(chosen, _put_back(target, chosen)) for target, chosen in chosen_plan]
+    """Put each backup in place; returns (restored from, replaced file kept as) per file.
+    Then the index goes: it was built from the files as they were (a backup of the main
+    file from before schema 4 even brings an index of its own, moved out on the next read)."""
+    done = [(chosen, _put_back(target, chosen)) for target, chosen in chosen_plan]
+    for main in {layout.main_of(target) for target, _ in chosen_plan}:
+        index = layout.index_path(main)
+        with contextlib.suppress(FileNotFoundError):
+            index.unlink()
+        forget(str(index))
+    return done
 
 
 def restore(path: Path, backup: Path | None = None) -> list[tuple[Path, Path | None]]:
@@ -209,12 +249,19 @@ def restore(path: Path, backup: Path | None = None) -> list[tuple[Path, Path | N
 
 
 def _files(path: Path) -> list[Path]:
-    """The main file and every year file, on disk or listed by a readable main file."""
+    """The main file and every year file, on disk or listed by a readable index (the files
+    that hold data and have backups)."""
+    from soptrack.store.repository import YEARS, Repository
+
     years = set(layout.year_files(path))
     with contextlib.suppress(StoreError):
-        listed = (AtomicJSONStorage(str(path)).read() or {}).get("years", {})
+        listed = (Repository(path).index_tables() or {}).get(YEARS, {})
         years |= {int(y) for y in listed if str(y).isdigit()}
     return [path, *(layout.year_path(path, y) for y in sorted(years))]
+
+
+def _all_files(path: Path) -> list[Path]:
+    return [*_files(path), layout.index_path(path)]
 
 
 def _target_of(path: Path, backup: Path) -> Path:

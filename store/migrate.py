@@ -1,8 +1,10 @@
-"""From one file to a main file and year files (schema 1 -> 2), done once, under the lock.
+"""From one file to a main file, year files and an index file (schema 2 -> 3 -> 4), done
+once, under the lock.
 
-The old file stays the database until the very end: the year files are written first, then
-the main file replaces the old one (which is backed up just before, as every migrated file
-is). A crash in between leaves the old file in place and the migration runs again.
+The old file stays the database until the very end: the year files and the index file are
+written first, then the main file replaces the old one (which is backed up just before, as
+every migrated file is). A crash in between leaves the old file in place and the migration
+runs again.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from soptrack.store.index import entry_of
 
 RUNS = "runs"
 INDEX = "index"
+YEARS = "years"
 
 Tables = dict[str, Any]
 
@@ -21,6 +24,11 @@ Tables = dict[str, Any]
 def needs_split(main: Tables) -> bool:
     """A main file that still holds the runs themselves: the single-file layout."""
     return RUNS in main
+
+
+def holds_index(main: Tables) -> bool:
+    """A main file that still holds the run index (schema 3): it moves to the index file."""
+    return INDEX in main or YEARS in main
 
 
 def split(data: Tables, path: str) -> tuple[Tables, dict[int, Tables]]:

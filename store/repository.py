@@ -1,22 +1,28 @@
 """The repository: what the rest of soptrack asks of the database, in domain objects.
 
 The database is a set of files (store/layout.py): a main file with the office profile, the
-letter register, the schema version and an index of every run, and one file per year with
-that year's runs and their history. List views read the index alone; one run is read from
-its year's file; a transition rewrites its year's file and the main file, never the others.
+letter register, the SOP catalog and the schema version; one file per year with that year's
+runs and their history; and an index file with what list views show of every run. List views
+read the index alone; one run is read from its year's file; a transition rewrites its year's
+file and the index, never the others.
 
 Reads take no lock: writes replace each file atomically, so a reader always sees whole
 files. Every read-modify-write takes the one inter-process lock of the set, opens fresh
 TinyDBs (so no next-id or query cache from before the lock survives), re-reads the files,
-applies a pure function to the fresh state and writes each file it changed once: the year's
-file first, then the main file, which records the identity of every year file it indexes.
-An index that does not match its year file (a crash between the two replaces, a year file
-restored from a backup) is rebuilt from that file, in memory by readers, on disk by the next
-writer.
+applies a pure function to the fresh state and writes each file it changed once: the main
+file if it changed and the year's file durably (fsync), then the index, which records the
+identity (inode, size, mtime) of every year file it indexes, without fsync: it is derived.
+A year file is always written as a new inode that is on disk before the index is replaced,
+so an index that does not match its year file (a crash before the index reached the disk, a
+year file restored from a backup) is told by that identity and rebuilt from that file; an
+index file that is missing, empty or cut short (a crash on a file system that does not order
+a rename after its data) is rebuilt from every year file. Readers rebuild in memory and store
+the result when the lock is free at once; writers always store it.
 """
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import os
 import threading
@@ -42,7 +48,7 @@ from soptrack.sop.run import (
     run_to_dict,
 )
 from soptrack.sop.versions import SopVersion
-from soptrack.store import backups, layout, migrate
+from soptrack.store import backups, layout, migrate, schema
 from soptrack.store import catalog as catalog_mod
 from soptrack.store import storage as storage_mod
 from soptrack.store.errors import StoreBusy, StoreCorrupt, StoreError
@@ -52,7 +58,7 @@ from soptrack.store.storage import AtomicJSONStorage
 
 RUNS = migrate.RUNS
 INDEX = migrate.INDEX
-YEARS = "years"
+YEARS = migrate.YEARS
 OFFICE = "office"
 T = TypeVar("T")
 Tables = dict[str, Any]
@@ -61,8 +67,11 @@ PARSED_RUNS = 64
 
 
 def file_identity(path: Path) -> list[int] | None:
-    """What the main file remembers of a year file. Not ctime: a backup's hard link
-    changes it without changing the file."""
+    """What the index remembers of a year file. Every write is a new file (a new inode,
+    created while the old one still exists) whose mtime is later, to the nanosecond, than
+    that of every earlier version (storage._advance_mtime): an index written for an earlier
+    version never matches, even if the inode number is reused later. Not ctime: a backup's
+    hard link changes it without changing the file."""
     try:
         st = os.stat(path)
     except OSError:
@@ -72,6 +81,8 @@ def file_identity(path: Path) -> list[int] | None:
 
 class _View:
     """One reader's look at the set: the main file's tables and the repaired index."""
+
+    # index: doc id -> entry
 
     def __init__(self, main: Tables, index: dict[str, Any], years: dict[int, Tables] | None):
         self.main = main
@@ -99,14 +110,18 @@ class Repository:
     def year_path(self, year: int) -> Path:
         return layout.year_path(self.path, year)
 
+    @property
+    def index_path(self) -> Path:
+        return layout.index_path(self.path)
+
     def files(self) -> list[Path]:
-        """Every file of the database that exists: the main file, then the years."""
-        found = [self.path] if self.path.exists() else []
+        """Every file of the database that exists: the main file, the index, the years."""
+        found = [p for p in (self.path, self.index_path) if p.exists()]
         return found + list(layout.year_files(self.path).values())
 
     @contextmanager
     def reading(self) -> Iterator[TinyDB]:
-        """The main file (office, letters, index...), split first if it is an old one."""
+        """The main file (office, letters, catalog...), migrated first if it is an old one."""
         with storage_mod.CACHE_LOCK:  # the parsed file is shared with other threads
             self._view()
             db = self._open()
@@ -116,9 +131,9 @@ class Repository:
                 db.close()
 
     @contextmanager
-    def transaction_lock(self) -> Iterator[None]:
+    def transaction_lock(self, timeout: float | None = None) -> Iterator[None]:
         """The inter-process lock alone (one for the whole set), with a clear message when
-        it is busy."""
+        it is busy (after `timeout` seconds; the repository's own when None)."""
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
@@ -133,7 +148,7 @@ class Repository:
         if self._lock is None:
             self._lock = FairLock(str(self.path) + ".lock", timeout=self.lock_timeout, mode=0o664)
         try:
-            self._lock.acquire()
+            self._lock.acquire(timeout)
         except Timeout:
             raise StoreBusy(
                 f"database {self.path} sedang dipakai (database busy) lebih dari "
@@ -156,7 +171,7 @@ class Repository:
         """Lock, fresh read of the main file, yield, one atomic write of it. An exception
         writes nothing. For the tables of the main file (office, letters, catalog...)."""
         with self.transaction_lock(), storage_mod.CACHE_LOCK:
-            self._split_locked()
+            self._migrate_locked()
             db = self._open()
             store = db.storage
             assert isinstance(store, AtomicJSONStorage)
@@ -168,31 +183,44 @@ class Repository:
             store.flush()
 
     @contextmanager
-    def _runs_transaction(self) -> Iterator[_Writer]:
-        """Lock, fresh reads, yield a writer; year files are written first, then the main
-        file. An exception writes nothing."""
-        with self.transaction_lock(), storage_mod.CACHE_LOCK:
-            self._split_locked()
+    def _runs_transaction(self, timeout: float | None = None) -> Iterator[_Writer]:
+        """Lock, fresh reads, yield a writer; the main file (when it changed) and the year
+        files are written first, then the index. An exception writes nothing."""
+        with self.transaction_lock(timeout), storage_mod.CACHE_LOCK:
+            self._migrate_locked()
             writer = _Writer(self)
             try:
                 yield writer
+                writer.flush()
             except BaseException:
+                # the parsed files were changed in place: a failed write (a read-only main
+                # file, a full disk) must not leave this process seeing what is not on disk
                 writer.discard()
                 raise
-            writer.flush()
 
     def initialize(self) -> bool:
-        """Create the main file (with its schema version) if it does not exist yet."""
+        """Create the main file (with its schema version) and the index if they do not
+        exist yet."""
         if self.path.exists():
             return False
         with self.transaction() as db:
             store = db.storage
             store.write(store.read() or {})
+        with self._runs_transaction():
+            pass  # a missing index is written
         return True
 
-    def signature(self) -> tuple[int, int, int, int] | None:
-        """Changes whenever any process writes the database (every write rewrites the main
-        file): cheap polling for the TUI."""
+    def signature(self) -> object:
+        """Changes whenever any process writes the database: an admin change rewrites the
+        main file, a transition the index (and a restore removes it). Cheap polling for the
+        TUI: two stats."""
+        return (
+            storage_mod.stat_signature(str(self.path)),
+            storage_mod.stat_signature(str(self.index_path)),
+        )
+
+    def catalog_signature(self) -> object:
+        """Changes whenever the SOP catalog may have (it lives in the main file)."""
         return storage_mod.stat_signature(str(self.path))
 
     def exists(self) -> bool:
@@ -205,49 +233,117 @@ class Repository:
 
     def _view(self) -> _View:
         main = self._read(self.path)
-        if migrate.needs_split(main):
+        if migrate.needs_split(main) or migrate.holds_index(main):
             try:
                 with self.transaction_lock():
-                    self._split_locked()
+                    self._migrate_locked()
             except StoreError:
-                # no write access (or busy): serve the old file, split in memory
-                tables, years = migrate.split(main, str(self.path))
-                return _View(tables, tables[INDEX], years)
+                # no write access (or busy): serve the old file, migrated in memory
+                if migrate.needs_split(main):
+                    tables, years = migrate.split(main, str(self.path))
+                    return _View(tables, tables[INDEX], years)
+                index, _ = self._repaired_index(main, copy_on_change=True)
+                return _View(main, index, None)
             main = self._read(self.path)
-        index, _ = self._repaired_index(main, copy_on_change=True)
+        stored = self.index_tables()
+        index, rebuilt = self._repaired_index(stored or {}, copy_on_change=True)
+        if (rebuilt or stored is None) and main:  # reading a new database creates nothing
+            self._store_index()
         return _View(main, index, None)
 
-    def _split_locked(self) -> None:
-        """Under the lock: turn an old single-file database into the main file + years."""
+    def _index_store(self) -> AtomicJSONStorage:
+        return AtomicJSONStorage(str(self.index_path), durable=False, kind=schema.INDEX_KIND)
+
+    def index_tables(self, store: AtomicJSONStorage | None = None) -> Tables | None:
+        """The index file's tables (`index`, `years`); None when it is missing or cannot be
+        read: derived data, rebuilt from the year files, never an error. A soptrack
+        database of its own at that name is refused rather than overwritten."""
+        store = store or self._index_store()
+        try:
+            data = store.read()
+        except StoreError:
+            storage_mod.forget(store.path)
+            return None
+        if data is None:
+            return None
+        if schema.kind_of(data) != schema.INDEX_KIND:
+            if schema.version_of(data) is not None:  # soptrack's, and not an index
+                raise StoreError(
+                    f"file {self.index_path} adalah database lain, bukan indeks {self.path}; "
+                    "pindahkan salah satunya ke folder lain (tidak ada yang diubah)"
+                )
+            storage_mod.forget(store.path)
+            return None
+        return data
+
+    def _store_index(self) -> None:
+        """Write the rebuilt index if the lock is free right now; a reader never waits for
+        it (the holder of the lock writes it anyway) and may have no write access."""
+        with contextlib.suppress(StoreError), self._runs_transaction(timeout=0):
+            pass
+
+    def rebuild_index(self) -> bool:
+        """Rebuild the whole index from the year files and store it if it differs from the
+        stored one (doctor: an index edited by hand, an entry that reads wrong); returns
+        whether it did. Raises StoreError when a year file cannot be read."""
+        with self._runs_transaction() as writer:
+            fresh: dict[str, Any] = {}
+            for path in layout.year_files(self.path).values():
+                for doc_id, doc in self._read(path).get(RUNS, {}).items():
+                    fresh[doc_id] = entry_of(doc)
+            if fresh == writer.index and not writer.whole:
+                return False
+            writer.replace_index(fresh)
+            return True
+
+    def _migrate_locked(self) -> None:
+        """Under the lock: turn an old single-file database into the main file + years
+        (schema 2), and move the index out of the main file into its own (schema 3). The
+        main file is written last, after a backup of the old one (a migrated file always
+        gets one): a crash before it leaves the old file, migrated again next time."""
         store = AtomicJSONStorage(str(self.path))
         data = store.read()
-        if not data or not migrate.needs_split(data):
+        if not data or not (migrate.needs_split(data) or migrate.holds_index(data)):
             return
-        tables, years = migrate.split(data, str(self.path))
-        recorded: dict[str, Any] = {}
-        for year, year_tables in sorted(years.items()):
-            path = self.year_path(year)
-            if path.exists():  # left by a migration that was interrupted: keep a copy
-                backups.rotate(str(path), force=True)
-            storage_mod.forget(str(path))
-            year_store = AtomicJSONStorage(str(path))
-            year_store.write(year_tables)
-            year_store.flush()
-            recorded[str(year)] = {"year": year, "file": file_identity(path)}
-        tables[YEARS] = recorded
+        self.index_tables()  # refuses a database of its own where the index goes
+        if migrate.needs_split(data):
+            tables, years = migrate.split(data, str(self.path))
+            recorded: dict[str, Any] = {}
+            for year, year_tables in sorted(years.items()):
+                path = self.year_path(year)
+                if path.exists():  # left by a migration that was interrupted: keep a copy
+                    backups.rotate(str(path), force=True)
+                storage_mod.forget(str(path))
+                year_store = AtomicJSONStorage(str(path))
+                year_store.write(year_tables)
+                year_store.flush()
+                recorded[str(year)] = {"year": year, "file": file_identity(path)}
+            tables[YEARS] = recorded
+        else:
+            tables = dict(data)
+        # the identities move with the entries: an entry of a year file that changed since
+        # is rebuilt as any stale entry is
+        moved = {INDEX: tables.pop(INDEX, {}), YEARS: tables.pop(YEARS, {})}
+        index_store = self._index_store()
+        index_store.write(moved)
+        with contextlib.suppress(StoreError):  # lost derived data: rebuilt from the years
+            index_store.flush()
         store.write(tables)
         store.flush()
 
-    def _repaired_index(self, main: Tables, *, copy_on_change: bool) -> tuple[dict[str, Any], bool]:
+    def _repaired_index(
+        self, tables: Tables, *, copy_on_change: bool
+    ) -> tuple[dict[str, Any], bool]:
         """The index, with the entries of every year file it was not written for rebuilt
-        from that file; and whether anything was rebuilt."""
-        index: dict[str, Any] = main.get(INDEX, {})
-        recorded: dict[str, Any] = main.get(YEARS, {})
+        from that file; and whether anything was rebuilt. `tables` holds `index` and
+        `years`: the index file's, or an old main file's."""
+        index: dict[str, Any] = tables.get(INDEX, {})
+        recorded: dict[str, Any] = tables.get(YEARS, {})
         on_disk = layout.year_files(self.path)
         stale = []
         for year, path in on_disk.items():
-            seen = recorded.get(str(year), {}).get("file")
-            if seen != file_identity(path):
+            seen = recorded.get(str(year))
+            if not isinstance(seen, dict) or seen.get("file") != file_identity(path):
                 stale.append((year, path))
         if not stale:
             return index, False
@@ -275,13 +371,13 @@ class Repository:
         the newest year first, by number within a year; `offset`/`limit` take a page of
         them, and only the page is built.
 
-        `history=False` is for read-only views: the runs come from the index in the main
-        file alone (no history, notes or extra data; never to be written back)."""
+        `history=False` is for read-only views: the runs come from the index file alone
+        (no history, notes or extra data; never to be written back)."""
         view = self._view()
         keys = self._select(view.index, years, unfinished)
         keys = keys[offset : None if limit is None else offset + limit]
         if not history:
-            return [self._run(run_doc_of(view.index[k]), k, self.path) for k in keys]
+            return [self._run(run_doc_of(view.index[k]), k, self.index_path) for k in keys]
         by_year: dict[int, list[str]] = {}
         for key in keys:
             by_year.setdefault(view.index[key].get("year"), []).append(key)
@@ -351,7 +447,7 @@ class Repository:
         )
         return StoreCorrupt(
             f"database {path} tidak ada atau tidak memuat run {ref}, padahal indeks di "
-            f"{self.path} mencatatnya; tidak diubah. {fix}"
+            f"{self.index_path} mencatatnya; tidak diubah. {fix}"
         )
 
     def create_run(
@@ -369,7 +465,11 @@ class Repository:
         (number 0: a shipped SOP's first use) is stored now, or the stored one with the same
         text is reused."""
         with self._runs_transaction() as writer:
-            number = _pin(writer.main, version) if version is not None else None
+            number = None
+            if version is not None:
+                number, added = _pin(writer.main, version)
+                if added:
+                    writer.change_main()
             doc_id = max((int(k) for k in writer.index), default=0) + 1
             run = new_run(f"{code}-{doc_id}", sop_id, step_numbers, title, year, actor, now, number)
             writer.put(str(doc_id), run_to_dict(run))
@@ -394,6 +494,11 @@ class Repository:
         try:
             return self._parse_run(doc, (path, doc_id))
         except (KeyError, ValueError, TypeError, AttributeError) as exc:
+            if path == self.index_path:  # derived: rebuilt from the year files
+                raise StoreCorrupt(
+                    f"indeks {path} rusak: run #{doc_id} tidak lengkap ({exc!r}); "
+                    "bangun ulang dari file tahun: soptrack doctor"
+                ) from None
             backup = backups.latest(path)
             fix = (
                 f"pulihkan cadangan: soptrack restore ({backup})" if backup else "perbaiki file itu"
@@ -457,8 +562,8 @@ class Repository:
         year = entry.get("year")
         if not isinstance(year, int):
             raise StoreCorrupt(
-                f"database {self.path} rusak: indeks run #{key} tanpa tahun; tidak diubah. "
-                "periksa: soptrack doctor"
+                f"indeks {self.index_path} rusak: run #{key} tanpa tahun; bangun ulang dari "
+                "file tahun: soptrack doctor"
             )
         return year
 
@@ -504,7 +609,7 @@ class Repository:
             if version is None:
                 return None, []
             catalog_mod.insert_into(writer.main, version)
-            writer.main_store.write(writer.main)
+            writer.change_main()
             ids = []
             for key, entry in list(writer.index.items()):
                 if entry.get("sop_id") != version.sop_id or entry.get("sop_version") is not None:
@@ -532,7 +637,9 @@ class Repository:
     # -- office profile --------------------------------------------------------------------
 
     def get_office(self) -> OfficeProfile:
-        doc = self._view().main.get(OFFICE, {}).get("1")
+        # the main file alone, as every schema kept it: not the index (asked under the lock
+        # of every transition)
+        doc = self._read(self.path).get(OFFICE, {}).get("1")
         return profile_from_dict(doc) if doc else OfficeProfile()
 
     def update_office(self, change: Callable[[OfficeProfile], OfficeProfile]) -> OfficeProfile:
@@ -557,7 +664,8 @@ class Repository:
             return result
 
     def rows(self, table_name: str) -> list[dict[str, Any]]:
-        table = self._view().main.get(table_name, {})
+        """A table of the main file (letters...), as every schema kept it."""
+        table = self._read(self.path).get(table_name, {})
         return [copy.deepcopy(doc) for doc in table.values()]
 
 
@@ -578,40 +686,60 @@ def _resolve(path: Path) -> Path:
         ) from None
 
 
-def _pin(main: Tables, version: SopVersion) -> int:
+def _pin(main: Tables, version: SopVersion) -> tuple[int, bool]:
     """The stored number of `version`: its own, the newest stored one when it has the same
-    text, else a new one stored now in the main file's catalog."""
+    text, else a new one stored now in the main file's catalog; and whether it was stored."""
     if version.version:
-        return version.version
+        return version.version, False
     mine = [v for v in catalog_mod.versions_in(main) if v.sop_id == version.sop_id]
     newest = max(mine, key=lambda v: v.version, default=None)
     if newest is not None and newest.digest == version.digest:
-        return newest.version
+        return newest.version, False
     number = newest.version + 1 if newest else 1
     catalog_mod.insert_into(main, replace(version, version=number))
-    return number
+    return number, True
 
 
 class _Writer:
-    """One runs transaction: the main file and the year files it touches, each written once,
-    re-serializing only the documents it changed."""
+    """One runs transaction: the main file, the year files it touches and the index, each
+    written once, re-serializing only the documents it changed."""
 
     def __init__(self, repo: Repository) -> None:
         self.repo = repo
+        self.main: Tables
         self.main_store = AtomicJSONStorage(str(repo.path))
-        self.main: Tables = self.main_store.read() or {}
-        index, rebuilt = repo._repaired_index(self.main, copy_on_change=False)
-        self.main[INDEX] = index
-        self.main.setdefault(YEARS, {})
-        self.whole = rebuilt  # a rebuilt index is written whole
+        # read even when only runs change: a damaged or newer main file stops every write
+        main = self.main_store.read()
+        self.main = main if main is not None else {}
+        if main is None:  # a new database: the main file carries its schema version
+            self.change_main()
+        self.index_store = repo._index_store()
+        stored = repo.index_tables(self.index_store)
+        self.index_tables: Tables = stored if stored is not None else {}
+        index, rebuilt = repo._repaired_index(self.index_tables, copy_on_change=False)
+        self.whole = rebuilt or stored is None  # a rebuilt index is written whole
         self.index: dict[str, Any] = index
+        self.index_tables[INDEX] = index
+        self.index_tables.setdefault(YEARS, {})
         self.stores: dict[int, AtomicJSONStorage] = {}
         self.tables: dict[int, Tables] = {}
         self.written: set[int] = set()
-        if rebuilt:
-            for year, path in layout.year_files(repo.path).items():
-                self.main[YEARS][str(year)] = {"year": year, "file": file_identity(path)}
-            self.main_store.write(self.main)
+        if self.whole:
+            self._record_all()
+
+    def _record_all(self) -> None:
+        self.index_tables[YEARS] = {
+            str(year): {"year": year, "file": file_identity(path)}
+            for year, path in layout.year_files(self.repo.path).items()
+        }
+        self.index_store.write(self.index_tables)
+
+    def replace_index(self, index: dict[str, Any]) -> None:
+        """The whole index, rebuilt from every year file (doctor)."""
+        self.index.clear()
+        self.index.update(index)
+        self.whole = True
+        self._record_all()
 
     def year_runs(self, year: int) -> dict[str, Any]:
         if year not in self.stores:
@@ -619,6 +747,10 @@ class _Writer:
             self.stores[year] = store
             self.tables[year] = store.read() or {}
         return self.tables[year].setdefault(RUNS, {})
+
+    def change_main(self) -> None:
+        """The main file's tables were changed (a new SOP version): write it too."""
+        self.main_store.write(self.main)
 
     def put(self, key: str, doc: dict[str, Any]) -> None:
         year = int(doc["year"])
@@ -628,18 +760,37 @@ class _Writer:
         store.touch(RUNS, key)
         self.written.add(year)
         self.index[key] = entry_of(doc)
-        self.main_store.write(self.main)
+        self.index_store.write(self.index_tables)
         if not self.whole:
-            self.main_store.touch(INDEX, key)
+            self.index_store.touch(INDEX, key)
 
     def flush(self) -> None:
+        """The main file first (a run may follow the SOP version it adds), then the year
+        files, one folder fsync for them: all on disk before the index is replaced, which
+        is not synced. A failed index write loses nothing: the year files' new identities
+        tell every reader the old index is stale."""
+        if self.main_store.pending:
+            self.main_store.flush()
+        else:
+            # a main file made read-only (chmod 0444) makes the whole database read-only,
+            # as when every write replaced it
+            problem = storage_mod.write_problem(str(self.repo.path))
+            if problem:
+                raise StoreError(f"{problem}; tidak ada yang diubah")
+            # a killed admin command's temporary file goes with the next write of any file
+            storage_mod.remove_stale_temps(str(self.repo.path))
         for year in self.written:
-            self.stores[year].flush(sync_dir=False)  # the main file's flush syncs the folder
+            self.stores[year].flush(sync_dir=False)
+        if self.written:
+            storage_mod.fsync_dir(str(self.repo.path.parent))
+        for year in self.written:
             path = self.repo.year_path(year)
-            self.main[YEARS][str(year)] = {"year": year, "file": file_identity(path)}
-        self.main_store.flush()
+            self.index_tables[YEARS][str(year)] = {"year": year, "file": file_identity(path)}
+        with contextlib.suppress(StoreError):  # derived: rebuilt by the next reader or writer
+            self.index_store.flush()
 
     def discard(self) -> None:
         for store in self.stores.values():
             store.discard()
         self.main_store.discard()
+        self.index_store.discard()

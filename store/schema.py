@@ -18,10 +18,17 @@ from soptrack.store.errors import StoreTooNew
 #    split touches several files, so the repository does it (store/migrate.py) when it
 #    finds a main file that still has a `runs` table; as a table-level step it changes
 #    nothing.
-SCHEMA_VERSION = 3
+# 4: the run index and the year files' identities move from the main file to an index file
+#    of their own (kantor.index.json), written without fsync: a transition durably writes
+#    one file, its year's. Also done by the repository (a main file that still holds the
+#    `index` table); as a table-level step it changes nothing.
+SCHEMA_VERSION = 4
 META_TABLE = "meta"
 APP_MARK = "soptrack"
 SPLIT_VERSION = 2
+INDEX_VERSION = 3
+# meta "kind" of the index file: a soptrack file at that name without it is not ours
+INDEX_KIND = "index"
 
 Tables = dict[str, Any]
 
@@ -37,6 +44,7 @@ def _v1_to_v2(data: Tables) -> Tables:
 MIGRATIONS: dict[int, Callable[[Tables], Tables]] = {
     1: _v1_to_v2,
     SPLIT_VERSION: lambda data: data,
+    INDEX_VERSION: lambda data: data,
 }
 
 
@@ -72,6 +80,16 @@ def upgrade(data: Tables, path: str) -> tuple[Tables, bool]:
     return data, migrated
 
 
-def stamp(data: Tables) -> Tables:
-    data[META_TABLE] = {"1": {"app": APP_MARK, "schema": SCHEMA_VERSION}}
+def kind_of(data: Tables) -> str | None:
+    """What a soptrack file holds besides a database: "index" for the index file."""
+    meta = data.get(META_TABLE, {}).get("1")
+    kind = meta.get("kind") if isinstance(meta, dict) else None
+    return kind if isinstance(kind, str) else None
+
+
+def stamp(data: Tables, kind: str | None = None) -> Tables:
+    meta: dict[str, Any] = {"app": APP_MARK, "schema": SCHEMA_VERSION}
+    if kind is not None:
+        meta["kind"] = kind
+    data[META_TABLE] = {"1": meta}
     return data

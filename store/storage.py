@@ -26,6 +26,7 @@ import os
 import stat
 import tempfile
 import threading
+import time
 from typing import Any
 
 from tinydb.storages import Storage
@@ -64,8 +65,16 @@ def stat_signature(path: str) -> _Signature | None:
 
 
 class AtomicJSONStorage(Storage):
-    def __init__(self, path: str) -> None:
+    """`durable=False` is for derived data (the run index): the file is still replaced
+    atomically, but neither it nor its folder is fsynced and no backup is kept of it. After
+    a crash it may be the previous file, or (on a file system that does not order a rename
+    after the data it names) empty or cut short; its reader rebuilds it then. `kind` marks
+    the file's meta (schema.INDEX_KIND)."""
+
+    def __init__(self, path: str, *, durable: bool = True, kind: str | None = None) -> None:
         self.path = os.path.abspath(path)
+        self.durable = durable
+        self.kind = kind
         self._pending: dict[str, Any] | None = None
         # None: the whole file is serialized again; else the only documents changed
         self._touched: dict[str, set[str]] | None = None
@@ -143,6 +152,11 @@ class AtomicJSONStorage(Storage):
     def write(self, data: dict[str, Any]) -> None:
         self._pending = data
 
+    @property
+    def pending(self) -> bool:
+        """Whether flush() will write (something was written in this transaction)."""
+        return self._pending is not None
+
     def touch(self, table: str, doc_id: int | str) -> None:
         """Declare a document this transaction changes. A transaction that declares every
         change lets flush() reuse the other documents' bytes; one that declares nothing
@@ -164,7 +178,7 @@ class AtomicJSONStorage(Storage):
         directory fsync makes both renames durable)."""
         if self._pending is None:
             return
-        data = schema.stamp(self._pending)
+        data = schema.stamp(self._pending, self.kind)
         touched, self._touched = self._touched, None
         self._pending = None
         try:
@@ -238,25 +252,44 @@ class AtomicJSONStorage(Storage):
         try:
             with os.fdopen(fd, "wb") as handle:
                 handle.writelines(payload)
-                handle.flush()
-                os.fsync(handle.fileno())
+                if self.durable:
+                    handle.flush()
+                    _advance_mtime(handle.fileno(), self.path)
+                    os.fsync(handle.fileno())
             shared.match_permissions(tmp, self.path)
             cached = _CACHE.get(self.path)
             current = stat_signature(self.path)
-            if cached and current == cached[0]:
+            if self.durable and cached and current == cached[0]:
                 backups.rotate(self.path, force=cached[2])
             os.replace(tmp, self.path)
         except BaseException:
             with contextlib.suppress(OSError):
                 os.unlink(tmp)
             raise
-        if sync_dir:
-            _fsync_dir(directory)
+        if sync_dir and self.durable:
+            fsync_dir(directory)
         _CACHE[self.path] = (_signature(os.stat(self.path)), data, False)
 
     def close(self) -> None:
         self._pending = None
         self._touched = None
+
+
+def _advance_mtime(fd: int, path: str) -> None:
+    """Give the new file an mtime later than the one it replaces, to the nanosecond.
+
+    The index recognises a year file by (inode, size, mtime): the kernel stamps files from
+    a coarse clock (a tick of several ms) and reuses the inode of a file replaced earlier,
+    so two versions of a file could otherwise share all three. With every version's mtime
+    strictly later than its predecessor's, an index written for any earlier version (one a
+    crash kept on disk, whatever order the renames reached it in) never matches the file."""
+    try:
+        before = os.stat(path).st_mtime_ns
+    except OSError:
+        before = 0
+    mtime = max(time.time_ns(), before + 1)
+    with contextlib.suppress(OSError):  # a file system without fine times: inode and size
+        os.utime(fd, ns=(mtime, mtime))
 
 
 def _lines_of(path: str) -> _Lines:
@@ -405,7 +438,7 @@ def _tinydb_shaped(data: Any) -> bool:
     return True
 
 
-def _fsync_dir(directory: str) -> None:
+def fsync_dir(directory: str) -> None:
     with contextlib.suppress(OSError):
         fd = os.open(directory, os.O_RDONLY)
         try:

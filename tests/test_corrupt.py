@@ -50,11 +50,14 @@ def assert_one_line_error(proc: subprocess.CompletedProcess, db: Path, code: int
 
 
 def make_db(path: Path, writes: int = 3) -> Services:
-    """A database written several times: the second write leaves the first backup."""
+    """A database written several times: the second write of each file leaves its first
+    backup (a transition rewrites the year file; an admin change, here the office profile,
+    the main file)."""
     services = Services(db=path, user="budi", sop_dirs=[])
     services.new_run("pengukuran-kinerja", "Pengukuran Kinerja 2026", 2026)
     for i in range(writes):
         services.act("pk-1", 1, "note", note=f"catatan {i}")
+    services.repo.update_office(lambda office: office)
     return services
 
 
@@ -81,7 +84,7 @@ BROKEN = {
     "JSON list": lambda good: b"[1, 2, 3]",
     "plain TinyDB file": lambda good: b'{"_default": {}}',
     "table of numbers": lambda good: b'{"runs": {"1": 5}, "meta": {"1": {"app": "soptrack"}}}',
-    "non-numeric doc id": lambda good: good.replace(b'"index":{\n"1"', b'"index":{\n"x"'),
+    "non-numeric doc id": lambda good: good.replace(b'"sops":{\n"1"', b'"sops":{\n"x"'),
     "deeply nested": lambda good: b"[" * 100_000 + b"]" * 100_000,
     "huge integer": lambda good: b'{"meta": {"1": {"schema": ' + b"9" * 5000 + b"}}}",
     "newer schema version": _newer,
@@ -119,10 +122,13 @@ def test_corrupt_without_backup_says_there_is_none(tmp_path, env):
 def test_run_document_missing_fields_is_one_line(tmp_path, env):
     db = tmp_path / "kantor.json"
     make_db(db)
-    data = json.loads(db.read_bytes())
-    del data["index"]["1"]["title"]  # the index entry, in the main file
-    db.write_bytes(json.dumps(data).encode())
-    assert_one_line_error(soptrack(db, "status", env=env), db)
+    index = db.with_name("kantor.index.json")
+    data = json.loads(index.read_bytes())
+    del data["index"]["1"]["title"]  # the index entry, in the index file
+    index.write_bytes(json.dumps(data).encode())
+    assert "soptrack doctor" in assert_one_line_error(soptrack(db, "status", env=env), index)
+    assert soptrack(db, "doctor", env=env).returncode == 0  # rebuilds it from the year file
+    assert soptrack(db, "status", env=env).returncode == 0
     year = db.with_name("kantor.2026.json")
     data = json.loads(year.read_bytes())
     del data["runs"]["1"]["steps"]  # the run itself, in its year's file
@@ -231,16 +237,17 @@ def test_rolling_backups_keep_the_last_n(tmp_path, monkeypatch):
     db = tmp_path / "kantor.json"
     services = Services(db=db, user="budi", sop_dirs=[])
     services.new_run("pengukuran-kinerja", "Pengukuran Kinerja 2026", 2026)
-    states = [db.read_bytes()]
+    year = db.with_name("kantor.2026.json")  # the file a transition rewrites
+    states = [year.read_bytes()]
     for i in range(backups.KEEP + 5):
         services.act("pk-1", 1, "note", note=f"catatan {i}")
-        states.append(db.read_bytes())
+        states.append(year.read_bytes())
         if i == 0:
-            os.utime(backups.latest(db), (1, 1))  # hard links share mtime; age it
+            os.utime(backups.latest(year), (1, 1))  # hard links share mtime; age it
         import time
 
         time.sleep(0.002)  # backup names have millisecond resolution
-    found = backups.list_backups(db)
+    found = backups.list_backups(year)
     assert len(found) == backups.KEEP
     # newest backup = the file as it was before the last write; all are good databases
     assert found[0].read_bytes() == states[-2]
@@ -250,7 +257,8 @@ def test_rolling_backups_keep_the_last_n(tmp_path, monkeypatch):
 def test_backup_interval_limits_backups(tmp_path):
     db = tmp_path / "kantor.json"
     make_db(db, writes=20)
-    assert len(backups.list_backups(db)) == 1  # one per 10 minutes, not one per write
+    # one per 10 minutes, not one per write
+    assert len(backups.list_backups(db.with_name("kantor.2026.json"))) == 1
 
 
 def test_doctor_reports_good_and_broken(tmp_path, env):
@@ -465,7 +473,8 @@ def test_sop_add_into_a_folder_the_user_cannot_write(tmp_path):
 def test_index_steps_edited_by_hand_are_one_line(tmp_path, env):
     db = tmp_path / "kantor.json"
     make_db(db)
-    data = json.loads(db.read_bytes())
+    index = db.with_name("kantor.index.json")
+    data = json.loads(index.read_bytes())
     data["index"]["1"]["steps"] = "[[1,"  # the packed steps, one JSON string, cut short
-    db.write_bytes(json.dumps(data).encode())
-    assert_one_line_error(soptrack(db, "status", env=env), db)
+    index.write_bytes(json.dumps(data).encode())
+    assert_one_line_error(soptrack(db, "status", env=env), index)

@@ -106,9 +106,11 @@ def test_new_file_in_group_writable_folder_is_group_writable(tmp_path: Path) -> 
     services.new_run("pengukuran-kinerja", "PK", 2026)
     assert (folder / "db.json").stat().st_mode & 0o660 == 0o660
     services.act("pk-1", 1, "start")
-    assert (folder / "db.json").stat().st_mode & 0o777 == 0o660 | (
-        (folder / "db.json").stat().st_mode & 0o006
-    )
+    # every file of the set: the main file, the year file and the index (written without
+    # fsync, but with the same care for its mode)
+    for name in ("db.json", "db.2026.json", "db.index.json"):
+        mode = (folder / name).stat().st_mode
+        assert mode & 0o777 == 0o660 | (mode & 0o006), name
 
 
 def _user_exists(name: str) -> bool:
@@ -220,7 +222,9 @@ def test_two_unix_users_in_one_group_share_one_board(office_users) -> None:
         del os.environ["SOPTRACK_CONFIG"]
     assert [(h["user"], h["role"]) for h in history] == [(first, "sekretaris"), (second, "kadis")]
     assert db in whoami and "kadis" in whoami
-    for path in [Path(db), Path(db + ".lock")]:
+    index = Path(db).with_name("soptrack.index.json")
+    year = next(Path(db).parent.glob("soptrack.[0-9][0-9][0-9][0-9].json"))
+    for path in [Path(db), Path(db + ".lock"), index, year]:
         st = path.stat()
         assert st.st_mode & 0o060 == 0o060, path
         import grp

@@ -49,18 +49,24 @@ def test_two_handles_never_reuse_an_id(db_path: Path) -> None:
 def test_write_is_atomic_replace_and_keeps_mode(db_path: Path) -> None:
     repo = Repository(db_path)
     make_run(repo)
-    os.chmod(db_path, 0o664)
-    inode = db_path.stat().st_ino
-    make_run(repo)
-    assert db_path.stat().st_ino != inode  # a new file replaced the old one
-    assert db_path.stat().st_mode & 0o777 == 0o664
-    temps = f".{db_path.name}.*.tmp"  # the names storage.py gives its temporary files
-    assert not list(db_path.parent.glob(temps))
+    year = db_path.with_name("soptrack.2026.json")
+    written = (db_path, year, repo.index_path)
+    for path in written:
+        os.chmod(path, 0o664)
+    inodes = [path.stat().st_ino for path in written]
+    make_run(repo)  # the year file and the index
+    repo.update_office(lambda office: office)  # the main file
+    for path, inode in zip(written, inodes, strict=True):
+        assert path.stat().st_ino != inode, path  # a new file replaced the old one
+        assert path.stat().st_mode & 0o777 == 0o664, path
+    temps = [f".{path.name}.*.tmp" for path in written]  # storage.py's temporary files
+    assert not [p for pattern in temps for p in db_path.parent.glob(pattern)]
     # a writer killed mid-write leaves its temporary file: the very next write removes it
-    # (not only the next one that rotates a backup)
-    (db_path.parent / f".{db_path.name}.killed.tmp").write_text("{half")
+    # (not only the next one that rotates a backup, nor only the next write of that file)
+    for path in written:
+        (db_path.parent / f".{path.name}.killed.tmp").write_text("{half")
     make_run(repo)
-    assert not list(db_path.parent.glob(temps))
+    assert not [p for pattern in temps for p in db_path.parent.glob(pattern)]
 
 
 def test_failed_change_writes_nothing(db_path: Path) -> None:
@@ -139,6 +145,7 @@ def single_file(db_path: Path, schema_version: int = 1) -> dict:
     for year_file in sorted(db_path.parent.glob(f"{db_path.stem}.[0-9]*.json")):
         runs.update(json.loads(year_file.read_text())["runs"])
         year_file.unlink()
+    db_path.with_name(f"{db_path.stem}.index.json").unlink(missing_ok=True)
     old = {k: v for k, v in main.items() if k not in ("index", "years")}
     old["runs"] = runs
     old["meta"]["1"]["schema"] = schema_version
@@ -180,7 +187,8 @@ def test_single_file_database_is_split_once_with_a_backup(db_path: Path) -> None
     assert [r.id for r in fresh.list_runs(history=False)] == ["pk-1", "pk-2"]  # a read splits
     assert backups.latest(db_path).read_bytes() == v1  # the old file, kept before the split
     main = json.loads(db_path.read_text())
-    assert "runs" not in main and set(main["index"]) == {"1", "2"}
+    assert "runs" not in main and "index" not in main
+    assert set(json.loads(fresh.index_path.read_text())["index"]) == {"1", "2"}
     assert main["meta"]["1"]["schema"] == schema.SCHEMA_VERSION
     assert set(json.loads(db_path.with_name("soptrack.2026.json").read_text())["runs"]) == {"1"}
     assert set(json.loads(db_path.with_name("soptrack.2025.json").read_text())["runs"]) == {"2"}
@@ -190,14 +198,14 @@ def test_single_file_database_is_split_once_with_a_backup(db_path: Path) -> None
     assert make_run(fresh, "next").id == "pk-3"
 
 
-def test_a_write_touches_its_year_and_the_main_file_only(db_path: Path) -> None:
+def test_a_write_touches_its_year_and_the_index_only(db_path: Path) -> None:
     repo = Repository(db_path)
     for year in (2024, 2025, 2026):
         repo.create_run("pengukuran-kinerja", "pk", list(range(1, 14)), f"PK {year}", year, ME, NOW)
-    old = db_path.with_name("soptrack.2024.json")
-    before = old.stat().st_ino, old.read_bytes()
+    untouched = (db_path, db_path.with_name("soptrack.2024.json"))
+    before = [(p.stat().st_ino, p.read_bytes()) for p in untouched]
     repo.update_run("pk-3", lambda run: replace(run, title="Ganti"))
-    assert (old.stat().st_ino, old.read_bytes()) == before
+    assert [(p.stat().st_ino, p.read_bytes()) for p in untouched] == before
     assert repo.get_run("pk-3").title == "Ganti"
     assert [r.title for r in repo.list_runs(history=False, years=[2026])] == ["Ganti"]
     # every file stays plain JSON
@@ -206,7 +214,7 @@ def test_a_write_touches_its_year_and_the_main_file_only(db_path: Path) -> None:
 
 
 def test_index_is_rebuilt_when_a_year_file_changed_behind_it(db_path: Path) -> None:
-    """A crash between the year file's replace and the main file's, or a restored year."""
+    """A crash between the year file's replace and the index's, or a restored year."""
     repo = Repository(db_path)
     make_run(repo)
     year = db_path.with_name("soptrack.2026.json")
@@ -216,7 +224,8 @@ def test_index_is_rebuilt_when_a_year_file_changed_behind_it(db_path: Path) -> N
     storage.forget(str(year))
     assert repo.list_runs(history=False)[0].title == "diubah di file tahun"
     make_run(repo, "berikut")  # the writer stores the repaired index
-    assert json.loads(db_path.read_text())["index"]["1"]["title"] == "diubah di file tahun"
+    index = json.loads(repo.index_path.read_text())["index"]
+    assert index["1"]["title"] == "diubah di file tahun"
 
 
 def test_rolling_backups_keep_the_newest(db_path: Path) -> None:
@@ -251,7 +260,7 @@ def test_a_write_waits_for_a_reader_of_the_shared_parse_in_another_thread(db_pat
 
     def reader() -> None:
         with repo.reading() as db:
-            db.table("index").all()
+            db.table("sops").all()
             inside.set()
             release.wait(60)
 
@@ -331,7 +340,7 @@ def test_an_old_file_that_cannot_be_split_now_is_read_as_it_is(db_path: Path, mo
     def refused():
         raise StoreBusy("busy")
 
-    monkeypatch.setattr(Repository, "transaction_lock", lambda self: refused())
+    monkeypatch.setattr(Repository, "transaction_lock", lambda self, timeout=None: refused())
     reader = Repository(db_path)
     assert [r.id for r in reader.list_runs(history=False)] == ["pk-1"]
     assert reader.get_run("pk-1").title == "PK 2026" and reader.run_count() == 1
@@ -398,9 +407,9 @@ def test_an_index_entry_with_its_steps_as_a_list_reads_the_same(db_path: Path) -
     make_run(repo)
     repo.update_run("pk-1", lambda run: replace(run, title="baru"))
     expected = repo.list_runs(history=False)
-    data = json.loads(db_path.read_text())
+    data = json.loads(repo.index_path.read_text())
     entry = data["index"]["1"]
     assert isinstance(entry["steps"], str)  # what list views parse only for the runs shown
     entry["steps"] = json.loads(entry["steps"])
-    db_path.write_text(json.dumps(data))
+    repo.index_path.write_text(json.dumps(data))
     assert Repository(db_path).list_runs(history=False) == expected
