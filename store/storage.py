@@ -261,6 +261,7 @@ class AtomicJSONStorage(Storage):
             current = stat_signature(self.path)
             if self.durable and cached and current == cached[0]:
                 backups.rotate(self.path, force=cached[2])
+            previous = _hold_previous(self.path)
             os.replace(tmp, self.path)
         except BaseException:
             with contextlib.suppress(OSError):
@@ -269,6 +270,44 @@ class AtomicJSONStorage(Storage):
         if sync_dir and self.durable:
             fsync_dir(directory)
         _CACHE[self.path] = (_signature(os.stat(self.path)), data, False)
+        if previous is not None:
+            _release_later(previous)
+
+
+def _hold_previous(path: str) -> str | None:
+    """A second name for the file about to be replaced, so that the replace does not free
+    its blocks: freeing a year file of several MB took about 2.5 ms of every transition at
+    2,000 runs. The name is a temporary file of this database (a killed writer's is removed
+    like any other, by the next writer or `doctor`)."""
+    held = f"{_tmp_prefix(path)}{os.getpid()}-{time.monotonic_ns()}.old.tmp"
+    try:
+        os.link(path, os.path.join(os.path.dirname(path), held))
+    except OSError:  # no file yet, a file system without hard links: replace as before
+        return None
+    return os.path.join(os.path.dirname(path), held)
+
+
+_RELEASING: list[threading.Thread] = []
+
+
+def _release_later(held: str) -> None:
+    """Free the replaced file after the write has returned (a thread: the caller's screen
+    repaints meanwhile; the interpreter waits for it at exit, so nothing is left behind)."""
+    _RELEASING[:] = [t for t in _RELEASING if t.is_alive()]
+    thread = threading.Thread(target=_unlink_quietly, args=(held,), name="soptrack-release")
+    _RELEASING.append(thread)
+    thread.start()
+
+
+def released() -> None:
+    """Wait until every replaced file this process wrote over is freed (tests, `doctor`)."""
+    for thread in list(_RELEASING):
+        thread.join()
+
+
+def _unlink_quietly(held: str) -> None:
+    with contextlib.suppress(OSError):  # the next writer's clean-up may have been first
+        os.unlink(held)
 
     def close(self) -> None:
         self._pending = None
@@ -386,6 +425,7 @@ def remove_stale_temps(path: str) -> int:
 
 
 def stale_temps(path: str) -> list[str]:
+    released()  # this process's own replaced files are not a killed writer's
     prefix = _tmp_prefix(path)
     with contextlib.suppress(OSError), os.scandir(os.path.dirname(path)) as entries:
         return [e.path for e in entries if e.name.startswith(prefix) and e.name.endswith(".tmp")]

@@ -60,13 +60,46 @@ def test_write_is_atomic_replace_and_keeps_mode(db_path: Path) -> None:
         assert path.stat().st_ino != inode, path  # a new file replaced the old one
         assert path.stat().st_mode & 0o777 == 0o664, path
     temps = [f".{path.name}.*.tmp" for path in written]  # storage.py's temporary files
+    storage.released()  # the replaced files are freed by a thread once the write returned
     assert not [p for pattern in temps for p in db_path.parent.glob(pattern)]
     # a writer killed mid-write leaves its temporary file: the very next write removes it
     # (not only the next one that rotates a backup, nor only the next write of that file)
     for path in written:
         (db_path.parent / f".{path.name}.killed.tmp").write_text("{half")
     make_run(repo)
+    storage.released()
     assert not [p for pattern in temps for p in db_path.parent.glob(pattern)]
+
+
+def test_the_replaced_file_is_freed_after_the_write_returns(db_path: Path, monkeypatch) -> None:
+    """A transition does not wait for the file system to free the year file it replaced:
+    the old version keeps a second name until a thread removes it; a killed process's
+    leftover is removed by the next write like any temporary file."""
+    repo = Repository(db_path)
+    make_run(repo)
+    year = db_path.with_name("soptrack.2026.json")
+    old_inode = year.stat().st_ino
+    gate = threading.Event()
+    real = storage._unlink_quietly
+
+    def slow(held: str) -> None:
+        gate.wait(10)
+        real(held)
+
+    monkeypatch.setattr(storage, "_unlink_quietly", slow)
+    make_run(repo)  # returns while the old year file is still held
+    held = [p for p in db_path.parent.glob(".soptrack.2026.json.*.old.tmp")]
+    assert [p.stat().st_ino for p in held] == [old_inode]
+    assert [r.id for r in Repository(db_path).list_runs()] == ["pk-1", "pk-2"]
+    gate.set()
+    storage.released()
+    assert not list(db_path.parent.glob("*.old.tmp"))
+    # as a SIGKILL would leave it: the next write removes it
+    (db_path.parent / ".soptrack.2026.json.123-456.old.tmp").write_text("{}")
+    monkeypatch.setattr(storage, "_unlink_quietly", real)
+    make_run(repo)
+    storage.released()
+    assert not list(db_path.parent.glob("*.old.tmp"))
 
 
 def test_failed_change_writes_nothing(db_path: Path) -> None:
