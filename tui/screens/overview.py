@@ -28,7 +28,7 @@ AHEAD = 10  # rows left below the cursor when the next page is read
 
 # (title, width); None = shares what is left of the screen's width.
 COLUMNS: tuple[tuple[str, int | None], ...] = (
-    ("Run", 6),
+    ("Run", 8),  # pk-1234, contoh-1
     ("Judul · SOP", None),
     ("Kemajuan · waktu", 22),
     ("Kini · menunggu", None),

@@ -182,9 +182,9 @@ class RunTable(ScrollView, can_focus=True):
 
     def _line(self, cells: list[list[Text]], n: int, width: int, style: Style) -> Strip:
         """Line `n` of each cell, cut to its column, the columns GAP cells apart."""
-        segments: list[Segment] = [Segment(" ", style)]  # a cell's width from the edge
+        segments: list[Segment] = [Segment(" ", style)]  # a cell from each edge
         for column, (lines, cell_width) in enumerate(
-            zip(cells, self.widths(width - 1), strict=True)
+            zip(cells, self.widths(width - 2), strict=True)
         ):
             if column:
                 segments.append(Segment(" " * GAP, style))
