@@ -4,7 +4,9 @@ screen.
 
 * First frame: each app runs headless in a fresh process, N times; the figure is the wall
   time from spawning the process until the first screen is mounted and the app is idle
-  (interpreter start and imports included: what a user over SSH waits for). The baseline is
+  (interpreter start and imports included: what a user over SSH waits for). soptrack starts
+  through its own entry point (`soptrack --db DB [open RUN]`: arguments, config files, the
+  database checks before the screen, then the app), as the command does. The baseline is
   a bare Textual App with one Static, measured the same way in the same run, the runs
   interleaved (bare, overview, board, bare, ...) so that a passing load on a shared machine
   weighs on both alike. Target: 1.3.
@@ -72,12 +74,42 @@ def _child(kind: str, db: str, run_ref: str) -> None:
         watch(app)
         app.run(headless=True, size=(80, 24), auto_pilot=ready)
         return
-    from soptrack.services.core import Services
-    from soptrack.tui.app import SoptrackApp
+    # soptrack as a user starts it: the `soptrack` command's own entry point, headless. The
+    # app is caught as its module is imported, so nothing of soptrack or Textual is imported
+    # before the entry point imports it.
+    import importlib.abc
+    import importlib.util
 
-    app = SoptrackApp(Services(db), run_ref or None)
-    watch(app)
-    app.run(headless=True, size=(80, 24), auto_pilot=ready)
+    os.environ["TEXTUAL_DRIVER"] = "textual.drivers.headless_driver:HeadlessDriver"
+
+    def patch(module) -> None:
+        run = module.SoptrackApp.run
+
+        def headless(self, *args, **kwargs):
+            watch(self)
+            return run(self, headless=True, size=(80, 24), auto_pilot=ready)
+
+        module.SoptrackApp.run = headless
+
+    class CatchApp(importlib.abc.MetaPathFinder):
+        def find_spec(self, name, path, target=None):
+            if name != "soptrack.tui.app":
+                return None
+            sys.meta_path.remove(self)
+            spec = importlib.util.find_spec(name)
+            execute = spec.loader.exec_module
+
+            def exec_module(module) -> None:
+                execute(module)
+                patch(module)
+
+            spec.loader.exec_module = exec_module
+            return spec
+
+    sys.meta_path.insert(0, CatchApp())
+    from soptrack.main import main as soptrack_main
+
+    soptrack_main(["--db", db, *(["open", run_ref] if run_ref else [])])
 
 
 def first_frame_ms(

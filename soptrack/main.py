@@ -4,17 +4,30 @@ otherwise one command of the command line."""
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import sys
 from collections.abc import Sequence
 
-from soptrack.cli.guard import guarded
-from soptrack.services.core import open_services
-from soptrack.sop.errors import BadInput
-
 
 def main(argv: Sequence[str] | None = None) -> int:
-    words = list(sys.argv[1:] if argv is None else argv)
+    # Starting creates some hundred thousand objects that live as long as the process
+    # (Textual, the domain's classes); the garbage collector walking them again and again
+    # while they are made cost 12-16 ms of every start. It is off until the command runs;
+    # the app turns it back on after its first frame.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _main(list(sys.argv[1:] if argv is None else argv), collecting)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _main(words: list[str], collecting: bool) -> int:
+    # imported here, not at the top: with the collector off (see main)
+    from soptrack.cli.guard import guarded
+
     request = app_request(words)
     if request is not None:
         return guarded(lambda: _open_app(request))
@@ -24,6 +37,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parse(words)
     if args.command in APP_COMMANDS:
         return guarded(lambda: _open_app(args))
+    if collecting:
+        gc.enable()  # a command may build much: collect as usual while it runs
     return run(args)
 
 
@@ -55,6 +70,8 @@ def app_request(words: Sequence[str]) -> argparse.Namespace | None:
 
 
 def _open_app(args: argparse.Namespace) -> int:
+    from soptrack.services.core import open_services
+
     services = open_services(getattr(args, "db", None), getattr(args, "as_role", None))
     # A database that cannot be read, an unknown run: the same one line as for any command,
     # before the screen is taken (inside the app it would be a traceback).
@@ -74,6 +91,8 @@ def _need_terminal() -> None:
     TEXTUAL_DRIVER: that is a terminal too."""
     if os.environ.get("TEXTUAL_DRIVER"):
         return
+    from soptrack.sop.errors import BadInput
+
     if not (sys.stdin.isatty() and sys.stdout.isatty()):
         raise BadInput(
             "aplikasi TUI perlu terminal (needs a terminal); tanpa terminal pakai: soptrack status"

@@ -254,3 +254,24 @@ def test_the_app_forms_are_read_without_building_the_command_line() -> None:
     assert app_request(["tui"]) is not None
     for words in (["--help"], ["status"], ["open"], ["tui", "x"], ["--db"], ["-x"]):
         assert app_request(words) is None, words
+
+
+def test_the_collector_is_on_again_after_any_command(tmp_path, capsys) -> None:
+    """`soptrack` starts with Python's garbage collector off (start-up time); a command, a
+    refused command and a refused app start all give it back."""
+    import gc
+
+    import pytest
+
+    from soptrack.main import main as soptrack_main
+
+    db = str(tmp_path / "kantor.json")
+    assert gc.isenabled()
+    assert soptrack_main(["--db", db, "status"]) == 0
+    assert gc.isenabled()
+    assert soptrack_main(["--db", db, "open", "pk-99"]) == 2  # no such run: refused
+    assert gc.isenabled()
+    with pytest.raises(SystemExit) as wrong:  # argparse's own exit, with its usage line
+        soptrack_main(["--db", db, "nothing-like-this"])
+    assert wrong.value.code == 2 and gc.isenabled()
+    capsys.readouterr()

@@ -57,7 +57,8 @@ class SoptrackApp(App[int]):
         # Building the first screen allocates thousands of long-lived objects (styles,
         # widgets, the SOP catalogue); a full garbage collection in the middle of it costs
         # 10-20 ms of the first frame. Collect again once the first frame is out.
-        self._gc_paused = gc.isenabled()
+        # (the `soptrack` command has it off already, from before its imports)
+        self._gc_paused = True
         gc.disable()
 
     def get_default_screen(self) -> Screen:
