@@ -369,14 +369,24 @@ class Services:
 
         return self.repo.update_run(run_ref, change)
 
-    def status(self, run: Run, office: OfficeProfile | None = None) -> RunStatus:
+    def status(
+        self, run: Run, office: OfficeProfile | None = None, *, warnings: bool = True
+    ) -> RunStatus:
+        """The run as every view shows it; `warnings=False` leaves out the checks of its
+        history chain and SOP version (see `warnings`), for a screen that shows them a
+        moment later."""
         office = office or self.office()
         status = run_status(run, self.sop_of(run), self.clock(), office.hours)
-        warnings = [self.version_note(run)]
+        found = self.warnings(run) if warnings else ()
+        return dataclasses.replace(status, warnings=found) if found else status
+
+    def warnings(self, run: Run) -> tuple[str, ...]:
+        """What a reader of the run must know: a history edited outside soptrack (its hash
+        chain), a run that follows an older version of its SOP."""
+        found = [self.version_note(run)]
         if run.history:  # list views load runs without history: checked by doctor
-            warnings.append(self.chain_problem(run) or "")
-        warnings = [w for w in warnings if w]
-        return dataclasses.replace(status, warnings=tuple(warnings)) if warnings else status
+            found.append(self.chain_problem(run) or "")
+        return tuple(w for w in found if w)
 
     def statuses(
         self,

@@ -77,9 +77,9 @@ class AppState:
             self._office = self.services.office()
         return self._office
 
-    def run_status(self, ref: str) -> RunStatus:
+    def run_status(self, ref: str, *, warnings: bool = True) -> RunStatus:
         services = self.services
-        return services.status(services.repo.get_run(ref), self.office())
+        return services.status(services.repo.get_run(ref), self.office(), warnings=warnings)
 
     def status_of(self, run: Run) -> RunStatus:
         return self.services.status(run, self.office())

@@ -3,6 +3,7 @@ version a run follows once its SOP changed."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 from pathlib import Path
 
@@ -22,6 +23,17 @@ def header_text(app) -> str:
     return str(app.screen.query_one(RunHeader).render())
 
 
+async def settles(pilot, condition, seconds: float = 10.0) -> bool:
+    """True once `condition` holds (waits for the screen's workers, never a fixed time)."""
+    for _ in range(int(seconds / 0.05)):
+        await pilot.pause()
+        if condition():
+            return True
+        await pilot.app.workers.wait_for_complete()
+        await asyncio.sleep(0.05)
+    return condition()
+
+
 @async_test
 async def test_a_broken_chain_shows_on_the_board(db: Path) -> None:
     run_id = make_run(db, done=range(1, 3))
@@ -32,8 +44,8 @@ async def test_a_broken_chain_shows_on_the_board(db: Path) -> None:
     app = app_for(db, run_id)
     recorder = Recorder(app)
     async with app.run_test(size=(160, 48)) as pilot:
-        await pilot.pause()
-        assert any("entri #1" in w for w in recorder.warnings())
+        # checked in a worker right after the first frame
+        assert await settles(pilot, lambda: any("entri #1" in w for w in recorder.warnings()))
         assert "rantai hash" in header_text(app) and "entri #1" in header_text(app)
 
 
@@ -47,6 +59,5 @@ async def test_the_board_names_the_version_an_old_run_follows(db: Path, tmp_path
     services(db).add_sop(draft, replace=True)
     app = app_for(db, run_id)
     async with app.run_test(size=(160, 48)) as pilot:
-        await pilot.pause()
-        text = header_text(app)
-        assert "versi 1" in text and "terbaru: versi 2" in text
+        assert await settles(pilot, lambda: "terbaru: versi 2" in header_text(app))
+        assert "versi 1" in header_text(app)

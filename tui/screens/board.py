@@ -8,6 +8,7 @@ against the fresh state. The store is watched by AppState; this screen re-reads 
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 from collections.abc import Coroutine
 from typing import Any
 
@@ -98,17 +99,17 @@ class BoardScreen(Screen):
         self.state.unsubscribe(self.reload)
 
     async def load(self, run_id: str) -> None:
-        """Show another run (or the first one): rebuild lanes and cards."""
+        """Show another run (or the first one): rebuild lanes and cards. The checks of its
+        history chain and SOP version follow in a worker (they are not on the first frame
+        unless something is wrong)."""
         try:
-            status = self.state.run_status(run_id)
+            status = self.state.run_status(run_id, warnings=False)
         except SoptrackError as exc:
             self.app.notify(str(exc), severity="error", title="Gagal membuka run")
             return
         self.run_id = status.run.id
         self.status = status
-        for warning in status.warnings:
-            if "rantai hash" in warning:
-                self.app.notify(warning, severity="warning", title="Riwayat diubah", timeout=10)
+        self.run_worker(self._check(status), group="check", exclusive=True, exit_on_error=False)
         sop = status.sop
         container = self.query_one("#lanes", Lanes)
         await container.remove_children()
@@ -125,6 +126,20 @@ class BoardScreen(Screen):
         self._apply_search()
         self._show_header()
         self.action_goto_current()
+
+    async def _check(self, shown: RunStatus) -> None:
+        services = self.state.services
+        try:
+            found = await off_loop(self, lambda: services.warnings(shown.run))
+        except SoptrackError:
+            return  # the next reload says what is wrong
+        if self.status is None or self.status.run.id != shown.run.id:
+            return  # another run is on the board now
+        self.status = dataclasses.replace(self.status, warnings=found)
+        self._show_header()
+        for warning in found:
+            if "rantai hash" in warning:
+                self.app.notify(warning, severity="warning", title="Riwayat diubah", timeout=10)
 
     def on_resize(self) -> None:
         self._size_lanes()
