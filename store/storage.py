@@ -249,6 +249,7 @@ class AtomicJSONStorage(Storage):
             raise _permission_error(directory, "menulis di folder") from None
         except OSError as exc:
             raise write_error(self.path, exc) from None
+        previous: str | None = None
         try:
             with os.fdopen(fd, "wb") as handle:
                 handle.writelines(payload)
@@ -266,12 +267,18 @@ class AtomicJSONStorage(Storage):
         except BaseException:
             with contextlib.suppress(OSError):
                 os.unlink(tmp)
+            if previous is not None:
+                _unlink_quietly(previous)
             raise
         if sync_dir and self.durable:
             fsync_dir(directory)
         _CACHE[self.path] = (_signature(os.stat(self.path)), data, False)
         if previous is not None:
             _release_later(previous)
+
+    def close(self) -> None:
+        self._pending = None
+        self._touched = None
 
 
 def _hold_previous(path: str) -> str | None:
@@ -308,10 +315,6 @@ def released() -> None:
 def _unlink_quietly(held: str) -> None:
     with contextlib.suppress(OSError):  # the next writer's clean-up may have been first
         os.unlink(held)
-
-    def close(self) -> None:
-        self._pending = None
-        self._touched = None
 
 
 def _advance_mtime(fd: int, path: str) -> None:

@@ -105,3 +105,18 @@ async def test_a_theme_change_recolours_the_cards(db: Path) -> None:
         await pilot.pause()
         assert colours() and colours() != before
         assert board.card is board.cards[2]  # the cursor stays
+
+
+@async_test
+async def test_the_cursor_card_stays_in_view_through_resizes(db: Path) -> None:
+    run_id = make_run(db, done=range(1, 12), start=12)
+    app = app_for(db, run_id)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        board = app.screen
+        assert board.card is board.cards[12]
+        for size in [(160, 48), (80, 24), (120, 30), (80, 24)]:
+            await pilot.resize_terminal(*size)
+            await pilot.pause()
+            await pilot.pause()
+            assert lane_of(board, 12).card_region(12) is not None, size

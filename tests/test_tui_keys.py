@@ -1007,3 +1007,18 @@ async def test_overview_table_keys_and_mouse(db: Path) -> None:
         )
         await pilot.pause()
         assert isinstance(app.screen, BoardScreen) and app.screen.run_id == target
+
+
+@async_test
+async def test_search_in_only_my_lane_stays_in_my_lane(db: Path) -> None:
+    run_id = make_run(db)
+    app = app_for(db, run_id, as_role="sekretaris")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("m")
+        await pilot.pause()
+        await pilot.press("slash", *"data", "enter")
+        await pilot.pause()
+        card = app.screen.card
+        assert card is not None and card.lane == "sekretaris"
+        assert app.focused.display

@@ -530,7 +530,10 @@ class BoardScreen(Screen):
         if event.input.id != "search":
             return
         self._close_search(event.input)
-        matches = [c for c in self.cards.values() if c.matched]
+        matches = sorted(
+            (c for c in self.cards.values() if c.matched and self._lane_of(c).display),
+            key=lambda c: c.number,
+        )
         if matches:
             self.put_cursor(matches[0])
         else:

@@ -86,6 +86,8 @@ class OverviewScreen(Screen):
         self.statuses: list[RunStatus] = []
         self.run_ids: list[str] = []
         self.total = 0  # runs in the scope, loaded or not
+        # counts the times the rows were replaced: a page read before that is dropped
+        self.generation = 0
 
     def compose(self) -> ComposeResult:
         yield Static(id="overview-title")
@@ -126,21 +128,26 @@ class OverviewScreen(Screen):
         except SoptrackError as exc:
             self.app.notify(str(exc), severity="error", title="Gagal memuat")
             return
-        if scope == self.scope:
-            self._show(statuses, total)
+        if scope != self.scope:
+            return
+        if len(self.statuses) > wanted:
+            self.refresh_runs()  # a page came in meanwhile: read as many rows again
+            return
+        self._show(statuses, total)
 
     def _load_more(self) -> None:
         if len(self.statuses) < self.total:
             self.run_worker(self._more(), group="more", exclusive=True, exit_on_error=False)
 
     async def _more(self) -> None:
-        scope, offset = self.scope, len(self.statuses)
+        scope, offset, generation = self.scope, len(self.statuses), self.generation
         try:
             more, total = await off_loop(self, lambda: self.state.page(scope, offset, PAGE))
         except SoptrackError as exc:
             self.app.notify(str(exc), severity="error", title="Gagal memuat")
             return
-        if scope == self.scope and offset == len(self.statuses):
+        # rows replaced meanwhile (a refresh, `a`): this page may overlap them; drop it
+        if scope == self.scope and generation == self.generation:
             self.statuses += more
             self.total = total
             self.run_ids += [status.run.id for status in more]
@@ -177,6 +184,7 @@ class OverviewScreen(Screen):
             self.app.notify("\n".join(problems), severity="warning", title="Run tidak ditampilkan")
         self._told = problems
         selected = self.selected()
+        self.generation += 1
         self.statuses = statuses
         self.total = total
         self.run_ids = [status.run.id for status in statuses]

@@ -46,6 +46,7 @@ class LaneColumn(ScrollView, can_focus=True, inherit_bindings=False):
         self.cards = cards
         self.also = also
         self.cursor: int | None = cards[0].number if cards else None
+        self.can_focus = bool(cards)  # Tab never lands where there is no card
         # The lines below the title and each card's (top, height), for (width, cursor shown,
         # version); `version` counts the changes of the cards' statuses and matches.
         self._drawn: tuple[tuple[int, int | None, int], list[Strip], dict[int, tuple[int, int]]]
@@ -72,6 +73,8 @@ class LaneColumn(ScrollView, can_focus=True, inherit_bindings=False):
         self._version += 1
         self._sync_size()
         self.refresh()
+        if self.has_focus and self.cursor is not None:
+            self.call_after_refresh(self.scroll_to_card, self.cursor)
 
     def put_cursor(self, number: int) -> None:
         if number != self.cursor:
@@ -129,6 +132,9 @@ class LaneColumn(ScrollView, can_focus=True, inherit_bindings=False):
         self._sync_size()
         if self._scroll_target is not None:
             self.scroll_to_card(self._scroll_target)
+        elif self.has_focus and self.cursor is not None:
+            # cards change height with the width: keep the cursor's card in view
+            self.call_after_refresh(self.scroll_to_card, self.cursor)
 
     def repaint(self) -> None:
         """The palette changed (a theme): draw every line again."""
