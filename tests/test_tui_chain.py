@@ -3,12 +3,11 @@ version a run follows once its SOP changed."""
 
 from __future__ import annotations
 
-import asyncio
 import json
 from pathlib import Path
 
 import pytest
-from tui_fixtures import Recorder, app_for, async_test, fresh, make_run, services
+from tui_fixtures import Recorder, app_for, async_test, fresh, make_run, services, wait_until
 
 from soptrack.sop.catalog import SHIPPED_DIR
 from soptrack.tui.widgets.header import RunHeader
@@ -23,17 +22,6 @@ def header_text(app) -> str:
     return str(app.screen.query_one(RunHeader).render())
 
 
-async def settles(pilot, condition, seconds: float = 10.0) -> bool:
-    """True once `condition` holds (waits for the screen's workers, never a fixed time)."""
-    for _ in range(int(seconds / 0.05)):
-        await pilot.pause()
-        if condition():
-            return True
-        await pilot.app.workers.wait_for_complete()
-        await asyncio.sleep(0.05)
-    return condition()
-
-
 @async_test
 async def test_a_broken_chain_shows_on_the_board(db: Path) -> None:
     run_id = make_run(db, done=range(1, 3))
@@ -45,7 +33,9 @@ async def test_a_broken_chain_shows_on_the_board(db: Path) -> None:
     recorder = Recorder(app)
     async with app.run_test(size=(160, 48)) as pilot:
         # checked in a worker right after the first frame
-        assert await settles(pilot, lambda: any("entri #1" in w for w in recorder.warnings()))
+        assert await wait_until(
+            pilot, lambda: any("entri #1" in w for w in recorder.warnings()), 10
+        )
         assert "rantai hash" in header_text(app) and "entri #1" in header_text(app)
 
 
@@ -59,5 +49,5 @@ async def test_the_board_names_the_version_an_old_run_follows(db: Path, tmp_path
     services(db).add_sop(draft, replace=True)
     app = app_for(db, run_id)
     async with app.run_test(size=(160, 48)) as pilot:
-        assert await settles(pilot, lambda: "terbaru: versi 2" in header_text(app))
+        assert await wait_until(pilot, lambda: "terbaru: versi 2" in header_text(app), 10)
         assert "versi 1" in header_text(app)

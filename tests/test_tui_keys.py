@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import os
 import subprocess
 import sys
@@ -10,7 +9,16 @@ import threading
 from pathlib import Path
 
 import pytest
-from tui_fixtures import USER, Recorder, app_for, async_test, fresh, make_run, services
+from tui_fixtures import (
+    USER,
+    Recorder,
+    app_for,
+    async_test,
+    fresh,
+    make_run,
+    services,
+    wait_until,
+)
 
 from soptrack.main import main as cli_main
 from soptrack.sop.errors import BadInput
@@ -602,15 +610,6 @@ async def test_sample_run_lives_in_a_separate_demo_database(db: Path) -> None:
 
 
 # -- several users --------------------------------------------------------------------------
-
-
-async def wait_until(pilot, condition, seconds: float = 2.0) -> bool:
-    for _ in range(int(seconds / 0.05)):
-        if condition():
-            return True
-        await asyncio.sleep(0.05)
-        await pilot.pause()
-    return condition()
 
 
 @async_test

@@ -102,3 +102,13 @@ def app_for(db: Path, run_ref: str | None = None, **kwargs):
     from soptrack.tui.app import SoptrackApp
 
     return SoptrackApp(services(db, **kwargs), run_ref, poll_seconds=0.2)
+
+
+async def wait_until(pilot, condition, seconds: float = 2.0) -> bool:
+    """True once `condition` holds: tests wait for what they check, never a fixed time."""
+    for _ in range(int(seconds / 0.05)):
+        if condition():
+            return True
+        await asyncio.sleep(0.05)
+        await pilot.pause()
+    return condition()
