@@ -82,10 +82,6 @@ class Card:
             lines = self._texts[width] = list(card_text(self.status, width).split("\n"))
         return lines
 
-    def plain(self, width: int = 15) -> str:
-        """The card's text as the user reads it (tests, search results)."""
-        return "\n".join(line.plain for line in self.lines(width))
-
 
 def label_lines(label: str, width: int) -> str:
     """The short Kegiatan in at most two lines; the detail screen has the full text."""

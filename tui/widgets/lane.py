@@ -61,10 +61,6 @@ class LaneColumn(ScrollView, can_focus=True, inherit_bindings=False):
 
     # -- what the board asks ------------------------------------------------------------------
 
-    @property
-    def numbers(self) -> list[int]:
-        return [card.number for card in self.cards]
-
     def card(self, number: int) -> Card | None:
         return next((card for card in self.cards if card.number == number), None)
 
@@ -113,11 +109,6 @@ class LaneColumn(ScrollView, can_focus=True, inherit_bindings=False):
         region = Region(content.x, y, content.width, height)
         visible = region.intersection(content)
         return visible if visible.area else None
-
-    def lines_text(self) -> list[str]:
-        """The lane as drawn, title first, whatever is scrolled out of view included."""
-        _, lines, _ = self._draw()
-        return [strip.text for strip in [*self._title_strips(), *lines]]
 
     def card_lines(self, number: int) -> list[str]:
         """One card as drawn, border included (what the user reads of it)."""
