@@ -18,7 +18,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from typing import Any
 
-from soptrack.sop.run import Run, entry_to_dict, record_to_dict
+from soptrack.sop.run import Run, StepRecord, entry_to_dict, record_to_dict
 
 HASH = "hash"
 STATE = "state"
@@ -66,11 +66,32 @@ def seal(run: Run) -> Run:
 
 
 def run_state_digest(run: Run) -> str:
-    return state_digest(
-        [record_to_dict(r) for r in run.steps],
-        run.revisions,
-        run.finished_at.isoformat(timespec="seconds") if run.finished_at else None,
+    """state_digest() of the run, built from each step record's canonical bytes: the same
+    bytes as canonical() of the whole (keys sorted: finished_at, revisions, steps), with
+    the records a transition left unchanged (the same objects) not encoded again."""
+    finished_at = run.finished_at.isoformat(timespec="seconds") if run.finished_at else None
+    steps = b",".join(_canonical_record(r) for r in run.steps)
+    head = b'{"finished_at":%s,"revisions":%s,"steps":[' % (
+        canonical(finished_at),
+        canonical(run.revisions),
     )
+    return _sha(head + steps + b"]}")
+
+
+# id(record) -> (record, canonical bytes of its dict form); see run.record_to_dict
+_CANONICAL: dict[int, tuple[StepRecord, bytes]] = {}
+_CANONICAL_MAX = 2048
+
+
+def _canonical_record(record: StepRecord) -> bytes:
+    known = _CANONICAL.get(id(record))
+    if known is not None and known[0] is record:
+        return known[1]
+    encoded = canonical(record_to_dict(record))
+    if len(_CANONICAL) >= _CANONICAL_MAX:
+        _CANONICAL.clear()
+    _CANONICAL[id(record)] = (record, encoded)  # the record is kept: its id is not reused
+    return encoded
 
 
 def seal_document(doc: dict[str, Any]) -> dict[str, Any]:

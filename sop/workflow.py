@@ -115,13 +115,16 @@ def undo(run: Run, actor: Actor, now: datetime) -> Run:
 
 
 def undoable(run: Run) -> HistoryEntry | None:
-    stack: list[HistoryEntry] = []
-    for entry in run.history:
+    """The newest entry no undo has taken back. Read from the end: an undo always names an
+    earlier entry, so every undo of an entry comes after it (one pass, usually a few
+    entries, where a history of hundreds of undos was quadratic)."""
+    undone: set[int | None] = set()
+    for entry in reversed(run.history):
         if entry.action is Action.UNDO:
-            stack = [e for e in stack if e.seq != entry.undoes]
-        else:
-            stack.append(entry)
-    return stack[-1] if stack else None
+            undone.add(entry.undoes)
+        elif entry.seq not in undone:
+            return entry
+    return None
 
 
 def check_run_matches(run: Run, sop: Sop) -> None:

@@ -17,6 +17,10 @@ from soptrack.store import layout, shared
 
 KEEP = 10
 INTERVAL_SECONDS = 600
+# db path -> the time of its newest backup this process has seen or made: a write within
+# the interval of it needs no listing of the backup folder (~0.1 ms a write). Backups only
+# ever get newer, so the memo can only be too old, never wrongly recent.
+_NEWEST: dict[str, float] = {}
 
 
 def backup_dir(db_path: str | os.PathLike[str]) -> Path:
@@ -46,10 +50,15 @@ def latest(db_path: str | os.PathLike[str]) -> Path | None:
 def rotate(db_path: str, *, force: bool = False, now: float | None = None) -> Path | None:
     """Keep the file about to be replaced, if the newest backup is older than the interval."""
     now = time.time() if now is None else now
+    known = _NEWEST.get(db_path)
+    if not force and known is not None and 0 <= now - known < INTERVAL_SECONDS:
+        return None
     newest = latest(db_path)
     if not force and newest is not None:
         with contextlib.suppress(OSError):
-            if now - newest.stat().st_mtime < INTERVAL_SECONDS:
+            made = newest.stat().st_mtime
+            _NEWEST[db_path] = made
+            if now - made < INTERVAL_SECONDS:
                 return None
     directory = backup_dir(db_path)
     try:
@@ -64,6 +73,7 @@ def rotate(db_path: str, *, force: bool = False, now: float | None = None) -> Pa
             os.utime(target, (now, now))
     except OSError:
         return None  # a backup must never stop a write
+    _NEWEST[db_path] = now
     for old in list_backups(db_path)[KEEP:]:
         with contextlib.suppress(OSError):
             old.unlink()

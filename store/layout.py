@@ -46,6 +46,37 @@ def year_files(main: Path) -> dict[int, Path]:
     return dict(sorted(found.items()))
 
 
+def year_identities(main: Path) -> dict[int, list[int] | None]:
+    """Each year file on disk beside `main` and its identity (see identity()), read in one
+    pass over the folder: every read and write checks the index against them."""
+    prefix = f"{main.stem}."
+    found: dict[int, list[int] | None] = {}
+    try:
+        with os.scandir(main.parent) as entries:
+            for entry in entries:
+                name = entry.name
+                if not name.startswith(prefix) or not name.endswith(".json"):
+                    continue
+                middle = name[len(prefix) : -len(".json")]
+                if len(middle) == 4 and middle.isdigit():
+                    try:
+                        found[int(middle)] = identity(entry.stat())
+                    except OSError:
+                        found[int(middle)] = None
+    except OSError:
+        return {}
+    return dict(sorted(found.items()))
+
+
+def identity(st: os.stat_result) -> list[int]:
+    """What the index remembers of a year file. Every write is a new file (a new inode,
+    created while the old one still exists) whose mtime is later, to the nanosecond, than
+    that of every earlier version (storage._advance_mtime): an index written for an earlier
+    version never matches, even if the inode number is reused later. Not ctime: a backup's
+    hard link changes it without changing the file."""
+    return [st.st_ino, st.st_size, st.st_mtime_ns]
+
+
 def main_of(path: Path) -> Path:
     """The main file a year file belongs to (a main file is its own)."""
     match = _YEAR.match(path.name)

@@ -42,8 +42,10 @@ from soptrack.sop.run import (
     Actor,
     HistoryEntry,
     Run,
+    StepRecord,
     entry_to_dict,
     new_run,
+    record_from_dict,
     run_from_dict,
     run_to_dict,
 )
@@ -67,16 +69,11 @@ PARSED_RUNS = 64
 
 
 def file_identity(path: Path) -> list[int] | None:
-    """What the index remembers of a year file. Every write is a new file (a new inode,
-    created while the old one still exists) whose mtime is later, to the nanosecond, than
-    that of every earlier version (storage._advance_mtime): an index written for an earlier
-    version never matches, even if the inode number is reused later. Not ctime: a backup's
-    hard link changes it without changing the file."""
+    """layout.identity() of the file, None when it cannot be read."""
     try:
-        st = os.stat(path)
+        return layout.identity(os.stat(path))
     except OSError:
         return None
-    return [st.st_ino, st.st_size, st.st_mtime_ns]
 
 
 class _View:
@@ -95,11 +92,15 @@ class Repository:
         # resolved: users of a symlink and of the real path must share one file and one lock
         self.path = _resolve(expand(str(path), "database"))
         self.lock_timeout = lock_timeout
-        self._lock: Any = None  # filelock is imported on the first write: readers never pay
+        self._lock: Any = (
+            None  # the lock's module is imported on the first write: readers never pay
+        )
         # (year file, doc id) -> the stored document a Run was last built from, and that Run
         self._parsed: dict[tuple[Path, str], tuple[dict[str, Any], Run]] = {}
         # (year file, doc id) -> id(entry) -> (entry, its stored form), of the run last written
-        self._written: dict[tuple[Path, str], dict[int, tuple[HistoryEntry, dict[str, Any]]]] = {}
+        self._written: dict[
+            tuple[Path, str], dict[int, tuple[HistoryEntry, dict[str, Any], bytes]]
+        ] = {}
         self._memo_lock = threading.Lock()  # the TUI reads and writes from worker threads
 
     # -- plumbing --------------------------------------------------------------------------
@@ -140,16 +141,14 @@ class Repository:
             raise StoreError(
                 f"folder {self.path.parent} tidak dapat dibuat: {exc.strerror}"
             ) from None
-        # filelock: imported on the first write, not by read-only commands (start-up time)
-        from filelock import Timeout
-
-        from soptrack.store.fair_lock import FairLock
+        # imported on the first write, not by read-only commands (start-up time)
+        from soptrack.store.fair_lock import FairLock, LockTimeout
 
         if self._lock is None:
             self._lock = FairLock(str(self.path) + ".lock", timeout=self.lock_timeout, mode=0o664)
         try:
             self._lock.acquire(timeout)
-        except Timeout:
+        except LockTimeout:
             raise StoreBusy(
                 f"database {self.path} sedang dipakai (database busy) lebih dari "
                 f"{self.lock_timeout:g} detik; coba lagi sebentar lagi"
@@ -339,12 +338,11 @@ class Repository:
         `years`: the index file's, or an old main file's."""
         index: dict[str, Any] = tables.get(INDEX, {})
         recorded: dict[str, Any] = tables.get(YEARS, {})
-        on_disk = layout.year_files(self.path)
         stale = []
-        for year, path in on_disk.items():
+        for year, found in layout.year_identities(self.path).items():
             seen = recorded.get(str(year))
-            if not isinstance(seen, dict) or seen.get("file") != file_identity(path):
-                stale.append((year, path))
+            if not isinstance(seen, dict) or seen.get("file") != found or found is None:
+                stale.append((year, self.year_path(year)))
         if not stale:
             return index, False
         if copy_on_change:
@@ -483,10 +481,12 @@ class Repository:
             doc = writer.year_runs(year).get(key)
             if doc is None:
                 raise self._missing(self.year_path(year), ref)
-            run = change(self._run(doc, key, self.year_path(year)))
-            updated = self._doc_of(run, (self.year_path(year), key))
+            slot = (self.year_path(year), key)
+            run = change(self._run(doc, key, slot[0]))
+            updated, history = self._doc_of(run, slot)
             # fields this version does not know (a later schema's) are kept as they were
-            writer.put(key, {**doc, **updated})
+            stored = {**doc, **updated}
+            writer.put(key, stored, _encoded(stored, history, str(slot[0])))
             return run
 
     def _run(self, doc: dict[str, Any], doc_id: str, path: Path) -> Run:
@@ -507,23 +507,29 @@ class Repository:
                 f"database {path} rusak: run #{doc_id} tidak lengkap ({exc!r}); tidak diubah. {fix}"
             ) from None
 
-    def _doc_of(self, run: Run, slot: tuple[Path, str]) -> dict[str, Any]:
-        """run_to_dict(run), with the stored form of each history entry this process wrote
-        before taken from then: entries never change once written, so only the new ones are
-        serialized again (the same objects: the history is carried over entry by entry)."""
+    def _doc_of(self, run: Run, slot: tuple[Path, str]) -> tuple[dict[str, Any], list[bytes]]:
+        """run_to_dict(run), and the JSON of each history entry. The stored form and JSON of
+        each entry this process wrote before are taken from then: entries never change once
+        written, so only the new ones are converted and encoded again (the same objects: the
+        history is carried over entry by entry). A run's history is most of its bytes."""
         before = self._written.get(slot, {})
         doc = run_to_dict(replace(run, history=()))
-        entries: dict[int, tuple[HistoryEntry, dict[str, Any]]] = {}
+        entries: dict[int, tuple[HistoryEntry, dict[str, Any], bytes]] = {}
         history = []
+        encoded = []
+        path = str(slot[0])
         for entry in run.history:
             known = before.get(id(entry))
-            stored = known[1] if known is not None and known[0] is entry else entry_to_dict(entry)
-            entries[id(entry)] = (entry, stored)
-            history.append(stored)
+            if known is None or known[0] is not entry:
+                stored = entry_to_dict(entry)
+                known = (entry, stored, storage_mod.dump_json(stored, path))
+            entries[id(entry)] = known
+            history.append(known[1])
+            encoded.append(known[2])
         doc["history"] = history
         with self._memo_lock:
             _remember(self._written, slot, entries)
-        return doc
+        return doc, encoded
 
     def _parse_run(self, doc: dict[str, Any], slot: tuple[Path, str]) -> Run:
         """run_from_dict(doc), reusing what the run was last built from: the same document
@@ -550,8 +556,9 @@ class Repository:
                     same += 1
                 reused = old_entries[:same]
         if reused:
-            rest = run_from_dict({**doc, "history": history[len(reused) :]})  # type: ignore[index]
-            run = replace(rest, history=reused + rest.history)
+            rest = run_from_dict({**doc, "history": history[len(reused) :], "steps": ()})  # type: ignore[index]
+            steps = _steps_reusing(doc.get("steps"), known[0].get("steps"), known[1].steps)  # type: ignore[index]
+            run = replace(rest, history=reused + rest.history, steps=steps)
         else:
             run = run_from_dict(doc)
         with self._memo_lock:
@@ -677,6 +684,32 @@ def _remember(memo: dict[Any, Any], key: Any, value: Any) -> None:
     memo[key] = value
 
 
+def _steps_reusing(
+    steps: Any, old_steps: Any, old_records: tuple[StepRecord, ...]
+) -> tuple[StepRecord, ...]:
+    """The run's step records, each one whose stored form is unchanged since the last parse
+    taken from then (a transition changes one or two of them)."""
+    if not isinstance(steps, list):
+        raise TypeError(f"steps is {type(steps).__name__}, not a list")
+    if not isinstance(old_steps, list) or len(old_steps) != len(old_records):
+        old_steps, old_records = [], ()
+    out = []
+    for index, data in enumerate(steps):
+        if index < len(old_steps) and (data is old_steps[index] or data == old_steps[index]):
+            out.append(old_records[index])
+        else:
+            out.append(record_from_dict(data))
+    return tuple(out)
+
+
+def _encoded(doc: dict[str, Any], history: list[bytes], path: str) -> bytes:
+    """dump_json(doc) for a run document whose `history` entries are already encoded (in
+    that order): the rest of the document is encoded, the history joined in as it is."""
+    head = storage_mod.dump_json({k: v for k, v in doc.items() if k != "history"}, path)
+    joined = b'"history":[%s]}' % b",".join(history)
+    return head[:-1] + (b"," if len(head) > 2 else b"") + joined
+
+
 def _resolve(path: Path) -> Path:
     try:
         return path.resolve()
@@ -752,12 +785,13 @@ class _Writer:
         """The main file's tables were changed (a new SOP version): write it too."""
         self.main_store.write(self.main)
 
-    def put(self, key: str, doc: dict[str, Any]) -> None:
+    def put(self, key: str, doc: dict[str, Any], encoded: bytes | None = None) -> None:
+        """`encoded`: the document's JSON, when the caller built it from parts it keeps."""
         year = int(doc["year"])
         self.year_runs(year)[key] = doc
         store = self.stores[year]
         store.write(self.tables[year])
-        store.touch(RUNS, key)
+        store.touch(RUNS, key, encoded)
         self.written.add(year)
         self.index[key] = entry_of(doc)
         self.index_store.write(self.index_tables)
@@ -769,25 +803,27 @@ class _Writer:
         files, one folder fsync for them: all on disk before the index is replaced, which
         is not synced. A failed index write loses nothing: the year files' new identities
         tell every reader the old index is stale."""
-        if self.main_store.pending:
-            self.main_store.flush()
-        else:
+        if not self.main_store.pending:
             # a main file made read-only (chmod 0444) makes the whole database read-only,
             # as when every write replaced it
             problem = storage_mod.write_problem(str(self.repo.path))
             if problem:
                 raise StoreError(f"{problem}; tidak ada yang diubah")
-            # a killed admin command's temporary file goes with the next write of any file
-            storage_mod.remove_stale_temps(str(self.repo.path))
+        # a killed writer's temporary files (of any file of the set) go with the next write
+        storage_mod.remove_stale_temps(
+            str(self.repo.path),
+            also=(str(self.repo.index_path), *(str(s.path) for s in self.stores.values())),
+        )
+        self.main_store.flush(clean=False)  # nothing when the main file did not change
         for year in self.written:
-            self.stores[year].flush(sync_dir=False)
+            self.stores[year].flush(sync_dir=False, clean=False)
         if self.written:
             storage_mod.fsync_dir(str(self.repo.path.parent))
         for year in self.written:
             path = self.repo.year_path(year)
             self.index_tables[YEARS][str(year)] = {"year": year, "file": file_identity(path)}
         with contextlib.suppress(StoreError):  # derived: rebuilt by the next reader or writer
-            self.index_store.flush()
+            self.index_store.flush(clean=False)
 
     def discard(self) -> None:
         for store in self.stores.values():

@@ -18,11 +18,13 @@ transition costs the serialization of one run plus the write, not a json.dumps o
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import errno
 import gc
 import json
 import os
+import queue
 import stat
 import tempfile
 import threading
@@ -76,8 +78,9 @@ class AtomicJSONStorage(Storage):
         self.durable = durable
         self.kind = kind
         self._pending: dict[str, Any] | None = None
-        # None: the whole file is serialized again; else the only documents changed
-        self._touched: dict[str, set[str]] | None = None
+        # None: the whole file is serialized again; else the only documents changed (with
+        # their JSON when the caller gave it)
+        self._touched: dict[str, dict[str, bytes | None]] | None = None
 
     # -- reading ---------------------------------------------------------------------------
 
@@ -157,13 +160,14 @@ class AtomicJSONStorage(Storage):
         """Whether flush() will write (something was written in this transaction)."""
         return self._pending is not None
 
-    def touch(self, table: str, doc_id: int | str) -> None:
+    def touch(self, table: str, doc_id: int | str, encoded: bytes | None = None) -> None:
         """Declare a document this transaction changes. A transaction that declares every
         change lets flush() reuse the other documents' bytes; one that declares nothing
-        has the whole file serialized again (the safe default)."""
+        has the whole file serialized again (the safe default). `encoded`: the document's
+        JSON (dump_json of it) where the caller has it already, from parts it keeps."""
         if self._touched is None:
             self._touched = {}
-        self._touched.setdefault(table, set()).add(str(doc_id))
+        self._touched.setdefault(table, {})[str(doc_id)] = encoded
 
     def discard(self) -> None:
         # TinyDB changes the cached dict in place, and a transaction may fail after mutating
@@ -172,10 +176,11 @@ class AtomicJSONStorage(Storage):
         self._pending = None
         self._touched = None
 
-    def flush(self, *, sync_dir: bool = True) -> None:
+    def flush(self, *, sync_dir: bool = True, clean: bool = True) -> None:
         """Write what the transaction changed, atomically; nothing if nothing changed.
         `sync_dir=False` when another file of the same folder is flushed right after (its
-        directory fsync makes both renames durable)."""
+        directory fsync makes both renames durable); `clean=False` when the caller removed
+        stale temporary files in this transaction already (remove_stale_temps)."""
         if self._pending is None:
             return
         data = schema.stamp(self._pending, self.kind)
@@ -183,7 +188,7 @@ class AtomicJSONStorage(Storage):
         self._pending = None
         try:
             payload, lines = self._serialize(data, touched)
-            self._write_atomically(data, payload, sync_dir=sync_dir)
+            self._write_atomically(data, payload, sync_dir=sync_dir, clean=clean)
         except OSError as exc:
             forget(self.path)
             raise write_error(self.path, exc) from None
@@ -193,7 +198,7 @@ class AtomicJSONStorage(Storage):
         _RAW[self.path] = lines
 
     def _serialize(
-        self, data: dict[str, Any], touched: dict[str, set[str]] | None
+        self, data: dict[str, Any], touched: dict[str, dict[str, bytes | None]] | None
     ) -> tuple[list[bytes], _Lines]:
         """The file's bytes in pieces (written one after the other, never joined: a year
         file is megabytes), one document per line, and those lines for the next write."""
@@ -202,11 +207,15 @@ class AtomicJSONStorage(Storage):
         pieces = [b"{\n"]
         for name, table in data.items():
             reuse = known.get(name, {}) if touched is not None and name in touched else {}
-            changed = touched.get(name, set()) if touched is not None else set()
+            changed = touched.get(name, {}) if touched is not None else {}
             docs = {}
             for doc_id, doc in table.items():
                 key = str(doc_id)
-                line = reuse.get(key) if key not in changed else None
+                if key in changed:
+                    encoded = changed[key]
+                    line = None if encoded is None else b'"%s":%s' % (key.encode(), encoded)
+                else:
+                    line = reuse.get(key)
                 docs[key] = (
                     line if line is not None else b'"%s":%s' % (key.encode(), self._dump(doc))
                 )
@@ -224,25 +233,17 @@ class AtomicJSONStorage(Storage):
         return pieces, lines
 
     def _dump(self, value: Any) -> bytes:
-        text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
-        try:
-            return text.encode("utf-8")
-        except UnicodeEncodeError as exc:
-            # lone surrogates (invalid UTF-8 from argv or a pasted file) cannot be stored
-            bad = text[exc.start : exc.end].encode("utf-8", "backslashreplace").decode()
-            raise StoreError(
-                f"tidak menulis {self.path}: teks berisi karakter yang tidak sah ({bad}); "
-                "tidak ada yang diubah"
-            ) from None
+        return dump_json(value, self.path)
 
     def _write_atomically(
-        self, data: dict[str, Any], payload: list[bytes], *, sync_dir: bool = True
+        self, data: dict[str, Any], payload: list[bytes], *, sync_dir: bool, clean: bool
     ) -> None:
         directory = os.path.dirname(self.path)
         problem = write_problem(self.path)
         if problem:
             raise StoreError(f"{problem}; tidak ada yang diubah")
-        remove_stale_temps(self.path)
+        if clean:
+            remove_stale_temps(self.path)
         try:
             fd, tmp = tempfile.mkstemp(prefix=_tmp_prefix(self.path), suffix=".tmp", dir=directory)
         except PermissionError:
@@ -281,6 +282,21 @@ class AtomicJSONStorage(Storage):
         self._touched = None
 
 
+def dump_json(value: Any, path: str) -> bytes:
+    """`value` as the file stores it (compact UTF-8 JSON); StoreError naming `path` for text
+    that cannot be stored."""
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    try:
+        return text.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        # lone surrogates (invalid UTF-8 from argv or a pasted file) cannot be stored
+        bad = text[exc.start : exc.end].encode("utf-8", "backslashreplace").decode()
+        raise StoreError(
+            f"tidak menulis {path}: teks berisi karakter yang tidak sah ({bad}); "
+            "tidak ada yang diubah"
+        ) from None
+
+
 def _hold_previous(path: str) -> str | None:
     """A second name for the file about to be replaced, so that the replace does not free
     its blocks: freeing a year file of several MB took about 2.5 ms of every transition at
@@ -294,22 +310,66 @@ def _hold_previous(path: str) -> str | None:
     return os.path.join(os.path.dirname(path), held)
 
 
-_RELEASING: list[threading.Thread] = []
+class _Releaser:
+    """One background thread that frees replaced files, started on the first write: a
+    queue put costs a few microseconds where starting a thread per file cost ~0.15 ms (two
+    per transition). A daemon, so it never keeps a process alive; at exit the queue is
+    drained first (atexit), so nothing is left behind. A forked child starts its own."""
+
+    def __init__(self) -> None:
+        self.queue: queue.SimpleQueue[str] = queue.SimpleQueue()
+        self.pending = 0
+        self.idle = threading.Condition()
+        self.thread: threading.Thread | None = None
+
+    def put(self, held: str) -> None:
+        with self.idle:
+            self.pending += 1
+            if self.thread is None:
+                self.thread = threading.Thread(
+                    target=self._work, name="soptrack-release", daemon=True
+                )
+                self.thread.start()
+        self.queue.put(held)
+
+    def _work(self) -> None:
+        while True:
+            held = self.queue.get()
+            _unlink_quietly(held)
+            with self.idle:
+                self.pending -= 1
+                if not self.pending:
+                    self.idle.notify_all()
+
+    def wait(self) -> None:
+        with self.idle:
+            self.idle.wait_for(lambda: not self.pending)
+
+
+_RELEASER = _Releaser()
+
+
+def _after_fork() -> None:
+    global _RELEASER
+    _RELEASER = _Releaser()  # the parent's thread does not exist here; its queue is its own
+
+
+os.register_at_fork(after_in_child=_after_fork)
 
 
 def _release_later(held: str) -> None:
-    """Free the replaced file after the write has returned (a thread: the caller's screen
-    repaints meanwhile; the interpreter waits for it at exit, so nothing is left behind)."""
-    _RELEASING[:] = [t for t in _RELEASING if t.is_alive()]
-    thread = threading.Thread(target=_unlink_quietly, args=(held,), name="soptrack-release")
-    _RELEASING.append(thread)
-    thread.start()
+    """Free the replaced file after the write has returned (the caller's screen repaints
+    meanwhile)."""
+    _RELEASER.put(held)
 
 
 def released() -> None:
-    """Wait until every replaced file this process wrote over is freed (tests, `doctor`)."""
-    for thread in list(_RELEASING):
-        thread.join()
+    """Wait until every replaced file this process wrote over is freed (tests, `doctor`,
+    and at exit)."""
+    _RELEASER.wait()
+
+
+atexit.register(released)
 
 
 def _unlink_quietly(held: str) -> None:
@@ -407,20 +467,21 @@ def _tmp_prefix(path: str) -> str:
     return f".{os.path.basename(path)}."
 
 
-def remove_stale_temps(path: str) -> int:
+def remove_stale_temps(path: str, *, also: tuple[str, ...] = ()) -> int:
     """Remove temporary files a killed writer left behind (SIGKILL, SSH hang-up mid-write),
-    before each write; returns how many.
+    before each write; returns how many. `also`: other files of the same folder and lock
+    (a database's year files and index), cleaned in the same pass over the folder.
 
     Called under the database's lock: every writer of this database holds it while its
     temporary file exists, so any temporary file of this database found now is garbage.
     """
     directory = os.path.dirname(path)
-    prefix = _tmp_prefix(path)
+    prefixes = tuple(_tmp_prefix(p) for p in (path, *also))
     removed = 0
     with contextlib.suppress(OSError), os.scandir(directory) as entries:
         for entry in entries:
             name = entry.name
-            if name.startswith(prefix) and name.endswith(".tmp"):
+            if name.startswith(prefixes) and name.endswith(".tmp"):
                 with contextlib.suppress(OSError):
                     os.unlink(entry.path)
                     removed += 1

@@ -29,11 +29,10 @@ LAZY = (
     "rich.console",
     "rich.table",
     "rich.text",
-    "filelock",
     "grp",
     "pwd",
     "docx",
-    "encodings.ascii",  # filelock reads /proc with it
+    "encodings.ascii",
     "encodings.latin_1",
     "encodings.utf_8_sig",
     "encodings.cp1252",

@@ -87,3 +87,29 @@ def test_writes_after_a_forgery_keep_it_visible(db_path: Path, clock) -> None:
     services.act("pk-1", 3, "start")
     problems = services.chain_problems()
     assert len(problems) == 1 and "entri #1" in problems[0]
+
+
+def test_the_state_digest_built_from_cached_records_is_the_canonical_one(
+    db_path: Path, clock
+) -> None:
+    """run_state_digest joins each record's cached canonical bytes: it must stay the digest
+    of canonical() over the whole state (stored chains are checked against that form), for
+    a finished run with revisions and notes in any script, and for one part-way."""
+    services = Services(db_path, clock=clock, user="budi", sop_dirs=[])
+    run = services.new_run("pengukuran-kinerja", "PK", 2026)
+    services.act(run.id, 1, "start")
+    services.act(run.id, 1, "note", 'catatan "kutip" \\ é ñ 漢字 🙂')
+    part_way = services.repo.get_run(run.id)
+    sop = services.catalog.get("pengukuran-kinerja")
+    for step in sop.steps:
+        if step.number > 1:
+            services.act(run.id, step.number, "start")
+        services.act(run.id, step.number, "approve" if step.is_decision else "done")
+        clock.advance(minutes=5)
+    finished = services.repo.get_run(run.id)
+    assert finished.finished_at is not None and part_way.finished_at is None
+    for each in (part_way, finished, finished):  # the second time from the cache
+        doc = run_to_dict(each)
+        whole = chain.state_digest(doc["steps"], doc["revisions"], doc["finished_at"])
+        assert chain.run_state_digest(each) == whole
+        assert each.history[-1].state == chain.run_state_digest(each)

@@ -230,7 +230,7 @@ def test_act_reads_roles_and_profile_under_the_lock(tmp_path) -> None:
 
     def office():
         lock = services.repo._lock
-        held.append(bool(lock is not None and lock.lock.is_locked))
+        held.append(bool(lock is not None and lock.is_locked))
         return original()
 
     services.office = office  # type: ignore[method-assign]
