@@ -802,7 +802,8 @@ class _Writer:
         """The main file first (a run may follow the SOP version it adds), then the year
         files, one folder fsync for them: all on disk before the index is replaced, which
         is not synced. A failed index write loses nothing: the year files' new identities
-        tell every reader the old index is stale."""
+        tell every reader the old index is stale. (Syncing the folder on a thread while
+        the index is written was tried: slower, the hand-over costs more than it hides.)"""
         if not self.main_store.pending:
             # a main file made read-only (chmod 0444) makes the whole database read-only,
             # as when every write replaced it
@@ -813,6 +814,7 @@ class _Writer:
         storage_mod.remove_stale_temps(
             str(self.repo.path),
             also=(str(self.repo.index_path), *(str(s.path) for s in self.stores.values())),
+            writing=True,
         )
         self.main_store.flush(clean=False)  # nothing when the main file did not change
         for year in self.written:
@@ -822,6 +824,8 @@ class _Writer:
         for year in self.written:
             path = self.repo.year_path(year)
             self.index_tables[YEARS][str(year)] = {"year": year, "file": file_identity(path)}
+            if not self.whole:
+                self.index_store.touch(YEARS, str(year))
         with contextlib.suppress(StoreError):  # derived: rebuilt by the next reader or writer
             self.index_store.flush(clean=False)
 

@@ -29,6 +29,7 @@ import stat
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from typing import Any
 
 from tinydb.storages import Storage
@@ -243,7 +244,7 @@ class AtomicJSONStorage(Storage):
         if problem:
             raise StoreError(f"{problem}; tidak ada yang diubah")
         if clean:
-            remove_stale_temps(self.path)
+            remove_stale_temps(self.path, writing=True)
         try:
             fd, tmp = tempfile.mkstemp(prefix=_tmp_prefix(self.path), suffix=".tmp", dir=directory)
         except PermissionError:
@@ -310,48 +311,50 @@ def _hold_previous(path: str) -> str | None:
     return os.path.join(os.path.dirname(path), held)
 
 
-class _Releaser:
-    """One background thread that frees replaced files, started on the first write: a
-    queue put costs a few microseconds where starting a thread per file cost ~0.15 ms (two
-    per transition). A daemon, so it never keeps a process alive; at exit the queue is
-    drained first (atexit), so nothing is left behind. A forked child starts its own."""
+class _Worker:
+    """One background thread that runs small jobs in order, started on the first job: a
+    queue put costs a few microseconds where starting a thread per job cost ~0.15 ms. A
+    daemon, so it never keeps a process alive; at exit the queue is drained first
+    (atexit), so nothing is left behind. A forked child starts its own."""
 
-    def __init__(self) -> None:
-        self.queue: queue.SimpleQueue[str] = queue.SimpleQueue()
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.queue: queue.SimpleQueue[Callable[[], None]] = queue.SimpleQueue()
         self.pending = 0
         self.idle = threading.Condition()
         self.thread: threading.Thread | None = None
 
-    def put(self, held: str) -> None:
+    def put(self, job: Callable[[], None]) -> None:
         with self.idle:
             self.pending += 1
             if self.thread is None:
-                self.thread = threading.Thread(
-                    target=self._work, name="soptrack-release", daemon=True
-                )
+                self.thread = threading.Thread(target=self._work, name=self.name, daemon=True)
                 self.thread.start()
-        self.queue.put(held)
+        self.queue.put(job)
 
     def _work(self) -> None:
         while True:
-            held = self.queue.get()
-            _unlink_quietly(held)
-            with self.idle:
-                self.pending -= 1
-                if not self.pending:
-                    self.idle.notify_all()
+            job = self.queue.get()
+            try:
+                job()
+            finally:
+                with self.idle:
+                    self.pending -= 1
+                    if not self.pending:
+                        self.idle.notify_all()
 
     def wait(self) -> None:
         with self.idle:
             self.idle.wait_for(lambda: not self.pending)
 
 
-_RELEASER = _Releaser()
+# frees replaced files (_hold_previous)
+_RELEASER = _Worker("soptrack-release")
 
 
 def _after_fork() -> None:
     global _RELEASER
-    _RELEASER = _Releaser()  # the parent's thread does not exist here; its queue is its own
+    _RELEASER = _Worker("soptrack-release")  # the parent's thread does not exist here
 
 
 os.register_at_fork(after_in_child=_after_fork)
@@ -360,7 +363,7 @@ os.register_at_fork(after_in_child=_after_fork)
 def _release_later(held: str) -> None:
     """Free the replaced file after the write has returned (the caller's screen repaints
     meanwhile)."""
-    _RELEASER.put(held)
+    _RELEASER.put(lambda: _unlink_quietly(held))
 
 
 def released() -> None:
@@ -467,21 +470,24 @@ def _tmp_prefix(path: str) -> str:
     return f".{os.path.basename(path)}."
 
 
-def remove_stale_temps(path: str, *, also: tuple[str, ...] = ()) -> int:
+def remove_stale_temps(path: str, *, also: tuple[str, ...] = (), writing: bool = False) -> int:
     """Remove temporary files a killed writer left behind (SIGKILL, SSH hang-up mid-write),
     before each write; returns how many. `also`: other files of the same folder and lock
     (a database's year files and index), cleaned in the same pass over the folder.
+    `writing`: leave this process's replaced files to the thread freeing them (off the
+    write path; a tight loop of writes would otherwise free them itself).
 
     Called under the database's lock: every writer of this database holds it while its
     temporary file exists, so any temporary file of this database found now is garbage.
     """
     directory = os.path.dirname(path)
     prefixes = tuple(_tmp_prefix(p) for p in (path, *also))
+    own = tuple(f"{p}{os.getpid()}-" for p in prefixes) if writing else ("\0",)
     removed = 0
     with contextlib.suppress(OSError), os.scandir(directory) as entries:
         for entry in entries:
             name = entry.name
-            if name.startswith(prefixes) and name.endswith(".tmp"):
+            if name.startswith(prefixes) and name.endswith(".tmp") and not name.startswith(own):
                 with contextlib.suppress(OSError):
                     os.unlink(entry.path)
                     removed += 1

@@ -91,6 +91,11 @@ def test_the_replaced_file_is_freed_after_the_write_returns(db_path: Path, monke
     held = [p for p in db_path.parent.glob(".soptrack.2026.json.*.old.tmp")]
     assert [p.stat().st_ino for p in held] == [old_inode]
     assert [r.id for r in Repository(db_path).list_runs()] == ["pk-1", "pk-2"]
+    # the next write leaves this process's held files to its thread (freeing them is what
+    # the hold keeps off the write path), in a tight loop of writes too
+    make_run(repo)
+    held = sorted(db_path.parent.glob(".soptrack.2026.json.*.old.tmp"))
+    assert len(held) == 2 and old_inode in [p.stat().st_ino for p in held]
     gate.set()
     storage.released()
     assert not list(db_path.parent.glob("*.old.tmp"))

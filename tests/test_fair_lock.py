@@ -1,0 +1,106 @@
+"""The database lock (store/fair_lock.py): flock taken directly, re-entrant per thread,
+exclusive between threads and processes, and free of ticket files while nobody waits."""
+
+from __future__ import annotations
+
+import os
+import threading
+from pathlib import Path
+
+import pytest
+
+from soptrack.store import Repository
+from soptrack.store.errors import StoreError
+from soptrack.store.fair_lock import FairLock, LockTimeout
+
+
+def test_an_uncontended_acquire_takes_no_ticket(tmp_path: Path, monkeypatch) -> None:
+    lock = FairLock(str(tmp_path / "db.json.lock"), timeout=5)
+
+    def no_ticket() -> str | None:
+        raise AssertionError("a ticket while nobody waits")
+
+    monkeypatch.setattr(lock, "_take_ticket", no_ticket)
+    lock.acquire()
+    assert lock.is_locked
+    lock.release()
+    assert not lock.is_locked
+    assert [p.name for p in tmp_path.iterdir()] == ["db.json.lock"]
+
+
+def test_the_lock_is_reentrant_in_a_thread_and_exclusive_between_threads(
+    tmp_path: Path,
+) -> None:
+    lock = FairLock(str(tmp_path / "db.json.lock"), timeout=5)
+    lock.acquire()
+    lock.acquire()  # a transaction inside a transaction of the same thread
+    lock.release()
+    assert lock.is_locked
+    seen: list[BaseException | None] = []
+
+    def other() -> None:
+        try:
+            lock.acquire(timeout=0)
+        except BaseException as exc:  # noqa: BLE001 - handed to the test thread
+            seen.append(exc)
+        else:
+            seen.append(None)
+            lock.release()
+
+    thread = threading.Thread(target=other)
+    thread.start()
+    thread.join()
+    assert len(seen) == 1 and isinstance(seen[0], LockTimeout)
+    lock.release()
+    assert not lock.is_locked
+    seen.clear()
+    thread = threading.Thread(target=other)
+    thread.start()
+    thread.join()
+    assert seen == [None]  # free again once the owner let go
+    with pytest.raises(RuntimeError):
+        lock.release()  # not held: a bug, never silently ignored
+
+
+def test_another_program_holding_the_lock_file_is_respected(tmp_path: Path) -> None:
+    """filelock (older soptrack releases, scripts) and this lock exclude each other."""
+    from filelock import FileLock, Timeout
+
+    path = str(tmp_path / "db.json.lock")
+    holder = FileLock(path)
+    holder.acquire()
+    try:
+        with pytest.raises(LockTimeout):
+            FairLock(path, timeout=0.05).acquire()
+    finally:
+        holder.release()
+    mine = FairLock(path, timeout=5)
+    mine.acquire()
+    try:
+        with pytest.raises(Timeout):
+            FileLock(path, timeout=0).acquire()
+    finally:
+        mine.release()
+
+
+def test_a_new_lock_file_is_group_writable_whatever_the_umask(tmp_path: Path) -> None:
+    old = os.umask(0o077)
+    try:
+        lock = FairLock(str(tmp_path / "db.json.lock"), timeout=5, mode=0o664)
+        lock.acquire()
+        lock.release()
+    finally:
+        os.umask(old)
+    assert (tmp_path / "db.json.lock").stat().st_mode & 0o777 == 0o664
+
+
+def test_a_symlink_planted_as_the_lock_is_not_followed(tmp_path: Path) -> None:
+    """In a shared folder a colleague could point the lock name at another user's file:
+    the lock never opens it (nor creates the target); the write stops with one line."""
+    target = tmp_path / "elsewhere"
+    (tmp_path / "soptrack.json.lock").symlink_to(target)
+    repo = Repository(tmp_path / "soptrack.json")
+    with pytest.raises(StoreError) as caught:
+        repo.initialize()
+    assert str(tmp_path / "soptrack.json") in str(caught.value)
+    assert not target.exists()
