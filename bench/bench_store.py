@@ -8,8 +8,12 @@ newest year is compared with it:
 
 * warm: the process parsed the files before (a TUI, or a CLI after its own read); target
   <= 1.5x and under 50 ms;
-* cold: another process wrote in between, so the files must be parsed again; compared with
-  the floor plus one json.loads of the year's file.
+* cold: another process made a transition in between, so the files it rewrote (the year's
+  file and the index; a transition never writes the main file) must be parsed again;
+  compared with the floor plus one json.loads of the year's file.
+
+A third, informative baseline is the floor plus an fsync of the folder: what a durable
+os.replace needs (without it a crash can lose the rename), which every transition pays.
 
     python bench/bench_store.py            # a table
     python bench/bench_store.py --json     # rows for bench/run_all.py
@@ -36,7 +40,7 @@ from soptrack.sop.model import Sop
 from soptrack.sop.run import Action, Actor, Run, StepState, new_run, run_to_dict
 from soptrack.sop.workflow import transition
 from soptrack.store import Repository
-from soptrack.store.storage import forget
+from soptrack.store.storage import forget, fsync_dir
 
 SOP_ID = "pengukuran-kinerja"
 HISTORY_PER_RUN = 50  # 1,000 runs -> 13,000 steps and 50,000 history entries
@@ -206,8 +210,8 @@ def bench_size(n_runs: int, repeat: int, workdir: Path) -> list[dict[str, object
     warm = median_ms(act_only, repeat)
 
     def cold() -> None:
-        for path in services.repo.files():
-            forget(str(path))  # as if another process had written since our last read
+        for path in (year_file, services.repo.index_path):
+            forget(str(path))  # as if another process's transition had rewritten them
         act_only()
 
     moves = plan(repeat)
@@ -229,6 +233,12 @@ def bench_size(n_runs: int, repeat: int, workdir: Path) -> list[dict[str, object
 
     floor_cold = median_ms(loads_floor, repeat)
 
+    def durable_floor() -> None:
+        floor_write(floor_path, data)
+        fsync_dir(str(workdir))
+
+    floor_durable = median_ms(durable_floor, repeat)
+
     # the earlier table's baseline: the floor of writing the whole database as one file
     everything: dict[str, object] = {}
     for path in services.repo.files()[1:]:
@@ -249,6 +259,14 @@ def bench_size(n_runs: int, repeat: int, workdir: Path) -> list[dict[str, object
             "baseline_ms": floor,
             "target": 1.5,
             "limit_ms": 50 if n_runs >= 2000 else None,
+        },
+        {
+            "bench": "store",
+            "what": f"transition, warm cache ({label})",
+            "ms": warm,
+            "baseline": "floor of the year + folder fsync (durable)",
+            "baseline_ms": floor_durable,
+            "target": None,
         },
         {
             "bench": "store",
