@@ -176,3 +176,39 @@ async def test_a_page_shown_during_a_refresh_is_read_again(db: Path) -> None:
             assert screen.selected() == chosen
     finally:
         gate.release.set()
+
+
+@async_test
+async def test_a_refresh_with_two_pages_loaded_keeps_the_cursor_deep_in_the_second(
+    db: Path,
+) -> None:
+    """With more than a page loaded, a colleague's run read in a refresh leaves every
+    loaded row loaded and the cursor on its run, even on the last loaded row when the new
+    run comes before it."""
+    app = app_for(db)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, OverviewScreen)
+        await pilot.press("end")
+        assert await wait_until(pilot, lambda: len(screen.run_ids) == RUNS, SECONDS)
+        await pilot.press("end")  # the last run of the store
+        chosen, before = screen.selected(), list(screen.run_ids)
+        assert chosen == stored_order(db)[-1]
+
+        colleague = services(db, user="kolega")  # a run of this year: after the cursor
+        colleague.new_run("pengukuran-kinerja", "Kolega", colleague.clock().year)
+        assert await wait_until(pilot, lambda: screen.total == RUNS + 1, SECONDS)
+        assert await wait_until(pilot, lambda: settled(app), SECONDS)
+        check_rows(screen, db, before)
+        assert screen.selected() == chosen
+        await pilot.press("end")  # the last loaded row
+        chosen, before = screen.selected(), list(screen.run_ids)
+        assert chosen == before[-1]
+
+        next_years_run(db)  # a run before every loaded one, the cursor's included
+        assert await wait_until(pilot, lambda: screen.total == RUNS + 2, SECONDS)
+        assert await wait_until(pilot, lambda: settled(app), SECONDS)
+        await pilot.pause()
+        check_rows(screen, db, before)
+        assert screen.selected() == chosen

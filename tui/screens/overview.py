@@ -122,18 +122,31 @@ class OverviewScreen(Screen):
         self.run_worker(self._refresh(), group="reload", exclusive=True, exit_on_error=False)
 
     async def _refresh(self) -> None:
-        scope, wanted = self.scope, max(PAGE, len(self.statuses))
+        scope, loaded, known = self.scope, len(self.statuses), self.total
         try:
-            statuses, total = await off_loop(self, lambda: self.state.page(scope, 0, wanted))
+            statuses, total = await off_loop(self, lambda: self._reread(scope, loaded, known))
         except SoptrackError as exc:
             self.app.notify(str(exc), severity="error", title="Gagal memuat")
             return
         if scope != self.scope:
             return
-        if len(self.statuses) > wanted:
+        if len(self.statuses) > max(PAGE, loaded):
             self.refresh_runs()  # a page came in meanwhile: read as many rows again
             return
         self._show(statuses, total)
+
+    def _reread(self, scope: Scope, loaded: int, known: int) -> tuple[list[RunStatus], int]:
+        """The first rows again (in a thread): as many as were loaded, and as many more as
+        runs came into the scope, since those may sort ahead of the loaded rows (next
+        year's run, this year's among older ones) and push the last of them, the cursor's
+        perhaps, out of what is read: the cursor would jump to the top."""
+        wanted = max(PAGE, loaded)
+        statuses, total = self.state.page(scope, 0, wanted)
+        more = min(total, loaded + max(0, total - known)) - wanted
+        if more > 0:
+            extra, total = self.state.page(scope, wanted, more)
+            statuses += extra
+        return statuses, total
 
     def _load_more(self) -> None:
         if len(self.statuses) < self.total:
