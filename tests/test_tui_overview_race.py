@@ -16,6 +16,9 @@ import pytest
 from tui_fixtures import app_for, async_test, fresh, services, wait_until
 
 from soptrack.services.core import Scope, Services
+from soptrack.sop.errors import BadInput
+from soptrack.sop.model import Sop
+from soptrack.sop.run import Run
 from soptrack.sop.status import RunStatus
 from soptrack.tui.app import SoptrackApp
 from soptrack.tui.screens.overview import AHEAD, PAGE, OverviewScreen
@@ -212,3 +215,33 @@ async def test_a_refresh_with_two_pages_loaded_keeps_the_cursor_deep_in_the_seco
         await pilot.pause()
         check_rows(screen, db, before)
         assert screen.selected() == chosen
+
+
+@async_test
+async def test_a_run_left_out_of_a_page_is_not_counted_as_shown(db: Path, monkeypatch) -> None:
+    """A run the overview cannot show (its SOP unknown here) is left out with its reason;
+    the next page starts after it in the store, not one row early, so the run at the end
+    of the first page is not shown twice, and the title knows when all is read."""
+    order = stored_order(db)
+    hidden = order[2]
+    sop_of = Services.sop_of
+
+    def unknown_sop(self: Services, run: Run) -> Sop:
+        if run.id == hidden:
+            raise BadInput(f"run {run.id} memakai SOP yang tidak ada di katalog database")
+        return sop_of(self, run)
+
+    monkeypatch.setattr(Services, "sop_of", unknown_sop)
+    app = app_for(db)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, OverviewScreen)
+        assert len(screen.run_ids) == PAGE - 1 and screen.total == RUNS
+        await pilot.press("end")  # near the end: the next page is read
+        assert await wait_until(pilot, lambda: len(screen.run_ids) >= RUNS - 1, SECONDS)
+        await pilot.press("end")  # at the end, with every run read: nothing more to read
+        assert await wait_until(pilot, lambda: settled(app), SECONDS)
+        assert screen.run_ids == [run for run in order if run != hidden]
+        title = str(screen.query_one("#overview-title").render())
+        assert "dimuat" not in title and f"{RUNS} run" in title
