@@ -86,6 +86,9 @@ class OverviewScreen(Screen):
         self.statuses: list[RunStatus] = []
         self.run_ids: list[str] = []
         self.total = 0  # runs in the scope, loaded or not
+        # runs of the scope read so far: the rows, and runs left out (their reason told);
+        # the next page starts here, not at len(statuses), or it repeats a run
+        self.read = 0
         # counts the times the rows were replaced: a page read before that is dropped
         self.generation = 0
 
@@ -109,12 +112,13 @@ class OverviewScreen(Screen):
 
     def reload(self) -> None:
         """Read again, on the event loop, as many runs as are loaded (at least a page)."""
+        wanted = max(PAGE, self.read)
         try:
-            statuses, total = self.state.page(self.scope, 0, max(PAGE, len(self.statuses)))
+            statuses, total = self.state.page(self.scope, 0, wanted)
         except SoptrackError as exc:
             self.app.notify(str(exc), severity="error", title="Gagal memuat")
             return
-        self._show(statuses, total)
+        self._show(statuses, total, min(total, wanted))
 
     def refresh_runs(self) -> None:
         """Another process wrote: read and parse in a thread (a newer refresh replaces a
@@ -122,25 +126,38 @@ class OverviewScreen(Screen):
         self.run_worker(self._refresh(), group="reload", exclusive=True, exit_on_error=False)
 
     async def _refresh(self) -> None:
-        scope, wanted = self.scope, max(PAGE, len(self.statuses))
+        scope, loaded, known = self.scope, self.read, self.total
         try:
-            statuses, total = await off_loop(self, lambda: self.state.page(scope, 0, wanted))
+            statuses, total, read = await off_loop(self, lambda: self._reread(scope, loaded, known))
         except SoptrackError as exc:
             self.app.notify(str(exc), severity="error", title="Gagal memuat")
             return
         if scope != self.scope:
             return
-        if len(self.statuses) > wanted:
+        if self.read > max(PAGE, loaded):
             self.refresh_runs()  # a page came in meanwhile: read as many rows again
             return
-        self._show(statuses, total)
+        self._show(statuses, total, read)
+
+    def _reread(self, scope: Scope, loaded: int, known: int) -> tuple[list[RunStatus], int, int]:
+        """The first rows again (in a thread): as many as were loaded, and as many more as
+        runs came into the scope, since those may sort ahead of the loaded rows (next
+        year's run, this year's among older ones) and push the last of them, the cursor's
+        perhaps, out of what is read: the cursor would jump to the top."""
+        wanted = max(PAGE, loaded)
+        statuses, total = self.state.page(scope, 0, wanted)
+        more = min(total, loaded + max(0, total - known)) - wanted
+        if more > 0:
+            extra, total = self.state.page(scope, wanted, more)
+            statuses += extra
+        return statuses, total, min(total, wanted + max(0, more))
 
     def _load_more(self) -> None:
-        if len(self.statuses) < self.total:
+        if self.read < self.total:
             self.run_worker(self._more(), group="more", exclusive=True, exit_on_error=False)
 
     async def _more(self) -> None:
-        scope, offset, generation = self.scope, len(self.statuses), self.generation
+        scope, offset, generation = self.scope, self.read, self.generation
         try:
             more, total = await off_loop(self, lambda: self.state.page(scope, offset, PAGE))
         except SoptrackError as exc:
@@ -150,6 +167,7 @@ class OverviewScreen(Screen):
         if scope == self.scope and generation == self.generation:
             self.statuses += more
             self.total = total
+            self.read = min(total, offset + PAGE)
             self.run_ids += [status.run.id for status in more]
             self.query_one(RunTable).add_rows([row_of(status) for status in more])
             self._show_title()
@@ -162,6 +180,7 @@ class OverviewScreen(Screen):
         self.all_years = not self.all_years
         self.statuses = []
         self.run_ids = []
+        self.read = 0
         self.reload()
         shown = "semua tahun" if self.all_years else "tahun ini dan yang belum selesai"
         self.app.notify(f"Ikhtisar: {shown}.", timeout=2)
@@ -177,7 +196,7 @@ class OverviewScreen(Screen):
             return
         self.reload()
 
-    def _show(self, statuses: list[RunStatus], total: int) -> None:
+    def _show(self, statuses: list[RunStatus], total: int, read: int) -> None:
         problems = tuple(self.state.problems)
         if problems and problems != getattr(self, "_told", ()):
             # once per new problem, not at every refresh
@@ -187,6 +206,7 @@ class OverviewScreen(Screen):
         self.generation += 1
         self.statuses = statuses
         self.total = total
+        self.read = read
         self.run_ids = [status.run.id for status in statuses]
         table = self.query_one(RunTable)
         row = self.run_ids.index(selected) if selected in self.run_ids else 0
@@ -212,7 +232,7 @@ class OverviewScreen(Screen):
         title.append("Ikhtisar run", style="bold")
         scope = "semua tahun" if self.all_years else "tahun ini + belum selesai"
         title.append(f"  {self.total} run ({scope}) · ")
-        if loaded < self.total:
+        if self.read < self.total:
             title.append(f"{loaded} dimuat, {late} di antaranya terlambat · ")
         else:
             title.append(f"{late} dengan langkah terlambat · ")
