@@ -30,27 +30,25 @@ def index_path(main: Path) -> Path:
 
 def year_files(main: Path) -> dict[int, Path]:
     """The year files on disk beside `main`, whether or not the main file lists them."""
-    prefix = f"{main.stem}."
-    found: dict[int, Path] = {}
-    try:
-        with os.scandir(main.parent) as entries:
-            for entry in entries:
-                name = entry.name
-                if not name.startswith(prefix) or not name.endswith(".json"):
-                    continue
-                middle = name[len(prefix) : -len(".json")]
-                if len(middle) == 4 and middle.isdigit():
-                    found[int(middle)] = main.with_name(name)
-    except OSError:
-        return {}
-    return dict(sorted(found.items()))
+    return {year: main.with_name(entry.name) for year, entry in _year_entries(main)}
 
 
 def year_identities(main: Path) -> dict[int, list[int] | None]:
     """Each year file on disk beside `main` and its identity (see identity()), read in one
     pass over the folder: every read and write checks the index against them."""
-    prefix = f"{main.stem}."
     found: dict[int, list[int] | None] = {}
+    for year, entry in _year_entries(main):
+        try:
+            found[year] = identity(entry.stat())
+        except OSError:
+            found[year] = None
+    return found
+
+
+def _year_entries(main: Path) -> list[tuple[int, os.DirEntry[str]]]:
+    """(year, folder entry) of each `<stem>.<YYYY>.json` beside `main`, oldest first."""
+    prefix = f"{main.stem}."
+    found = []
     try:
         with os.scandir(main.parent) as entries:
             for entry in entries:
@@ -59,13 +57,10 @@ def year_identities(main: Path) -> dict[int, list[int] | None]:
                     continue
                 middle = name[len(prefix) : -len(".json")]
                 if len(middle) == 4 and middle.isdigit():
-                    try:
-                        found[int(middle)] = identity(entry.stat())
-                    except OSError:
-                        found[int(middle)] = None
+                    found.append((int(middle), entry))
     except OSError:
-        return {}
-    return dict(sorted(found.items()))
+        return []
+    return sorted(found, key=lambda pair: pair[0])
 
 
 def identity(st: os.stat_result) -> list[int]:
