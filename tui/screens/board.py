@@ -109,7 +109,9 @@ class BoardScreen(Screen):
             return
         self.run_id = status.run.id
         self.status = status
-        self.run_worker(self._check(status), group="check", exclusive=True, exit_on_error=False)
+        # After the frame, not beside it: a thread reading the history meanwhile holds the
+        # interpreter lock the frame is drawn with (it made the first frame 10 ms later).
+        self.call_after_refresh(self._start_check, status)
         sop = status.sop
         container = self.query_one("#lanes", Lanes)
         await container.remove_children()
@@ -126,6 +128,9 @@ class BoardScreen(Screen):
         self._apply_search()
         self._show_header()
         self.action_goto_current()
+
+    def _start_check(self, shown: RunStatus) -> None:
+        self.run_worker(self._check(shown), group="check", exclusive=True, exit_on_error=False)
 
     async def _check(self, shown: RunStatus) -> None:
         services = self.state.services
