@@ -25,6 +25,7 @@ BORDERS = {
 }
 LOOKS = ("belum", "berjalan", "selesai", "dikembalikan", "current", "current-returned", "cursor")
 EXTRAS = ("title", "muted", "late", "match", "dim")
+BOLD = Style(bold=True)
 
 
 @dataclass(frozen=True)
@@ -36,6 +37,18 @@ class Look:
     chars: tuple[str, str, str, str, str, str]
 
 
+@dataclass(frozen=True)
+class CardLook:
+    """A card's styles: its text, its border, the labels on the border (number, KINI) and
+    the border's characters."""
+
+    text: Style
+    border: Style
+    title: Style
+    subtitle: Style
+    chars: tuple[str, str, str, str, str, str]
+
+
 class Palette:
     """The looks of `owner`'s component classes `<prefix>--<name>`, resolved on first use."""
 
@@ -44,6 +57,7 @@ class Palette:
         self.prefix = prefix
         self._looks: dict[str, Look] = {}
         self._styles: dict[str, Style] = {}
+        self._cards: dict[tuple[str, bool | None, bool], CardLook] = {}
 
     def style(self, name: str) -> Style:
         style = self._styles.get(name)
@@ -61,6 +75,25 @@ class Palette:
             border = text + Style(color=(under + color).rich_color)
             look = self._looks[name] = Look(text, border, BORDERS.get(kind, BORDERS["round"]))
         return look
+
+    def card(self, name: str, matched: bool | None, late: bool) -> CardLook:
+        """A card's styles in look `name`, with the search's and lateness's marks: worked
+        out once per board for each kind of card, not per card drawn."""
+        key = (name, matched, late)
+        found = self._cards.get(key)
+        if found is None:
+            look = self.look(name)
+            text = look.text
+            if matched is False:  # the search leaves it out
+                text += Style(color=self.style("dim").color)
+            title = look.border + BOLD
+            if matched:
+                title += self.style("match")
+            subtitle = look.border + BOLD
+            if late:
+                subtitle += Style(color=self.style("late").color)
+            found = self._cards[key] = CardLook(text, look.border, title, subtitle, look.chars)
+        return found
 
 
 class HasPalette(Protocol):
