@@ -8,8 +8,7 @@ cursor, double for the current step, so a terminal without colour still tells th
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 from rich.style import Style
 from textual.color import Color
@@ -28,19 +27,10 @@ EXTRAS = ("title", "muted", "late", "match", "dim")
 BOLD = Style(bold=True)
 
 
-@dataclass(frozen=True)
-class Look:
-    """How a card in one state is drawn: its text, its border and the border's characters."""
-
-    text: Style
-    border: Style
-    chars: tuple[str, str, str, str, str, str]
-
-
-@dataclass(frozen=True)
-class CardLook:
+class CardLook(NamedTuple):
     """A card's styles: its text, its border, the labels on the border (number, KINI) and
-    the border's characters."""
+    the border's characters. (A NamedTuple: defining a dataclass takes most of a
+    millisecond, and this module is imported on the way to the board's first frame.)"""
 
     text: Style
     border: Style
@@ -55,7 +45,8 @@ class Palette:
     def __init__(self, owner: Widget, prefix: str) -> None:
         self.owner = owner
         self.prefix = prefix
-        self._looks: dict[str, Look] = {}
+        # look -> (text, border, border characters), as the stylesheet gives them
+        self._looks: dict[str, tuple[Style, Style, tuple[str, str, str, str, str, str]]] = {}
         self._styles: dict[str, Style] = {}
         self._cards: dict[tuple[str, bool | None, bool], CardLook] = {}
 
@@ -66,14 +57,14 @@ class Palette:
             self._styles[name] = style
         return style
 
-    def look(self, name: str) -> Look:
+    def _look(self, name: str) -> tuple[Style, Style, tuple[str, str, str, str, str, str]]:
         look = self._looks.get(name)
         if look is None:
             text = self.style(name)
             kind, color = self.owner.get_component_styles(f"{self.prefix}--{name}").border.top
             under = Color.from_rich_color(text.bgcolor) if text.bgcolor else Color(0, 0, 0)
             border = text + Style(color=(under + color).rich_color)
-            look = self._looks[name] = Look(text, border, BORDERS.get(kind, BORDERS["round"]))
+            look = self._looks[name] = (text, border, BORDERS.get(kind, BORDERS["round"]))
         return look
 
     def card(self, name: str, matched: bool | None, late: bool) -> CardLook:
@@ -82,17 +73,16 @@ class Palette:
         key = (name, matched, late)
         found = self._cards.get(key)
         if found is None:
-            look = self.look(name)
-            text = look.text
+            text, border, chars = self._look(name)
             if matched is False:  # the search leaves it out
                 text += Style(color=self.style("dim").color)
-            title = look.border + BOLD
+            title = border + BOLD
             if matched:
                 title += self.style("match")
-            subtitle = look.border + BOLD
+            subtitle = border + BOLD
             if late:
                 subtitle += Style(color=self.style("late").color)
-            found = self._cards[key] = CardLook(text, look.border, title, subtitle, look.chars)
+            found = self._cards[key] = CardLook(text, border, title, subtitle, chars)
         return found
 
 
