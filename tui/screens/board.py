@@ -125,8 +125,7 @@ class BoardScreen(Screen):
         self._size_lanes()  # before mounting: the first frame is laid out once
         await container.mount_all(self.lanes)
         self.only_mine = False
-        self._apply_search()
-        self._show_header()
+        self._apply_search()  # and the header
         self.action_goto_current()
 
     def _start_check(self, shown: RunStatus) -> None:
@@ -554,8 +553,8 @@ class BoardScreen(Screen):
         words = self.query_text.lower().split()
         changed = set()
         for card in self.cards.values():
-            hay = card.haystack()
-            if card.set_match(all(w in hay for w in words) if words else None):
+            matched = all(w in card.haystack() for w in words) if words else None
+            if card.set_match(matched):
                 changed.add(card.lane)
         self._redraw(changed)
         self._show_header()
