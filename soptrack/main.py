@@ -8,6 +8,10 @@ import gc
 import os
 import sys
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from soptrack.services.core import Services
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -76,13 +80,22 @@ def _open_app(args: argparse.Namespace) -> int:
     # A database that cannot be read, an unknown run: the same one line as for any command,
     # before the screen is taken (inside the app it would be a traceback).
     services.repo.run_count()
-    run_ref = getattr(args, "run", None)
-    if run_ref is not None:
-        services.sop_of(services.repo.get_run(run_ref))
+    run_id = run_to_open(services, getattr(args, "run", None))
     _need_terminal()
     from soptrack.tui.app import run_app  # Textual only when the app opens: commands start fast
 
-    return run_app(services, getattr(args, "run", None))
+    return run_app(services, run_id)
+
+
+def run_to_open(services: Services, ref: str | None) -> str | None:
+    """The id of the run `open RUN` names, checked once, here: an unknown run or a SOP
+    version the database lacks is refused (SoptrackError) before the terminal is asked for
+    and before Textual is imported; the app trusts the id it is given."""
+    if ref is None:
+        return None
+    run = services.repo.get_run(ref)
+    services.sop_of(run)
+    return run.id
 
 
 def _need_terminal() -> None:

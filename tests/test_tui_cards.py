@@ -120,3 +120,30 @@ async def test_the_cursor_card_stays_in_view_through_resizes(db: Path) -> None:
             await pilot.pause()
             await pilot.pause()
             assert lane_of(board, 12).card_region(12) is not None, size
+
+
+@pytest.mark.parametrize(
+    "text", ["Rapat pembahasan", "中文字符测试标签", "a中b中c中d", "✓ SELESAI", ""]
+)
+def test_a_card_line_is_cut_and_filled_as_rich_would(text: str) -> None:
+    """The lanes draw card lines as segments, without rich's Text: the same cells (wide
+    characters too), the same "…", the same styles."""
+    from rich.cells import cell_len
+    from rich.console import Console
+    from rich.segment import Segment
+    from rich.style import Style
+    from rich.text import Text
+
+    from soptrack.tui.widgets.lane import _fit
+
+    base, bold = Style(color="red", bgcolor="black"), Style(bold=True)
+    console = Console()
+    for style in (None, bold):
+        for width in range(1, 24):
+            drawn = _fit(text, width, base, style)
+            assert sum(cell_len(segment.text) for segment in drawn) == width
+            expected = Text()
+            expected.append(text, style=style or "")  # as the card's text had it, a span
+            expected.truncate(width, overflow="ellipsis", pad=True)
+            rich = list(Segment.apply_style(expected.render(console), base))
+            assert [(s.text, s.style) for s in drawn] == [(s.text, s.style) for s in rich]

@@ -21,9 +21,10 @@ from tui_fixtures import (
 )
 
 from soptrack.main import main as cli_main
+from soptrack.main import run_to_open
 from soptrack.sop.errors import BadInput
 from soptrack.sop.run import Action, StepState
-from soptrack.tui.app import SoptrackApp, run_app
+from soptrack.tui.app import SoptrackApp
 from soptrack.tui.screens.board import BoardScreen
 from soptrack.tui.screens.detail import StepDetailScreen
 from soptrack.tui.screens.dialogs import NewRunDialog, NoteDialog
@@ -101,7 +102,8 @@ async def test_renstra_board_has_six_lanes_and_cards_in_first_lane(db: Path) -> 
 def test_open_unknown_run_is_refused_before_the_app_starts(db: Path, capsys) -> None:
     make_run(db)
     with pytest.raises(BadInput):
-        run_app(services(db), "pk-99")
+        run_to_open(services(db), "pk-99")
+    assert run_to_open(services(db), " 1 ") == "pk-1"  # the app is given the id as stored
     code = cli_main(["--db", str(db), "open", "pk-99"])
     assert code == 2
     err = capsys.readouterr().err.strip().splitlines()

@@ -307,13 +307,10 @@ class SoptrackApp(App[int]):
         yield SystemCommand("Tema", "ganti tema warna", self.action_change_theme)
 
 
-def run_app(services: Services, run_ref: str | None = None) -> int:
-    """Open the app; an unknown RUN is refused (SoptrackError) before the screen is taken."""
-    if run_ref is not None:
-        run = services.repo.get_run(run_ref)
-        services.sop_of(run)
-        run_ref = run.id
-    app = SoptrackApp(services, run_ref)
+def run_app(services: Services, run_id: str | None = None) -> int:
+    """Open the app on a run's board (an id soptrack.main.run_to_open has checked before the
+    screen was taken), else on the overview."""
+    app = SoptrackApp(services, run_id)
     try:
         app.run()
     finally:

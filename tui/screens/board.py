@@ -109,7 +109,9 @@ class BoardScreen(Screen):
             return
         self.run_id = status.run.id
         self.status = status
-        self.run_worker(self._check(status), group="check", exclusive=True, exit_on_error=False)
+        # After the frame, not beside it: a thread reading the history meanwhile holds the
+        # interpreter lock the frame is drawn with (it made the first frame 10 ms later).
+        self.call_after_refresh(self._start_check, status)
         sop = status.sop
         container = self.query_one("#lanes", Lanes)
         await container.remove_children()
@@ -123,9 +125,11 @@ class BoardScreen(Screen):
         self._size_lanes()  # before mounting: the first frame is laid out once
         await container.mount_all(self.lanes)
         self.only_mine = False
-        self._apply_search()
-        self._show_header()
+        self._apply_search()  # and the header
         self.action_goto_current()
+
+    def _start_check(self, shown: RunStatus) -> None:
+        self.run_worker(self._check(shown), group="check", exclusive=True, exit_on_error=False)
 
     async def _check(self, shown: RunStatus) -> None:
         services = self.state.services
@@ -549,8 +553,8 @@ class BoardScreen(Screen):
         words = self.query_text.lower().split()
         changed = set()
         for card in self.cards.values():
-            hay = card.haystack()
-            if card.set_match(all(w in hay for w in words) if words else None):
+            matched = all(w in card.haystack() for w in words) if words else None
+            if card.set_match(matched):
                 changed.add(card.lane)
         self._redraw(changed)
         self._show_header()

@@ -13,11 +13,18 @@ from __future__ import annotations
 
 import textwrap
 
-from rich.text import Text
+from rich.style import Style
 
 from soptrack.services.labels import CURRENT, DECISION, LATE, STATE_TEXT, minutes
 from soptrack.sop.run import StepState
 from soptrack.sop.status import StepStatus
+
+BOLD = Style(bold=True)
+BOLD_REVERSE = Style(bold=True, reverse=True)
+ITALIC = Style(italic=True)
+
+# One line of a card's text: its words and the style they have over the card's (None: none).
+Line = tuple[str, Style | None]
 
 
 class Card:
@@ -29,7 +36,7 @@ class Card:
         self.status = status
         # None: no search; True/False: the card does or does not match the search.
         self.matched: bool | None = None
-        self._texts: dict[int, list[Text]] = {}
+        self._texts: dict[int, list[Line]] = {}
 
     def show(self, status: StepStatus) -> bool:
         """Take a new status; False when nothing the card draws changed."""
@@ -74,39 +81,38 @@ class Card:
             + ([LATE] if s.late else [])
         ).lower()
 
-    def lines(self, width: int) -> list[Text]:
+    def lines(self, width: int) -> list[Line]:
         """The card's text lines for a text area `width` cells wide (inside border and
         padding)."""
         lines = self._texts.get(width)
         if lines is None:
-            lines = self._texts[width] = list(card_text(self.status, width).split("\n"))
+            lines = self._texts[width] = card_text(self.status, width)
         return lines
 
 
-def label_lines(label: str, width: int) -> str:
+def label_lines(label: str, width: int) -> list[str]:
     """The short Kegiatan in at most two lines; the detail screen has the full text."""
     width = width or 15
     lines = textwrap.wrap(label, width) or [""]
     if len(lines) > 2:
         second = " ".join(lines[1:])
         lines = [lines[0], second[: width - 1].rstrip() + "…"]
-    return "\n".join(lines)
+    return lines
 
 
-def card_text(status: StepStatus, width: int) -> Text:
-    text = Text()
-    text.append(label_lines(status.label, width), style="bold" if status.current else "")
-    text.append("\n")
-    text.append(STATE_TEXT[status.state], style="bold")
+def card_text(status: StepStatus, width: int) -> list[Line]:
+    """The lines as words and styles, not rich Text: the lane draws them as segments
+    directly (a Console render per line was most of the cost of drawing a board)."""
+    label = BOLD if status.current else None
+    lines: list[Line] = [(row, label) for row in label_lines(status.label, width)]
+    lines.append((STATE_TEXT[status.state], BOLD))
     if status.late:
-        text.append("\n")
-        text.append(f"! {LATE}", style="bold reverse")
-    text.append("\n")
+        lines.append((f"! {LATE}", BOLD_REVERSE))
     standard = minutes(status.standard_minutes)
     if status.worked_minutes is None:
-        text.append(f"baku {standard}")
+        lines.append((f"baku {standard}", None))
     else:
-        text.append(f"{minutes(status.worked_minutes)} / {standard}")
+        lines.append((f"{minutes(status.worked_minutes)} / {standard}", None))
     extra = []
     if status.user:
         extra.append(status.user)
@@ -115,5 +121,5 @@ def card_text(status: StepStatus, width: int) -> Text:
     if status.revisions:
         extra.append(f"rev {status.revisions}")
     if extra:
-        text.append("\n" + " ".join(extra), style="italic")
-    return text
+        lines.append((" ".join(extra), ITALIC))
+    return lines

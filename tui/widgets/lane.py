@@ -10,11 +10,10 @@ the cursor; the lane only draws, scrolls and tells which card a click landed on.
 from __future__ import annotations
 
 import textwrap
-from collections.abc import Iterable
 
+from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
 from rich.style import Style
-from rich.text import Text
 from textual import events
 from textual.geometry import Region, Size
 from textual.message import Message
@@ -58,6 +57,8 @@ class LaneColumn(ScrollView, can_focus=True, inherit_bindings=False):
         self._title: tuple[int, list[Strip]] = (-1, [])
         self._scroll_target: int | None = None
         self._width_of: tuple[Size, int] = (Size(-1, -1), 1)
+        # (text width, blank line) while render_lines draws: what every line asks, once
+        self._pass: tuple[int, Strip | None] | None = None
 
     # -- what the board asks ------------------------------------------------------------------
 
@@ -157,22 +158,42 @@ class LaneColumn(ScrollView, can_focus=True, inherit_bindings=False):
     def _width(self) -> int:
         # the vertical scrollbar's column is always kept (scrollbar-gutter: stable), so the
         # width text is wrapped for never depends on how tall the cards turn out; worked out
-        # once per size (every drawn line asks)
+        # once per size, and once per pass of render_lines (a widget's size is looked up
+        # through the screen, and every drawn line asks)
+        if self._pass is not None:
+            return self._pass[0]
         size = self.size
         if self._width_of[0] != size:
             self._width_of = (size, max(1, self.scrollable_content_region.width))
         return self._width_of[1]
 
+    def render_lines(self, crop: Region) -> list[Strip]:
+        self._pass = (self._width(), None)
+        try:
+            return super().render_lines(crop)
+        finally:
+            self._pass = None
+
+    def _blank(self, width: int) -> Strip:
+        """A line below the cards (its style too is looked up through the DOM: once a pass)."""
+        if self._pass is None:
+            return Strip.blank(width, self.rich_style)
+        blank = self._pass[1]
+        if blank is None:
+            blank = Strip.blank(width, self.rich_style)
+            self._pass = (width, blank)
+        return blank
+
     def render_line(self, y: int) -> Strip:
         width = self._width()
         if y < TITLE_ROWS:
             titles = self._title_strips()
-            return titles[y] if y < len(titles) else Strip.blank(width, self.rich_style)
+            return titles[y] if y < len(titles) else self._blank(width)
         _, lines, _ = self._draw()
         index = self.scroll_offset.y + y - TITLE_ROWS
         if 0 <= index < len(lines):
             return lines[index]
-        return Strip.blank(width, self.rich_style)
+        return self._blank(width)
 
     def on_click(self, event: events.Click) -> None:
         if event.y < TITLE_ROWS:
@@ -195,7 +216,7 @@ class LaneColumn(ScrollView, can_focus=True, inherit_bindings=False):
             if len(rows) > TITLE_ROWS:
                 rows = [*rows[: TITLE_ROWS - 1], " ".join(rows[TITLE_ROWS - 1 :])]
             rows += [""] * (TITLE_ROWS - len(rows))  # cut with "…" when drawn
-            strips = [_padded(Text(row), width, pad, style, self) for row in rows]
+            strips = [_padded(row, width, pad, style) for row in rows]
             self._title = (width, strips)
         return self._title[1]
 
@@ -225,58 +246,55 @@ class LaneColumn(ScrollView, can_focus=True, inherit_bindings=False):
                 words.append("ikut: " + ", ".join(str(n) for n in self.also))
             for word in words:
                 for row in textwrap.wrap(word, max(1, width - 2 * pad)):
-                    lines.append(_padded(Text(row), width, pad, muted, self))
+                    lines.append(_padded(row, width, pad, muted))
             self._drawn = (key, lines, places)
         return self._drawn
 
     def _card(self, card: Card, width: int, name: str) -> list[Strip]:
-        palette = self.palette
-        look = palette.look(name)
-        text_style = look.text
-        if card.matched is False:  # the search leaves it out
-            text_style += Style(color=palette.style("dim").color)
-        border_style = look.border
+        look = self.palette.card(name, card.matched, card.status.late)
+        text_style, border_style = look.text, look.border
         left_top, right_top, left_bottom, right_bottom, across, side = look.chars
         inner = max(1, width - 2)
-
-        title_style = border_style + Style(bold=True)
-        if card.matched:
-            title_style += palette.style("match")
-        top = _edge((left_top, right_top), across, card.title, inner, border_style, title_style)
-        subtitle_style = border_style + Style(bold=True)
-        if card.status.late:
-            subtitle_style += Style(color=palette.style("late").color)
+        top = _edge((left_top, right_top), across, card.title, inner, border_style, look.title)
         bottom = _edge(
             (left_bottom, right_bottom),
             across,
             card.subtitle,
             inner,
             border_style,
-            subtitle_style,
+            look.subtitle,
             on_right=True,
         )
         strips = [top]
         body_width = max(1, inner - 2)
-        for line in card.lines(body_width):
-            segments = [Segment(side, border_style), Segment(" ", text_style)]
-            segments += _segments(line, body_width, text_style, self)
-            segments += [Segment(" ", text_style), Segment(side, border_style)]
+        left, right = Segment(side, border_style), Segment(side, border_style)
+        space = Segment(" ", text_style)
+        for text, style in card.lines(body_width):
+            segments = [left, space, *_fit(text, body_width, text_style, style), space, right]
             strips.append(Strip(segments, width))
         strips.append(bottom)
         return strips
 
 
-def _segments(text: Text, width: int, style: Style, lane: LaneColumn) -> list[Segment]:
-    """`text` on `style`, cut or filled to exactly `width` cells."""
-    text = text.copy()
-    text.truncate(width, overflow="ellipsis", pad=True)
-    rendered: Iterable[Segment] = text.render(lane.app.console, end="")
-    return list(Segment.apply_style(rendered, style))
+def _fit(text: str, width: int, base: Style, style: Style | None = None) -> list[Segment]:
+    """`text` in `style` on `base`, cut with "…" or filled with spaces to exactly `width`
+    cells, as rich's Text.truncate(overflow="ellipsis", pad=True) would, without a Console
+    render per line."""
+    length = cell_len(text)
+    if length > width:
+        text, fill = set_cell_size(text, width - 1) + "…", ""
+    else:
+        fill = " " * (width - length)
+    if style is None or not text:
+        return [Segment(text + fill, base)]
+    if not fill:
+        return [Segment(text, base + style)]
+    return [Segment(text, base + style), Segment(fill, base)]
 
 
-def _padded(text: Text, width: int, pad: int, style: Style, lane: LaneColumn) -> Strip:
+def _padded(text: str, width: int, pad: int, style: Style) -> Strip:
     segments = [Segment(" " * pad, style)] if pad else []
-    segments += _segments(text, max(1, width - 2 * pad), style, lane)
+    segments += _fit(text, max(1, width - 2 * pad), style)
     if pad:
         segments.append(Segment(" " * pad, style))
     return Strip(segments).adjust_cell_length(width, style)

@@ -8,8 +8,7 @@ cursor, double for the current step, so a terminal without colour still tells th
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 from rich.style import Style
 from textual.color import Color
@@ -25,14 +24,18 @@ BORDERS = {
 }
 LOOKS = ("belum", "berjalan", "selesai", "dikembalikan", "current", "current-returned", "cursor")
 EXTRAS = ("title", "muted", "late", "match", "dim")
+BOLD = Style(bold=True)
 
 
-@dataclass(frozen=True)
-class Look:
-    """How a card in one state is drawn: its text, its border and the border's characters."""
+class CardLook(NamedTuple):
+    """A card's styles: its text, its border, the labels on the border (number, KINI) and
+    the border's characters. (A NamedTuple: defining a dataclass takes most of a
+    millisecond, and this module is imported on the way to the board's first frame.)"""
 
     text: Style
     border: Style
+    title: Style
+    subtitle: Style
     chars: tuple[str, str, str, str, str, str]
 
 
@@ -42,8 +45,10 @@ class Palette:
     def __init__(self, owner: Widget, prefix: str) -> None:
         self.owner = owner
         self.prefix = prefix
-        self._looks: dict[str, Look] = {}
+        # look -> (text, border, border characters), as the stylesheet gives them
+        self._looks: dict[str, tuple[Style, Style, tuple[str, str, str, str, str, str]]] = {}
         self._styles: dict[str, Style] = {}
+        self._cards: dict[tuple[str, bool | None, bool], CardLook] = {}
 
     def style(self, name: str) -> Style:
         style = self._styles.get(name)
@@ -52,15 +57,33 @@ class Palette:
             self._styles[name] = style
         return style
 
-    def look(self, name: str) -> Look:
+    def _look(self, name: str) -> tuple[Style, Style, tuple[str, str, str, str, str, str]]:
         look = self._looks.get(name)
         if look is None:
             text = self.style(name)
             kind, color = self.owner.get_component_styles(f"{self.prefix}--{name}").border.top
             under = Color.from_rich_color(text.bgcolor) if text.bgcolor else Color(0, 0, 0)
             border = text + Style(color=(under + color).rich_color)
-            look = self._looks[name] = Look(text, border, BORDERS.get(kind, BORDERS["round"]))
+            look = self._looks[name] = (text, border, BORDERS.get(kind, BORDERS["round"]))
         return look
+
+    def card(self, name: str, matched: bool | None, late: bool) -> CardLook:
+        """A card's styles in look `name`, with the search's and lateness's marks: worked
+        out once per board for each kind of card, not per card drawn."""
+        key = (name, matched, late)
+        found = self._cards.get(key)
+        if found is None:
+            text, border, chars = self._look(name)
+            if matched is False:  # the search leaves it out
+                text += Style(color=self.style("dim").color)
+            title = border + BOLD
+            if matched:
+                title += self.style("match")
+            subtitle = border + BOLD
+            if late:
+                subtitle += Style(color=self.style("late").color)
+            found = self._cards[key] = CardLook(text, border, title, subtitle, chars)
+        return found
 
 
 class HasPalette(Protocol):
