@@ -1,5 +1,6 @@
 """Every command, and the app's start, fail the same way: one line on stderr with the
-documented exit code (README: 0 ok, 1 rule, 2 bad input, 3 busy), never a traceback.
+documented exit code (README: 0 ok, 1 rule, 2 bad input, 3 busy, 120 output lost), never
+a traceback.
 
 Kept apart from the parser so that opening the app does not build the whole command line.
 """
@@ -12,6 +13,13 @@ from collections.abc import Callable
 from soptrack.sop.errors import EXIT_INPUT, EXIT_OK, SoptrackError
 from soptrack.sop.text import printable
 
+EXIT_OUTPUT_LOST = 120  # as Python's own exit gives when stdout cannot be flushed
+
+
+class OutputLost(OSError):
+    """stdout could not take the command's output (a full disk under `> file`; raised by
+    cli.output's stream): said as such, for the command's change, if any, is made."""
+
 
 def guarded(action: Callable[[], int]) -> int:
     """Run a command; a SoptrackError is one line and its exit code, never a traceback."""
@@ -22,6 +30,8 @@ def guarded(action: Callable[[], int]) -> int:
     except BrokenPipeError:
         return EXIT_OK
     except OSError as exc:
+        if isinstance(exc, OutputLost):
+            return fail(f"keluaran tidak tertulis ({exc.strerror})", EXIT_OUTPUT_LOST)
         # the last line of defence: a disk that fills or turns read-only under a command,
         # a file another program holds; the database itself is replaced atomically or not
         where = f"{exc.filename}: " if exc.filename else ""

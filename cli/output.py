@@ -13,6 +13,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any, TextIO
 
+from soptrack.cli.guard import OutputLost
+
 # Control characters (C0 but tab and newline, DEL, C1) never reach the terminal from user
 # data: a file name, an SOP text or a stored note with ESC, BEL or NUL would move the cursor,
 # retitle the window or hide text. Only the colour codes rich itself writes (SGR) pass.
@@ -24,14 +26,28 @@ def _clean(text: str) -> str:
 
 
 class CleanStream:
-    """stdout for the duration of a command, with control characters removed."""
+    """stdout for the duration of a command, with control characters removed; a failed
+    write is OutputLost (a closed pipe stays BrokenPipeError: the reader left)."""
 
     def __init__(self, inner: TextIO) -> None:
         self.inner = inner
 
     def write(self, text: str) -> int:
-        self.inner.write(_clean(text))
+        try:
+            self.inner.write(_clean(text))
+        except BrokenPipeError:
+            raise
+        except OSError as exc:
+            raise OutputLost(exc.errno, exc.strerror) from None
         return len(text)
+
+    def flush(self) -> None:
+        try:
+            self.inner.flush()
+        except BrokenPipeError:
+            raise
+        except OSError as exc:
+            raise OutputLost(exc.errno, exc.strerror) from None
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self.inner, name)

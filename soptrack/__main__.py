@@ -1,5 +1,5 @@
 """`python -m soptrack`: the same entry point as the `soptrack` command."""
 
-from soptrack.main import main
+from soptrack.main import command
 
-raise SystemExit(main())
+command()

@@ -4,14 +4,58 @@ otherwise one command of the command line."""
 from __future__ import annotations
 
 import argparse
+import atexit
+import contextlib
 import gc
 import os
 import sys
+import threading
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NoReturn
 
 if TYPE_CHECKING:
     from soptrack.services.core import Services
+
+
+def command() -> NoReturn:
+    """The `soptrack` executable and `python -m soptrack`: main(), then a quick exit."""
+    finish(main())
+
+
+def finish(code: int) -> NoReturn:
+    """Exit without tearing the interpreter down object by object. A command that read a
+    large year file (`status RUN` at 2,000 runs parses 6.9 MB) left a million objects for
+    the interpreter's final collection and deallocation: about 150-250 ms after the output,
+    more than the command itself. The exit handlers still run (the replaced-file thread's
+    drain, temporary folders) and the output is flushed; only the teardown is skipped.
+    With another thread still running, the usual exit (which waits for it) is taken."""
+    others = [t for t in threading.enumerate() if t is not threading.main_thread()]
+    if any(t.is_alive() and not t.daemon for t in others):
+        sys.exit(code)
+    try:
+        atexit._run_exitfuncs()  # as the interpreter would, in the same order
+    finally:
+        os._exit(_flushed(code))
+
+
+def _flushed(code: int) -> int:
+    """Flush stdout and stderr; the exit code to leave with (120 when output was lost, as
+    Python's own exit gives, and cli.guard for output lost during a command)."""
+    lost = ""
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except BrokenPipeError:
+            pass  # the reader left (`| head`): not an error, as for every command
+        except OSError as exc:  # a full disk under `> file`
+            lost = lost or exc.strerror or str(exc)
+        except ValueError as exc:  # a closed stream
+            lost = lost or str(exc)
+    if not lost:
+        return code
+    with contextlib.suppress(OSError, ValueError):
+        print(f"soptrack: keluaran tidak tertulis ({lost})", file=sys.__stderr__, flush=True)
+    return code or 120
 
 
 def main(argv: Sequence[str] | None = None) -> int:

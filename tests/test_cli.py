@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import json
 import os
+import shlex
 import subprocess
 import sys
 from pathlib import Path
+
+import pytest
 
 from soptrack.sop.catalog import SHIPPED_DIR
 
@@ -275,3 +278,72 @@ def test_the_collector_is_on_again_after_any_command(tmp_path, capsys) -> None:
         soptrack_main(["--db", db, "nothing-like-this"])
     assert wrong.value.code == 2 and gc.isenabled()
     capsys.readouterr()
+
+
+# -- the quick exit (soptrack.main.finish) -----------------------------------------------
+
+
+def _long_history(db_path: Path, notes: int) -> str:
+    """A run whose `history` prints far more than a pipe holds (64 KB)."""
+    from soptrack.services.core import Services
+
+    services = Services(db_path, user="budi", sop_dirs=[])
+    run = services.new_run("pengukuran-kinerja", "PK", 2026)
+    services.act(run.id, 1, "start")
+    for i in range(notes):
+        services.act(run.id, 1, "note", f"catatan nomor {i} " + "isi yang panjang " * 5)
+    return run.id
+
+
+def test_the_quick_exit_flushes_all_output_and_runs_the_exit_handlers(cli, db_path: Path) -> None:
+    """`soptrack` leaves without the interpreter's teardown: whatever the command printed
+    must still arrive whole, and a write's replaced files are still freed before exit."""
+    run_id = _long_history(db_path, 700)
+    result = cli("history", run_id, check=True)
+    assert len(result.stdout) > 64_000
+    assert result.stdout.count("catatan nomor") == 700
+    assert "catatan nomor 699 " in result.stdout
+    cli("step", run_id, "1", "note", "--note", "sekali lagi", check=True)
+    assert not list(db_path.parent.glob(".*.old.tmp")), "a replaced file left behind"
+
+
+def test_a_reader_that_leaves_early_is_not_an_error(cli, db_path: Path) -> None:
+    """`soptrack history RUN | head -1`: exit 0 and nothing on stderr (no BrokenPipe
+    traceback or 'Exception ignored' from the last flush)."""
+    run_id = _long_history(db_path, 700)
+    script = (
+        f"{shlex.quote(sys.executable)} -m soptrack --db {shlex.quote(str(db_path))} "
+        f"history {run_id} | head -c 100 > /dev/null; echo ${{PIPESTATUS[0]}} >&2"
+    )
+    result = subprocess.run(
+        ["bash", "-c", script], capture_output=True, text=True, timeout=60, check=True
+    )
+    assert result.stderr.strip() == "0", result.stderr
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="no /dev/full here")
+@pytest.mark.parametrize("buffered", [True, False])
+def test_output_lost_to_a_full_disk_is_said_with_exit_120(
+    db_path: Path, cli, buffered: bool
+) -> None:
+    """`soptrack run new ... > file` on a full disk: the run is made and its id cannot be
+    written. One line says the output was lost (never "nothing changed": it did), exit
+    120 as Python's own exit gives, no traceback; whether the id meets the full disk
+    during the command (unbuffered) or at the exit's flush (buffered)."""
+    new_pk(cli)
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}
+    if not buffered:
+        env["PYTHONUNBUFFERED"] = "1"
+    with open("/dev/full", "w") as full:
+        result = subprocess.run(
+            [sys.executable, "-m", "soptrack", "--db", str(db_path), "run", "new"]
+            + ["pengukuran-kinerja", "--title", "Kedua", "--year", "2026"],
+            stdout=full,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=env,
+            timeout=60,
+        )
+    assert result.returncode == 120, result.stderr
+    assert result.stderr == "soptrack: keluaran tidak tertulis (No space left on device)\n"
+    assert cli("runs", check=True).stdout.count("Kedua") == 1  # the run itself was made
