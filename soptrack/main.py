@@ -39,23 +39,27 @@ def finish(code: int) -> NoReturn:
 
 
 def _flushed(code: int) -> int:
-    """Flush stdout and stderr; the exit code to leave with (120 when output was lost, as
-    Python's own exit gives, and cli.guard for output lost during a command)."""
+    """Flush stdout and stderr; the exit code to leave with: 120 when output was lost (as
+    Python's own exit gives), said in one line unless the command said so already."""
+    from soptrack.cli.guard import EXIT_OUTPUT_LOST
+
     lost = ""
     for stream in (sys.stdout, sys.stderr):
+        if stream is None:  # started with the descriptor closed (`2>&-`, a daemon's)
+            continue
         try:
             stream.flush()
         except BrokenPipeError:
             pass  # the reader left (`| head`): not an error, as for every command
         except OSError as exc:  # a full disk under `> file`
             lost = lost or exc.strerror or str(exc)
-        except ValueError as exc:  # a closed stream
+        except Exception as exc:  # noqa: BLE001 - a closed or odd stream: exit all the same
             lost = lost or str(exc)
-    if not lost:
+    if not lost or code == EXIT_OUTPUT_LOST:
         return code
-    with contextlib.suppress(OSError, ValueError):
+    with contextlib.suppress(Exception):
         print(f"soptrack: keluaran tidak tertulis ({lost})", file=sys.__stderr__, flush=True)
-    return code or 120
+    return code or EXIT_OUTPUT_LOST
 
 
 def main(argv: Sequence[str] | None = None) -> int:

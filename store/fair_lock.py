@@ -18,6 +18,7 @@ a mkdir), a tenth of a whole transition of a small database; flock on a descript
 from __future__ import annotations
 
 import contextlib
+import errno
 import fcntl
 import os
 import threading
@@ -41,8 +42,9 @@ class FairLock:
 
     @property
     def is_locked(self) -> bool:
-        """Whether this thread holds the lock."""
-        return getattr(self._held, "level", 0) > 0
+        """Whether this thread holds the lock. Not in a forked child: its copy of the hold
+        shares the parent's open file, and releasing it would unlock the parent."""
+        return getattr(self._held, "level", 0) > 0 and self._held.pid == os.getpid()
 
     def acquire(self, timeout: float | None = None) -> None:
         """Raises LockTimeout after `timeout` seconds (the lock's own when None; 0: one try,
@@ -70,7 +72,7 @@ class FairLock:
                     os.unlink(os.path.join(self.directory, ticket))
 
     def release(self) -> None:
-        level = getattr(self._held, "level", 0)
+        level = getattr(self._held, "level", 0) if self.is_locked else 0
         if level <= 0:
             raise RuntimeError(f"lock {self.path} is not held by this thread")
         self._held.level = level - 1
@@ -82,26 +84,30 @@ class FairLock:
                 os.close(fd)
 
     def _try(self) -> bool:
-        """One non-blocking attempt. The file is never removed (waiters share its inode);
-        O_NOFOLLOW: a symlink planted in a shared folder is not followed."""
+        """One non-blocking attempt. The file is never removed (waiters share its inode).
+        O_NOFOLLOW: a symlink planted in a shared folder is not followed; O_NONBLOCK: a
+        file under a lease (Samba, an NFS server) does not block the open past the wait.
+        EACCES from flock is contention too on some file systems, as filelock took it."""
+        flags = os.O_RDWR | os.O_CLOEXEC | os.O_NOFOLLOW | os.O_NONBLOCK
         try:
-            fd = os.open(self.path, os.O_RDWR | os.O_CLOEXEC | os.O_NOFOLLOW)
+            fd = os.open(self.path, flags)
         except FileNotFoundError:
-            fd = os.open(
-                self.path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC | os.O_NOFOLLOW, self.mode
-            )
+            fd = os.open(self.path, flags | os.O_CREAT, self.mode)
             with contextlib.suppress(OSError):  # the umask must not narrow a shared lock
                 os.fchmod(fd, self.mode)
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
+        except OSError as exc:
             os.close(fd)
-            return False
+            if exc.errno in (errno.EAGAIN, errno.EACCES):
+                return False
+            raise
         except BaseException:
             os.close(fd)
             raise
         self._held.fd = fd
         self._held.level = 1
+        self._held.pid = os.getpid()
         return True
 
     def _take_ticket(self) -> str | None:

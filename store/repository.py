@@ -144,10 +144,16 @@ class Repository:
         # imported on the first write, not by read-only commands (start-up time)
         from soptrack.store.fair_lock import FairLock, LockTimeout
 
-        if self._lock is None:
-            self._lock = FairLock(str(self.path) + ".lock", timeout=self.lock_timeout, mode=0o664)
+        lock = self._lock
+        if lock is None:  # made once: two threads must never each make their own
+            with self._memo_lock:
+                if self._lock is None:
+                    self._lock = FairLock(
+                        str(self.path) + ".lock", timeout=self.lock_timeout, mode=0o664
+                    )
+                lock = self._lock
         try:
-            self._lock.acquire(timeout)
+            lock.acquire(timeout)
         except LockTimeout:
             raise StoreBusy(
                 f"database {self.path} sedang dipakai (database busy) lebih dari "
@@ -163,7 +169,7 @@ class Repository:
         try:
             yield
         finally:
-            self._lock.release()
+            lock.release()  # the object acquired, whatever self._lock is now
 
     @contextmanager
     def transaction(self) -> Iterator[TinyDB]:
@@ -341,7 +347,8 @@ class Repository:
         stale = []
         for year, found in layout.year_identities(self.path).items():
             seen = recorded.get(str(year))
-            if not isinstance(seen, dict) or seen.get("file") != found or found is None:
+            # a year file that cannot be read (None) is stale once, not at every read
+            if not isinstance(seen, dict) or seen.get("file") != found:
                 stale.append((year, self.year_path(year)))
         if not stale:
             return index, False

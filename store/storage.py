@@ -325,11 +325,19 @@ class _Worker:
         self.thread: threading.Thread | None = None
 
     def put(self, job: Callable[[], None]) -> None:
+        """Queue the job; where no thread can be started (a per-user process limit on a
+        busy host), run it now: never an error for a write already made, never a wait at
+        exit for a job nobody will run."""
         with self.idle:
-            self.pending += 1
             if self.thread is None:
-                self.thread = threading.Thread(target=self._work, name=self.name, daemon=True)
-                self.thread.start()
+                thread = threading.Thread(target=self._work, name=self.name, daemon=True)
+                try:
+                    thread.start()
+                except RuntimeError:
+                    job()
+                    return
+                self.thread = thread
+            self.pending += 1
         self.queue.put(job)
 
     def _work(self) -> None:

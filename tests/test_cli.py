@@ -347,3 +347,37 @@ def test_output_lost_to_a_full_disk_is_said_with_exit_120(
     assert result.returncode == 120, result.stderr
     assert result.stderr == "soptrack: keluaran tidak tertulis (No space left on device)\n"
     assert cli("runs", check=True).stdout.count("Kedua") == 1  # the run itself was made
+
+
+def test_a_command_with_stderr_closed_exits_0(tmp_path) -> None:
+    """`soptrack ... 2>&-` (cron, a daemon's closed fds): sys.stderr is None and the quick
+    exit's _flushed raises AttributeError: exit 1 for a command that succeeded."""
+    db = tmp_path / "db.json"
+    result = subprocess.run(
+        [sys.executable, "-m", "soptrack", "--db", str(db), "sops"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        pass_fds=(),
+        preexec_fn=lambda: os.close(2),
+        timeout=60,
+    )
+    assert result.returncode == 0
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="no /dev/full here")
+def test_output_lost_is_said_once(tmp_path) -> None:
+    """rich flushes after each print: the guard reports OutputLost (exit 120) and then the
+    quick exit's flush meets the same full disk and says it again: two lines."""
+    db = tmp_path / "db.json"
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}
+    with open("/dev/full", "w") as full:
+        result = subprocess.run(
+            [sys.executable, "-m", "soptrack", "--db", str(db), "sops"],
+            stdout=full,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=env,
+            timeout=60,
+        )
+    assert result.returncode == 120
+    assert result.stderr.count("\n") == 1, result.stderr

@@ -3,13 +3,14 @@ exclusive between threads and processes, and free of ticket files while nobody w
 
 from __future__ import annotations
 
+import fcntl
 import os
 import threading
 from pathlib import Path
 
 import pytest
 
-from soptrack.store import Repository
+from soptrack.store import Repository, fair_lock
 from soptrack.store.errors import StoreError
 from soptrack.store.fair_lock import FairLock, LockTimeout
 
@@ -104,3 +105,51 @@ def test_a_symlink_planted_as_the_lock_is_not_followed(tmp_path: Path) -> None:
         repo.initialize()
     assert str(tmp_path / "soptrack.json") in str(caught.value)
     assert not target.exists()
+
+
+def test_first_lock_made_by_two_threads_at_once_is_never_leaked(tmp_path, monkeypatch) -> None:
+    """Two worker threads of one TUI take the repository's lock for the first time at
+    once: one FairLock is made and shared. (Each making its own once left the first one's
+    flock held after both were done: every writer in every process 'busy' until exit.)"""
+    repo = Repository(tmp_path / "db.json", lock_timeout=5)
+    real = fair_lock.FairLock
+    made: list[object] = []
+    b_inside_init = threading.Event()
+    a_made_one = threading.Event()
+
+    class Slow(real):  # type: ignore[misc, valid-type]
+        def __init__(self, *args, **kwargs) -> None:
+            if threading.current_thread().name == "B":
+                b_inside_init.set()
+                # B saw no lock yet and makes one; A comes in meanwhile. The wait only
+                # gives a wrong implementation time to show itself (A making its own)
+                a_made_one.wait(1)
+            else:
+                a_made_one.set()
+            super().__init__(*args, **kwargs)
+            made.append(self)
+
+    monkeypatch.setattr(fair_lock, "FairLock", Slow)
+    errors: dict[str, BaseException] = {}
+
+    def take(name: str) -> None:
+        if name == "A":
+            b_inside_init.wait(10)
+        try:
+            with repo.transaction_lock():
+                pass
+        except BaseException as exc:  # noqa: BLE001 - handed to the test thread
+            errors[name] = exc
+
+    threads = [threading.Thread(target=take, args=(n,), name=n) for n in ("B", "A")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not errors, errors
+    assert len(made) == 1
+    fd = os.open(str(repo.path) + ".lock", os.O_RDWR)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)  # free again: BlockingIOError if not
+    finally:
+        os.close(fd)

@@ -346,3 +346,22 @@ def test_a_refused_write_leaves_nothing_behind_in_memory(tmp_path, monkeypatch):
     runs = {r.id: (r.steps[0].state.value, len(r.history)) for r in services.repo.list_runs()}
     assert runs == before
     assert services.repo.list_runs(history=False)[0].steps[0].state.value == "berjalan"
+
+
+def test_reading_twice_does_not_rewrite_the_index_with_a_dangling_year_file(tmp_path) -> None:
+    """_repaired_index: `or found is None` makes a year file that cannot be stat'ed (a
+    dangling symlink to an unmounted archive disk) stale on every read, even once the index
+    recorded it as None: every read takes the lock and rewrites the index, so signature()
+    changes on every read and every open TUI's poll reloads (and rewrites it) again."""
+    from datetime import datetime
+
+    from soptrack.sop.run import Actor
+
+    repo = Repository(tmp_path / "db.json")
+    repo.initialize()
+    repo.create_run("pk", "PK", [1, 2], "A", 2026, Actor("budi", "r"), datetime(2026, 1, 2))
+    (tmp_path / "db.2019.json").symlink_to(tmp_path / "unmounted" / "db.2019.json")
+    repo.list_runs(history=False)  # the first read may rebuild: the folder changed
+    before = repo.signature()
+    repo.list_runs(history=False)
+    assert repo.signature() == before

@@ -5,6 +5,8 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import subprocess
+import sys
 import threading
 import time
 from dataclasses import replace
@@ -451,3 +453,39 @@ def test_an_index_entry_with_its_steps_as_a_list_reads_the_same(db_path: Path) -
     entry["steps"] = json.loads(entry["steps"])
     repo.index_path.write_text(json.dumps(data))
     assert Repository(db_path).list_runs(history=False) == expected
+
+
+def test_a_release_thread_that_cannot_start_neither_fails_the_write_nor_hangs_the_exit(
+    tmp_path,
+) -> None:
+    """_Worker.put counts the job before starting its thread: when the thread cannot start
+    (RLIMIT_NPROC on a busy shared host: "can't start new thread"), the write that has
+    already replaced the file raises RuntimeError (a traceback, 'failed' though it is
+    made), and `pending` never drops: released() at exit waits forever."""
+    db = tmp_path / "db.json"
+    script = f"""
+import threading, sys
+from soptrack.store.repository import Repository
+from soptrack.store import storage
+repo = Repository({str(db)!r})
+repo.initialize()
+real = threading.Thread.start
+def refuse(self):
+    if self.name == "soptrack-release":
+        raise RuntimeError("can't start new thread")
+    real(self)
+threading.Thread.start = refuse
+storage._RELEASER = storage._Worker("soptrack-release")
+try:
+    repo.update_office(lambda p: p)
+    print("write ok", flush=True)
+except RuntimeError as exc:
+    print("write raised", exc, flush=True)
+"""
+    try:
+        result = subprocess.run(
+            [sys.executable, "-c", script], capture_output=True, text=True, timeout=10
+        )
+    except subprocess.TimeoutExpired as exc:
+        pytest.fail(f"the process hangs at exit (released() waits forever): {exc.stdout!r}")
+    assert "write ok" in result.stdout, result.stdout + result.stderr
