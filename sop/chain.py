@@ -12,7 +12,6 @@ hashes. It stops mistakes and hand edits and makes quiet rewriting of history de
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
@@ -30,6 +29,8 @@ def canonical(value: Any) -> bytes:
 
 
 def _sha(data: bytes) -> str:
+    import hashlib  # OpenSSL's loading (~2 ms) waits until a hash is wanted, not at start
+
     return hashlib.sha256(data).hexdigest()
 
 

@@ -9,7 +9,6 @@ either.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
@@ -51,6 +50,8 @@ class SopVersion:
 
 
 def text_digest(text: str) -> str:
+    import hashlib  # OpenSSL's loading (~2 ms) waits until a digest is wanted, not at start
+
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 

@@ -3,7 +3,6 @@ otherwise one command of the command line."""
 
 from __future__ import annotations
 
-import argparse
 import atexit
 import contextlib
 import gc
@@ -11,9 +10,12 @@ import os
 import sys
 import threading
 from collections.abc import Sequence
+from types import SimpleNamespace
 from typing import TYPE_CHECKING, NoReturn
 
 if TYPE_CHECKING:
+    import argparse
+
     from soptrack.services.core import Services
 
 
@@ -94,7 +96,7 @@ def _main(words: list[str], collecting: bool) -> int:
     return run(args)
 
 
-def app_request(words: Sequence[str]) -> argparse.Namespace | None:
+def app_request(words: Sequence[str]) -> SimpleNamespace | None:
     """The app's own forms, `[--db PATH] [--as ROLE] [tui | open RUN]`, read without building
     the command line: the first frame does not wait for it. Anything else (--help, a
     command, a wrong flag) is for the full parser, which says what is wrong."""
@@ -115,13 +117,14 @@ def app_request(words: Sequence[str]) -> argparse.Namespace | None:
         else:
             rest.append(token)
     if rest in ([], ["tui"]):
-        return argparse.Namespace(command=rest[0] if rest else None, run=None, **options)
+        # a SimpleNamespace: argparse (and gettext behind it) are not imported for the app
+        return SimpleNamespace(command=rest[0] if rest else None, run=None, **options)
     if len(rest) == 2 and rest[0] == "open":
-        return argparse.Namespace(command="open", run=rest[1], **options)
+        return SimpleNamespace(command="open", run=rest[1], **options)
     return None
 
 
-def _open_app(args: argparse.Namespace) -> int:
+def _open_app(args: argparse.Namespace | SimpleNamespace) -> int:
     from soptrack.services.core import open_services
 
     services = open_services(getattr(args, "db", None), getattr(args, "as_role", None))

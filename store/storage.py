@@ -24,13 +24,15 @@ import errno
 import gc
 import json
 import os
-import queue
 import stat
 import tempfile
 import threading
 import time
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import queue
 
 from tinydb.storages import Storage
 
@@ -319,7 +321,7 @@ class _Worker:
 
     def __init__(self, name: str) -> None:
         self.name = name
-        self.queue: queue.SimpleQueue[Callable[[], None]] = queue.SimpleQueue()
+        self.queue: queue.SimpleQueue[Callable[[], None]] | None = None  # with the thread
         self.pending = 0
         self.idle = threading.Condition()
         self.thread: threading.Thread | None = None
@@ -330,6 +332,9 @@ class _Worker:
         exit for a job nobody will run."""
         with self.idle:
             if self.thread is None:
+                import queue  # with the first write, not at start (readers never need it)
+
+                self.queue = queue.SimpleQueue()
                 thread = threading.Thread(target=self._work, name=self.name, daemon=True)
                 try:
                     thread.start()
@@ -338,9 +343,11 @@ class _Worker:
                     return
                 self.thread = thread
             self.pending += 1
+        assert self.queue is not None
         self.queue.put(job)
 
     def _work(self) -> None:
+        assert self.queue is not None
         while True:
             job = self.queue.get()
             try:
