@@ -33,24 +33,27 @@ class CleanStream:
         self.inner = inner
 
     def write(self, text: str) -> int:
-        try:
+        with _output_lost():
             self.inner.write(_clean(text))
-        except BrokenPipeError:
-            raise
-        except OSError as exc:
-            raise OutputLost(exc.errno, exc.strerror) from None
         return len(text)
 
     def flush(self) -> None:
-        try:
+        with _output_lost():
             self.inner.flush()
-        except BrokenPipeError:
-            raise
-        except OSError as exc:
-            raise OutputLost(exc.errno, exc.strerror) from None
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self.inner, name)
+
+
+@contextmanager
+def _output_lost() -> Iterator[None]:
+    """A failed write to stdout as OutputLost; a closed pipe stays BrokenPipeError."""
+    try:
+        yield
+    except BrokenPipeError:
+        raise
+    except OSError as exc:
+        raise OutputLost(exc.errno, exc.strerror) from None
 
 
 @contextmanager

@@ -17,6 +17,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from typing import Any
 
+from soptrack.sop.memo import ByIdentity
 from soptrack.sop.run import Run, StepRecord, entry_to_dict, record_to_dict
 
 HASH = "hash"
@@ -79,20 +80,10 @@ def run_state_digest(run: Run) -> str:
     return _sha(head + steps + b"]}")
 
 
-# id(record) -> (record, canonical bytes of its dict form); see run.record_to_dict
-_CANONICAL: dict[int, tuple[StepRecord, bytes]] = {}
-_CANONICAL_MAX = 2048
-
-
-def _canonical_record(record: StepRecord) -> bytes:
-    known = _CANONICAL.get(id(record))
-    if known is not None and known[0] is record:
-        return known[1]
-    encoded = canonical(record_to_dict(record))
-    if len(_CANONICAL) >= _CANONICAL_MAX:
-        _CANONICAL.clear()
-    _CANONICAL[id(record)] = (record, encoded)  # the record is kept: its id is not reused
-    return encoded
+# each step record's canonical bytes, once per record object (sop/memo.py)
+_canonical_record: ByIdentity[StepRecord, bytes] = ByIdentity(
+    lambda record: canonical(record_to_dict(record))
+)
 
 
 def seal_document(doc: dict[str, Any]) -> dict[str, Any]:

@@ -12,6 +12,8 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
+from soptrack.sop.memo import ByIdentity
+
 
 class StepState(StrEnum):
     BELUM = "belum"
@@ -194,24 +196,11 @@ def note_to_dict(note: Note) -> dict[str, Any]:
     return {"at": _dt(note.at), "user": note.user, "role": note.role, "text": note.text}
 
 
-# id(record) -> (record, its dict). Records are immutable and a transition carries all but
-# one or two of them over to the next Run unchanged (the same objects), while the run's
-# dict form is wanted several times a write (the state digest, the stored document, the
-# undo data of the new entry): each unchanged record is converted once, not each time.
-_RECORD_DICTS: dict[int, tuple[StepRecord, dict[str, Any]]] = {}
-_RECORD_DICTS_MAX = 2048
-
-
 def record_to_dict(record: StepRecord) -> dict[str, Any]:
-    """A new dict each call (its notes list is shared with earlier calls: never change it)."""
-    known = _RECORD_DICTS.get(id(record))
-    if known is not None and known[0] is record:
-        return dict(known[1])
-    data = _record_dict(record)
-    if len(_RECORD_DICTS) >= _RECORD_DICTS_MAX:
-        _RECORD_DICTS.clear()
-    _RECORD_DICTS[id(record)] = (record, data)  # the record is kept: its id is not reused
-    return dict(data)
+    """A new dict each call (its notes list is shared with earlier calls: never change it).
+    Converted once per record object (sop/memo.py): the state digest, the stored document
+    and the undo data of a new entry all ask for the same records."""
+    return dict(_record_dicts(record))
 
 
 def _record_dict(record: StepRecord) -> dict[str, Any]:
@@ -230,6 +219,9 @@ def _record_dict(record: StepRecord) -> dict[str, Any]:
     if not record.notes:
         del data["notes"]
     return data
+
+
+_record_dicts: ByIdentity[StepRecord, dict[str, Any]] = ByIdentity(_record_dict)
 
 
 def record_from_dict(data: dict[str, Any]) -> StepRecord:

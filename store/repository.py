@@ -92,9 +92,8 @@ class Repository:
         # resolved: users of a symlink and of the real path must share one file and one lock
         self.path = _resolve(expand(str(path), "database"))
         self.lock_timeout = lock_timeout
-        self._lock: Any = (
-            None  # the lock's module is imported on the first write: readers never pay
-        )
+        # the lock's module is imported on the first write: readers never pay
+        self._lock: Any = None
         # (year file, doc id) -> the stored document a Run was last built from, and that Run
         self._parsed: dict[tuple[Path, str], tuple[dict[str, Any], Run]] = {}
         # (year file, doc id) -> id(entry) -> (entry, its stored form), of the run last written

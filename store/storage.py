@@ -305,12 +305,13 @@ def _hold_previous(path: str) -> str | None:
     its blocks: freeing a year file of several MB took about 2.5 ms of every transition at
     2,000 runs. The name is a temporary file of this database (a killed writer's is removed
     like any other, by the next writer or `doctor`)."""
-    held = f"{_tmp_prefix(path)}{os.getpid()}-{time.monotonic_ns()}.old.tmp"
+    name = f"{_tmp_prefix(path)}{os.getpid()}-{time.monotonic_ns()}.old.tmp"
+    held = os.path.join(os.path.dirname(path), name)
     try:
-        os.link(path, os.path.join(os.path.dirname(path), held))
+        os.link(path, held)
     except OSError:  # no file yet, a file system without hard links: replace as before
         return None
-    return os.path.join(os.path.dirname(path), held)
+    return held
 
 
 class _Worker:
@@ -497,7 +498,7 @@ def remove_stale_temps(path: str, *, also: tuple[str, ...] = (), writing: bool =
     """
     directory = os.path.dirname(path)
     prefixes = tuple(_tmp_prefix(p) for p in (path, *also))
-    own = tuple(f"{p}{os.getpid()}-" for p in prefixes) if writing else ("\0",)
+    own = tuple(f"{p}{os.getpid()}-" for p in prefixes) if writing else ()  # () matches none
     removed = 0
     with contextlib.suppress(OSError), os.scandir(directory) as entries:
         for entry in entries:
