@@ -20,7 +20,7 @@ from privileges import become, preload, readable_shipped_sops
 
 from soptrack.services.core import Services
 from soptrack.store import backups
-from soptrack.store.storage import forget
+from soptrack.store.storage import forget, released
 
 CLI = [sys.executable, "-m", "soptrack"]
 NOBODY = 65534
@@ -58,6 +58,7 @@ def make_db(path: Path, writes: int = 3) -> Services:
     for i in range(writes):
         services.act("pk-1", 1, "note", note=f"catatan {i}")
     services.repo.update_office(lambda office: office)
+    released()  # at rest: the replaced files' background freeing done (tests list the folder)
     return services
 
 

@@ -19,7 +19,7 @@ import pytest
 from soptrack.services.core import Services
 from soptrack.store import Repository, backups, schema, storage
 from soptrack.store.errors import StoreError, StoreTooNew
-from soptrack.store.storage import AtomicJSONStorage, forget
+from soptrack.store.storage import AtomicJSONStorage, forget, released
 
 CLI = [sys.executable, "-m", "soptrack"]
 SOP_ID = "pengukuran-kinerja"
@@ -30,6 +30,7 @@ def make_db(db: Path) -> Services:
     services.new_run(SOP_ID, "PK 2026", 2026)
     services.new_run(SOP_ID, "PK 2025", 2025)
     services.act("pk-1", 1, "start")
+    released()  # at rest: the replaced files' background freeing done (tests list the folder)
     return services
 
 
