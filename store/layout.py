@@ -15,17 +15,26 @@ from __future__ import annotations
 import os
 import re
 from pathlib import Path
+from typing import NamedTuple
 
 _YEAR = re.compile(r"^(?P<stem>.+)\.(?P<year>\d{4})\.json$")
 
 
 def year_path(main: Path, year: int) -> Path:
-    return main.with_name(f"{main.stem}.{year:04d}.json")
+    return main.with_name(year_name(main.stem, year))
+
+
+def year_name(stem: str, year: int) -> str:
+    return f"{stem}.{year:04d}.json"
 
 
 def index_path(main: Path) -> Path:
+    return main.with_name(index_name(main.stem))
+
+
+def index_name(stem: str) -> str:
     """Named like a year file, with `index` for the year: year_files() never lists it."""
-    return main.with_name(f"{main.stem}.index.json")
+    return f"{stem}.index.json"
 
 
 def year_files(main: Path) -> dict[int, Path]:
@@ -36,31 +45,56 @@ def year_files(main: Path) -> dict[int, Path]:
 def year_identities(main: Path) -> dict[int, list[int] | None]:
     """Each year file on disk beside `main` and its identity (see identity()), read in one
     pass over the folder: every read and write checks the index against them."""
-    found: dict[int, list[int] | None] = {}
-    for year, entry in _year_entries(main):
+    return scan(main).years
+
+
+class Scan(NamedTuple):
+    """One pass over the database's folder."""
+
+    years: dict[int, list[int] | None]  # year -> identity (None: cannot be stat'ed), oldest first
+    hidden: list[str]  # names of the hidden files of the set (`.<stem>.*`: temporary files)
+
+
+def scan(main: Path) -> Scan:
+    """The year files with their identities, and the set's hidden files, in one pass: a
+    writer checks the index against the one and removes a killed writer's temporary files
+    among the other."""
+    found, hidden = _entries(main)
+    years: dict[int, list[int] | None] = {}
+    for year, entry in found:
         try:
-            found[year] = identity(entry.stat())
+            years[year] = identity(entry.stat())
         except OSError:
-            found[year] = None
-    return found
+            years[year] = None
+    return Scan(years, hidden)
 
 
 def _year_entries(main: Path) -> list[tuple[int, os.DirEntry[str]]]:
-    """(year, folder entry) of each `<stem>.<YYYY>.json` beside `main`, oldest first."""
+    return _entries(main)[0]
+
+
+def _entries(main: Path) -> tuple[list[tuple[int, os.DirEntry[str]]], list[str]]:
+    """(year, folder entry) of each `<stem>.<YYYY>.json` beside `main`, oldest first; and
+    the names of the hidden files `.<stem>.*` beside it."""
     prefix = f"{main.stem}."
+    hidden_prefix = f".{prefix}"
     found = []
+    hidden = []
     try:
         with os.scandir(main.parent) as entries:
             for entry in entries:
                 name = entry.name
+                if name.startswith(hidden_prefix):
+                    hidden.append(name)
+                    continue
                 if not name.startswith(prefix) or not name.endswith(".json"):
                     continue
                 middle = name[len(prefix) : -len(".json")]
                 if len(middle) == 4 and middle.isdigit():
                     found.append((int(middle), entry))
     except OSError:
-        return []
-    return sorted(found, key=lambda pair: pair[0])
+        return [], []
+    return sorted(found, key=lambda pair: pair[0]), hidden
 
 
 def identity(st: os.stat_result) -> list[int]:

@@ -134,12 +134,6 @@ class Repository:
     def transaction_lock(self, timeout: float | None = None) -> Iterator[None]:
         """The inter-process lock alone (one for the whole set), with a clear message when
         it is busy (after `timeout` seconds; the repository's own when None)."""
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise StoreError(
-                f"folder {self.path.parent} tidak dapat dibuat: {exc.strerror}"
-            ) from None
         # imported on the first write, not by read-only commands (start-up time)
         from soptrack.store.fair_lock import FairLock, LockTimeout
 
@@ -152,7 +146,16 @@ class Repository:
                     )
                 lock = self._lock
         try:
-            lock.acquire(timeout)
+            try:
+                lock.acquire(timeout)
+            except FileNotFoundError:  # a new database in a folder not made yet
+                try:
+                    self.path.parent.mkdir(parents=True, exist_ok=True)
+                except OSError as exc:
+                    raise StoreError(
+                        f"folder {self.path.parent} tidak dapat dibuat: {exc.strerror}"
+                    ) from None
+                lock.acquire(timeout)
         except LockTimeout:
             raise StoreBusy(
                 f"database {self.path} sedang dipakai (database busy) lebih dari "
@@ -187,12 +190,15 @@ class Repository:
             store.flush()
 
     @contextmanager
-    def _runs_transaction(self, timeout: float | None = None) -> Iterator[_Writer]:
+    def _runs_transaction(
+        self, timeout: float | None = None, *, verify: bool = True
+    ) -> Iterator[_Writer]:
         """Lock, fresh reads, yield a writer; the main file (when it changed) and the year
-        files are written first, then the index. An exception writes nothing."""
+        files are written first, then the index. An exception writes nothing. `verify=False`
+        (one run changed): see _Writer."""
         with self.transaction_lock(timeout), storage_mod.CACHE_LOCK:
             self._migrate_locked()
-            writer = _Writer(self)
+            writer = _Writer(self, verify=verify)
             try:
                 yield writer
                 writer.flush()
@@ -336,15 +342,22 @@ class Repository:
         store.flush()
 
     def _repaired_index(
-        self, tables: Tables, *, copy_on_change: bool
+        self,
+        tables: Tables,
+        *,
+        copy_on_change: bool,
+        on_disk: dict[int, list[int] | None] | None = None,
     ) -> tuple[dict[str, Any], bool]:
         """The index, with the entries of every year file it was not written for rebuilt
         from that file; and whether anything was rebuilt. `tables` holds `index` and
-        `years`: the index file's, or an old main file's."""
+        `years`: the index file's, or an old main file's. `on_disk`: the year files'
+        identities, when the caller listed the folder already."""
         index: dict[str, Any] = tables.get(INDEX, {})
         recorded: dict[str, Any] = tables.get(YEARS, {})
         stale = []
-        for year, found in layout.year_identities(self.path).items():
+        if on_disk is None:
+            on_disk = layout.year_identities(self.path)
+        for year, found in on_disk.items():
             seen = recorded.get(str(year))
             # a year file that cannot be read (None) is stale once, not at every read
             if not isinstance(seen, dict) or seen.get("file") != found:
@@ -428,6 +441,9 @@ class Repository:
         return len(self._view().index)
 
     def get_run(self, ref: str) -> Run:
+        found = self._quick_get(ref)
+        if found is not None:
+            return found
         view = self._view()
         key, entry = self._find(view.index, ref)
         year = self._year_of(key, entry)
@@ -435,6 +451,32 @@ class Repository:
         doc = self._year_tables(view, year).get(RUNS, {}).get(key)
         if doc is None:
             raise self._missing(path, ref)
+        return self._run(doc, key, path)
+
+    def _quick_get(self, ref: str) -> Run | None:
+        """The run, found through the index as stored, without checking the index against
+        every year file (a pass over the folder): a run's number, code and year never
+        change, and its year file is read fresh (by its own identity) anyway. None when the
+        index does not list it or its file does not hold it (an index a crash left behind,
+        a damaged one, an old database): then get_run() checks, repairs and says why."""
+        main = self._read(self.path)
+        if migrate.needs_split(main) or migrate.holds_index(main):
+            return None
+        stored = self.index_tables()
+        index = stored.get(INDEX) if stored is not None else None
+        if not isinstance(index, dict):
+            return None
+        try:
+            key, entry = self._find(index, ref)
+        except BadInput:
+            return None
+        year = entry.get("year")
+        if not isinstance(year, int):
+            return None
+        path = self.year_path(year)
+        doc = self._read(path).get(RUNS, {}).get(key)
+        if not isinstance(doc, dict):
+            return None
         return self._run(doc, key, path)
 
     def _year_tables(self, view: _View, year: int) -> Tables:
@@ -481,8 +523,14 @@ class Repository:
 
     def update_run(self, ref: str, change: Callable[[Run], Run]) -> Run:
         """Apply `change` to the run as it is in its file now, under the lock."""
-        with self._runs_transaction() as writer:
-            key, entry = self._find(writer.index, ref)
+        with self._runs_transaction(verify=False) as writer:
+            try:
+                key, entry = self._find(writer.index, ref)
+            except BadInput:
+                if writer.verified:
+                    raise
+                writer.verify()  # an index a crash left behind may not list it yet
+                key, entry = self._find(writer.index, ref)
             year = self._year_of(key, entry)
             doc = writer.year_runs(year).get(key)
             if doc is None:
@@ -741,9 +789,17 @@ def _pin(main: Tables, version: SopVersion) -> tuple[int, bool]:
 
 class _Writer:
     """One runs transaction: the main file, the year files it touches and the index, each
-    written once, re-serializing only the documents it changed."""
+    written once, re-serializing only the documents it changed.
 
-    def __init__(self, repo: Repository) -> None:
+    `verify=False` is for a transaction that changes runs it finds by number (a step of
+    one run): the index is not checked against every year file first. A run's number, code
+    and year never change, so the stored index finds it; and the index entries of a year
+    file are checked (and the whole index repaired when they are stale) before that file
+    is read, so the identity recorded for it after the write is only ever that of entries
+    rebuilt from it. The other years' recorded identities stay as they were: whatever a
+    crash left stale there is still seen as stale by the next reader."""
+
+    def __init__(self, repo: Repository, *, verify: bool = True) -> None:
         self.repo = repo
         self.main: Tables
         self.main_store = AtomicJSONStorage(str(repo.path))
@@ -752,24 +808,43 @@ class _Writer:
         self.main = main if main is not None else {}
         if main is None:  # a new database: the main file carries its schema version
             self.change_main()
+        # one pass over the folder: the year files' identities and a killed writer's
+        # temporary files (removed at flush)
+        self.scan = layout.scan(repo.path)
         self.index_store = repo._index_store()
         stored = repo.index_tables(self.index_store)
         self.index_tables: Tables = stored if stored is not None else {}
-        index, rebuilt = repo._repaired_index(self.index_tables, copy_on_change=False)
-        self.whole = rebuilt or stored is None  # a rebuilt index is written whole
-        self.index: dict[str, Any] = index
-        self.index_tables[INDEX] = index
-        self.index_tables.setdefault(YEARS, {})
+        self.whole = False  # the index is written whole (rebuilt, or none before)
+        self.verified = False
         self.stores: dict[int, AtomicJSONStorage] = {}
         self.tables: dict[int, Tables] = {}
         self.written: set[int] = set()
+        index = self.index_tables.get(INDEX)
+        if verify or stored is None or not isinstance(index, dict):
+            self.verify()
+        else:
+            self.index: dict[str, Any] = index
+            self.index_tables.setdefault(YEARS, {})
+
+    def verify(self) -> None:
+        """Check the index against every year file, rebuilding the entries of those it was
+        not written for."""
+        if self.verified:
+            return
+        self.verified = True
+        index, rebuilt = self.repo._repaired_index(
+            self.index_tables, copy_on_change=False, on_disk=self.scan.years
+        )
+        self.whole = self.whole or rebuilt or INDEX not in self.index_tables
+        self.index = index
+        self.index_tables[INDEX] = index
+        self.index_tables.setdefault(YEARS, {})
         if self.whole:
             self._record_all()
 
     def _record_all(self) -> None:
         self.index_tables[YEARS] = {
-            str(year): {"year": year, "file": file_identity(path)}
-            for year, path in layout.year_files(self.repo.path).items()
+            str(year): {"year": year, "file": found} for year, found in self.scan.years.items()
         }
         self.index_store.write(self.index_tables)
 
@@ -782,6 +857,11 @@ class _Writer:
 
     def year_runs(self, year: int) -> dict[str, Any]:
         if year not in self.stores:
+            if not self.verified:
+                recorded = self.index_tables[YEARS].get(str(year))
+                found = self.scan.years.get(year)
+                if not isinstance(recorded, dict) or recorded.get("file") != found:
+                    self.verify()  # its entries are stale: the whole index is checked
             store = AtomicJSONStorage(str(self.repo.year_path(year)))
             self.stores[year] = store
             self.tables[year] = store.read() or {}
@@ -817,9 +897,12 @@ class _Writer:
             if problem:
                 raise StoreError(f"{problem}; tidak ada yang diubah")
         # a killed writer's temporary files (of any file of the set) go with the next write
-        storage_mod.remove_stale_temps(
+        stem = self.repo.path.stem
+        years = {*self.scan.years, *self.stores}
+        storage_mod.remove_stale_among(
+            self.scan.hidden,
             str(self.repo.path),
-            also=(str(self.repo.index_path), *(str(s.path) for s in self.stores.values())),
+            also=(layout.index_name(stem), *(layout.year_name(stem, y) for y in years)),
             writing=True,
         )
         self.main_store.flush(clean=False)  # nothing when the main file did not change

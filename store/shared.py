@@ -45,6 +45,18 @@ def match_permissions(new: str, old: str) -> None:
             os.chown(new, -1, st.st_gid)
 
 
+def match_permissions_fd(fd: int, old: os.stat_result | None, directory: str) -> None:
+    """match_permissions() for a new file still open, from the stat of the file it will
+    replace (None: there is none yet): no path is looked up again."""
+    if old is None:
+        os.fchmod(fd, new_file_mode(directory or "."))
+        return
+    os.fchmod(fd, stat.S_IMODE(old.st_mode))
+    if os.fstat(fd).st_gid != old.st_gid:
+        with contextlib.suppress(PermissionError):
+            os.fchown(fd, -1, old.st_gid)
+
+
 def make_dir(path: Path) -> None:
     """A folder beside a shared database: setgid and group-writable like its parent."""
     parent = path.parent

@@ -8,6 +8,7 @@ index out of the main file once, after a backup.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import subprocess
@@ -366,3 +367,75 @@ def test_reading_twice_does_not_rewrite_the_index_with_a_dangling_year_file(tmp_
     before = repo.signature()
     repo.list_runs(history=False)
     assert repo.signature() == before
+
+
+def _as_a_crash_left_it(db: Path, change) -> None:
+    """Run `change`, then put the index back as it was before: what a writer killed after
+    its year file reached the disk and before the index did leaves. Then forget every
+    parse, as a new process would."""
+    index = db.with_name("kantor.index.json")
+    before = index.read_bytes()
+    change()
+    released()
+    index.write_bytes(before)
+    for path in db.parent.iterdir():
+        forget(str(path))
+
+
+def _index_is_current(db: Path) -> bool:
+    """Whether the stored index was written for every year file as it is now."""
+    for path in db.parent.iterdir():
+        forget(str(path))
+    repo = Repository(db)
+    stored = repo.index_tables()
+    assert stored is not None
+    _, rebuilt = repo._repaired_index(stored, copy_on_change=True)
+    return not rebuilt
+
+
+def test_a_step_after_a_crash_in_its_own_year_repairs_the_index_first(tmp_path):
+    db = tmp_path / "kantor.json"
+    services = make_db(db)
+    services.new_run(SOP_ID, "PK 2026 b", 2026)  # pk-3, in the year of pk-1
+    _as_a_crash_left_it(db, lambda: services.act("pk-1", 1, "done"))
+    # a new process reads the run as its file holds it (step 1 done)...
+    assert Repository(db).get_run("pk-1").steps[0].state.value == "selesai"
+    assert not _index_is_current(db)  # (reading one run repaired nothing)
+    # ...and a writer alone (a reader would repair and store the index first) changes
+    # another run of that year: pk-1's stale entry is rebuilt before the year's new
+    # identity is recorded
+    Repository(db).update_run("pk-3", lambda run: dataclasses.replace(run, title="PK 26"))
+    stored = json.loads(db.with_name("kantor.index.json").read_text())["index"]
+    assert json.loads(stored["1"]["steps"])[0][1] == "selesai" and stored["3"]["title"] == "PK 26"
+    assert _index_is_current(db)
+    Services(db=db, user="budi", sop_dirs=[]).act("pk-1", 2, "start")
+    assert fresh_runs(db, history=False)["pk-1"] == ("selesai", 0)
+    assert fresh_runs(db)["pk-1"] == ("selesai", 3)
+
+
+def test_a_step_in_another_year_leaves_a_stale_year_seen_as_stale(tmp_path):
+    db = tmp_path / "kantor.json"
+    services = make_db(db)
+    _as_a_crash_left_it(db, lambda: services.act("pk-1", 1, "done"))  # 2026 is stale
+    # a writer alone (a reader would repair and store the index first): a 2025 run
+    Repository(db).update_run("pk-2", lambda run: dataclasses.replace(run, title="PK 25"))
+    index = json.loads(db.with_name("kantor.index.json").read_text())
+    assert index["index"]["2"]["title"] == "PK 25"
+    assert json.loads(index["index"]["1"]["steps"])[0][1] == "berjalan"  # still stale...
+    assert not _index_is_current(db)  # ...and known to be: readers rebuild it
+    assert fresh_runs(db, history=False) == {"pk-1": ("selesai", 0), "pk-2": ("belum", 0)}
+
+
+def test_a_run_the_index_never_listed_can_be_read_and_stepped(tmp_path):
+    db = tmp_path / "kantor.json"
+    services = make_db(db)
+    _as_a_crash_left_it(db, lambda: services.new_run(SOP_ID, "PK 2026 b", 2026))
+    assert "3" not in json.loads(db.with_name("kantor.index.json").read_text())["index"]
+    # a writer alone finds it
+    Repository(db).update_run("pk-3", lambda run: dataclasses.replace(run, title="PK 26 b"))
+    assert _index_is_current(db)
+    # a reader too
+    _as_a_crash_left_it(db, lambda: services.new_run(SOP_ID, "PK 2026 c", 2026))
+    assert Repository(db).get_run("pk-4").title == "PK 2026 c"
+    Services(db=db, user="budi", sop_dirs=[]).act("pk-3", 1, "start")
+    assert fresh_runs(db)["pk-3"] == ("berjalan", 1) and fresh_runs(db)["pk-4"] == ("belum", 0)
