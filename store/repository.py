@@ -201,7 +201,8 @@ class Repository:
             writer = _Writer(self, verify=verify)
             try:
                 yield writer
-                writer.flush()
+                with storage_mod.deferred_release():
+                    writer.flush()
             except BaseException:
                 # the parsed files were changed in place: a failed write (a read-only main
                 # file, a full disk) must not leave this process seeing what is not on disk

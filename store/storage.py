@@ -29,7 +29,7 @@ import stat
 import tempfile
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -401,10 +401,41 @@ def _after_fork() -> None:
 os.register_at_fork(after_in_child=_after_fork)
 
 
+# per thread: the replaced files of the transaction under way (deferred_release)
+_BATCH = threading.local()
+
+
 def _release_later(held: str) -> None:
     """Free the replaced file after the write has returned (the caller's screen repaints
-    meanwhile)."""
-    _RELEASER.put(lambda: _unlink_quietly(held))
+    meanwhile); within deferred_release(), after the whole transaction."""
+    batch: list[str] | None = getattr(_BATCH, "held", None)
+    if batch is not None:
+        batch.append(held)
+    else:
+        _RELEASER.put(lambda: _unlink_quietly(held))
+
+
+@contextlib.contextmanager
+def deferred_release() -> Iterator[None]:
+    """Free the files a transaction replaces only once all its files are written. Freeing
+    one is journal work (~0.2 ms on ext4): done by the thread while the transaction still
+    syncs the folder, it delays that commit."""
+    outer = getattr(_BATCH, "held", None)
+    if outer is not None:  # nested: the outer transaction frees them
+        yield
+        return
+    _BATCH.held = held = []
+    try:
+        yield
+    finally:
+        _BATCH.held = None
+        if held:
+            _RELEASER.put(lambda: _unlink_all(held))
+
+
+def _unlink_all(held: list[str]) -> None:
+    for path in held:
+        _unlink_quietly(path)
 
 
 def released() -> None:

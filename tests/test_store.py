@@ -109,6 +109,35 @@ def test_the_replaced_file_is_freed_after_the_write_returns(db_path: Path, monke
     assert not list(db_path.parent.glob("*.old.tmp"))
 
 
+def test_a_transaction_frees_its_replaced_files_only_once_all_are_written(
+    db_path: Path, monkeypatch
+) -> None:
+    """Freeing a file is journal work: done while the transaction still syncs the folder,
+    it would delay that commit. The year file and the index a step replaces are both still
+    held when the index is written, and freed after the transaction."""
+    repo = Repository(db_path)
+    make_run(repo)
+    storage.released()
+    seen: list[list[str]] = []
+    real = storage.AtomicJSONStorage.flush
+
+    def flush(self, **kw):  # what is held when each file of the set is written
+        seen.append(sorted(p.name for p in db_path.parent.glob(".*.old.tmp")))
+        real(self, **kw)
+
+    monkeypatch.setattr(storage.AtomicJSONStorage, "flush", flush)
+    repo.update_run("pk-1", lambda run: replace(run, title="baru"))
+    assert len(seen[-1]) == 1 and seen[-1][0].startswith(".soptrack.2026.json.")  # index last
+    storage.released()
+    assert not list(db_path.parent.glob(".*.old.tmp"))
+    with storage.deferred_release():  # nested: the outer one frees them
+        with storage.deferred_release():
+            repo.update_run("pk-1", lambda run: replace(run, title="lagi"))
+        assert len(list(db_path.parent.glob(".*.old.tmp"))) == 2
+    storage.released()
+    assert not list(db_path.parent.glob(".*.old.tmp"))
+
+
 def test_failed_change_writes_nothing(db_path: Path) -> None:
     repo = Repository(db_path)
     make_run(repo)
