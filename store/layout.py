@@ -14,8 +14,8 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Iterator
 from pathlib import Path
-from typing import NamedTuple
 
 _YEAR = re.compile(r"^(?P<stem>.+)\.(?P<year>\d{4})\.json$")
 
@@ -45,28 +45,39 @@ def year_files(main: Path) -> dict[int, Path]:
 def year_identities(main: Path) -> dict[int, list[int] | None]:
     """Each year file on disk beside `main` and its identity (see identity()), read in one
     pass over the folder: every read and write checks the index against them."""
-    return scan(main).years
+    return Scan(main).years
 
 
-class Scan(NamedTuple):
-    """One pass over the database's folder."""
+class Scan:
+    """One pass over the database's folder: the year files (each one's identity read
+    when first asked for: a step's writer needs only its own year's) and the set's hidden
+    files (`.<stem>.*`: temporary files)."""
 
-    years: dict[int, list[int] | None]  # year -> identity (None: cannot be stat'ed), oldest first
-    hidden: list[str]  # names of the hidden files of the set (`.<stem>.*`: temporary files)
+    def __init__(self, main: Path) -> None:
+        entries, self.hidden = _entries(main)
+        self._entries = dict(entries)
+        self._identities: dict[int, list[int] | None] = {}
 
+    @property
+    def years(self) -> dict[int, list[int] | None]:
+        """Year -> identity (None: the file cannot be stat'ed), oldest first."""
+        return {year: self.identity(year) for year in self._entries}
 
-def scan(main: Path) -> Scan:
-    """The year files with their identities, and the set's hidden files, in one pass: a
-    writer checks the index against the one and removes a killed writer's temporary files
-    among the other."""
-    found, hidden = _entries(main)
-    years: dict[int, list[int] | None] = {}
-    for year, entry in found:
-        try:
-            years[year] = identity(entry.stat())
-        except OSError:
-            years[year] = None
-    return Scan(years, hidden)
+    def identity(self, year: int) -> list[int] | None:
+        """None too for a year without a file."""
+        if year not in self._identities:
+            entry = self._entries.get(year)
+            try:
+                self._identities[year] = None if entry is None else identity(entry.stat())
+            except OSError:
+                self._identities[year] = None
+        return self._identities[year]
+
+    def __contains__(self, year: int) -> bool:
+        return year in self._entries
+
+    def __iter__(self) -> Iterator[int]:
+        return iter(self._entries)
 
 
 def _year_entries(main: Path) -> list[tuple[int, os.DirEntry[str]]]:

@@ -101,6 +101,8 @@ class Repository:
             tuple[Path, str], dict[int, tuple[HistoryEntry, dict[str, Any], bytes]]
         ] = {}
         self._memo_lock = threading.Lock()  # the TUI reads and writes from worker threads
+        self._index_path = layout.index_path(self.path)
+        self._year_paths: dict[int, Path] = {}
 
     # -- plumbing --------------------------------------------------------------------------
 
@@ -108,11 +110,15 @@ class Repository:
         return TinyDB(str(path or self.path), storage=AtomicJSONStorage)
 
     def year_path(self, year: int) -> Path:
-        return layout.year_path(self.path, year)
+        # pathlib builds a path in ~5 us, and a step asks for its year's a few times
+        found = self._year_paths.get(year)
+        if found is None:
+            found = self._year_paths[year] = layout.year_path(self.path, year)
+        return found
 
     @property
     def index_path(self) -> Path:
-        return layout.index_path(self.path)
+        return self._index_path
 
     def files(self) -> list[Path]:
         """Every file of the database that exists: the main file, the index, the years."""
@@ -811,7 +817,7 @@ class _Writer:
             self.change_main()
         # one pass over the folder: the year files' identities and a killed writer's
         # temporary files (removed at flush)
-        self.scan = layout.scan(repo.path)
+        self.scan = layout.Scan(repo.path)
         self.index_store = repo._index_store()
         stored = repo.index_tables(self.index_store)
         self.index_tables: Tables = stored if stored is not None else {}
@@ -860,7 +866,7 @@ class _Writer:
         if year not in self.stores:
             if not self.verified:
                 recorded = self.index_tables[YEARS].get(str(year))
-                found = self.scan.years.get(year)
+                found = self.scan.identity(year)
                 if not isinstance(recorded, dict) or recorded.get("file") != found:
                     self.verify()  # its entries are stale: the whole index is checked
             store = AtomicJSONStorage(str(self.repo.year_path(year)))
@@ -899,7 +905,7 @@ class _Writer:
                 raise StoreError(f"{problem}; tidak ada yang diubah")
         # a killed writer's temporary files (of any file of the set) go with the next write
         stem = self.repo.path.stem
-        years = {*self.scan.years, *self.stores}
+        years = {*self.scan, *self.stores}
         storage_mod.remove_stale_among(
             self.scan.hidden,
             str(self.repo.path),
