@@ -424,7 +424,8 @@ def deferred_release() -> Iterator[None]:
     if outer is not None:  # nested: the outer transaction frees them
         yield
         return
-    _BATCH.held = held = []
+    held: list[str] = []
+    _BATCH.held = held
     try:
         yield
     finally:
