@@ -539,7 +539,15 @@ class Repository:
                 writer.verify()  # an index a crash left behind may not list it yet
                 key, entry = self._find(writer.index, ref)
             year = self._year_of(key, entry)
-            doc = writer.year_runs(year).get(key)
+            checked = writer.verified
+            runs = writer.year_runs(year)
+            if not checked and writer.verified:
+                # its year was stale (a file put back by hand): the run is where the
+                # repaired index says, if it is anywhere
+                key, entry = self._find(writer.index, ref)
+                year = self._year_of(key, entry)
+                runs = writer.year_runs(year)
+            doc = runs.get(key)
             if doc is None:
                 raise self._missing(self.year_path(year), ref)
             slot = (self.year_path(year), key)

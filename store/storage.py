@@ -569,7 +569,10 @@ def remove_stale_among(
     own = tuple(f"{p}{pid}-" for p in prefixes) if writing else ()  # () matches none
     removed = 0
     for name in names:
-        if name.startswith(prefixes) and name.endswith(".tmp") and not name.startswith(own):
+        # only replaced files (.old.tmp) can be this process's live ones: a writer holds
+        # the lock, so a temporary file with its pid is a killed writer's (a pid reused)
+        mine = name.endswith(".old.tmp") and name.startswith(own)
+        if name.startswith(prefixes) and name.endswith(".tmp") and not mine:
             with contextlib.suppress(OSError):
                 os.unlink(os.path.join(directory, name))
                 removed += 1

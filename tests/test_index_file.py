@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 
 from soptrack.services.core import Services
+from soptrack.sop.errors import BadInput
 from soptrack.store import Repository, backups, schema, storage
 from soptrack.store.errors import StoreError, StoreTooNew
 from soptrack.store.storage import AtomicJSONStorage, forget, released
@@ -439,3 +440,26 @@ def test_a_run_the_index_never_listed_can_be_read_and_stepped(tmp_path):
     assert Repository(db).get_run("pk-4").title == "PK 2026 c"
     Services(db=db, user="budi", sop_dirs=[]).act("pk-3", 1, "start")
     assert fresh_runs(db)["pk-3"] == ("berjalan", 1) and fresh_runs(db)["pk-4"] == ("belum", 0)
+
+
+def test_a_step_on_a_run_its_year_file_no_longer_holds_says_so_as_a_reader_does(tmp_path):
+    """A year file put back by hand from an older copy: the index still lists a run made
+    after it. A step finds that year stale and repairs the index before it reads the file;
+    the run is then looked up again in the repaired index, so the step says what a reader
+    says (no such run), not that the file is damaged and should be restored."""
+    db = tmp_path / "kantor.json"
+    services = make_db(db)
+    year = db.with_name("kantor.2026.json")
+    older = year.read_bytes()
+    services.new_run(SOP_ID, "PK 2026 b", 2026)  # pk-3
+    released()
+    year.write_bytes(older)
+    for path in db.parent.iterdir():
+        forget(str(path))
+    with pytest.raises(BadInput, match="tidak ada di"):
+        Repository(db).update_run("pk-3", lambda run: dataclasses.replace(run, title="x"))
+    with pytest.raises(BadInput, match="tidak ada di"):
+        Repository(db).get_run("pk-3")
+    Repository(db).update_run("pk-1", lambda run: dataclasses.replace(run, title="PK 26"))
+    assert _index_is_current(db)
+    assert fresh_runs(db) == {"pk-1": ("berjalan", 1), "pk-2": ("belum", 0)}

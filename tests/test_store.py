@@ -138,6 +138,31 @@ def test_a_transaction_frees_its_replaced_files_only_once_all_are_written(
     assert not list(db_path.parent.glob(".*.old.tmp"))
 
 
+def test_a_killed_writer_s_temporary_files_go_even_with_this_process_s_pid(
+    db_path: Path,
+) -> None:
+    """A temporary file is named with its writer's pid, and pids are reused (in a container
+    every command may even run as the same one). A writer that holds the lock has no
+    temporary file of its own yet, so one with its own pid is a killed writer's all the
+    same: the next write removes it, of the year files, the index and the main file."""
+    repo = Repository(db_path)
+    make_run(repo)
+    storage.released()
+    pid = os.getpid()
+    left = [
+        db_path.with_name(f".{name}.{pid}-n999999.tmp")
+        for name in ("soptrack.2026.json", "soptrack.index.json", "soptrack.json")
+    ]
+    for path in left:
+        path.write_text("{")  # cut short by a SIGKILL
+    repo.update_run("pk-1", lambda run: replace(run, title="baru"))
+    storage.released()
+    assert [p.name for p in left if p.exists()] == []
+    left[2].write_text("{")
+    repo.update_office(lambda office: office)  # the main file alone
+    assert not left[2].exists()
+
+
 def test_failed_change_writes_nothing(db_path: Path) -> None:
     repo = Repository(db_path)
     make_run(repo)
