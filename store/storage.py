@@ -393,16 +393,18 @@ class _Worker:
 _RELEASER = _Worker("soptrack-release")
 
 
+# per thread: the replaced files of the transaction under way (deferred_release)
+_BATCH = threading.local()
+
+
 def _after_fork() -> None:
     global _RELEASER
     _RELEASER = _Worker("soptrack-release")  # the parent's thread does not exist here
+    # a fork inside a transaction: the child's own replaced files are freed as it goes
+    _BATCH.held = None
 
 
 os.register_at_fork(after_in_child=_after_fork)
-
-
-# per thread: the replaced files of the transaction under way (deferred_release)
-_BATCH = threading.local()
 
 
 def _release_later(held: str) -> None:

@@ -543,3 +543,24 @@ except RuntimeError as exc:
     except subprocess.TimeoutExpired as exc:
         pytest.fail(f"the process hangs at exit (released() waits forever): {exc.stdout!r}")
     assert "write ok" in result.stdout, result.stdout + result.stderr
+
+
+def test_a_child_forked_inside_a_transaction_frees_its_own_replaced_files(
+    db_path: Path,
+) -> None:
+    repo = Repository(db_path)
+    make_run(repo)
+    storage.released()
+    with storage.deferred_release():
+        pid = os.fork()
+        if pid == 0:  # the child writes and exits: its replaced files must not wait for a
+            code = 1  # batch that only the parent will ever close
+            try:
+                child = Repository(db_path)
+                child.update_run("pk-1", lambda run: replace(run, title="anak"))
+                storage.released()
+                code = 0 if not list(db_path.parent.glob(".*.old.tmp")) else 2
+            finally:
+                os._exit(code)
+        _, status = os.waitpid(pid, 0)
+    assert os.waitstatus_to_exitcode(status) == 0
