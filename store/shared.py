@@ -18,6 +18,16 @@ from soptrack.sop.errors import BadInput
 
 
 def _umask() -> int:
+    """The process's umask, read without changing it where Linux shows it (4.7 and later):
+    setting it to 0 for a moment, the only other way, gives a file another thread creates
+    meanwhile (the TUI writes and exports from worker threads) a mode of 0666."""
+    try:
+        with open("/proc/self/status", "rb") as handle:
+            for line in handle:
+                if line.startswith(b"Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError, IndexError):
+        pass
     mask = os.umask(0)
     os.umask(mask)
     return mask

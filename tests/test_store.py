@@ -564,3 +564,16 @@ def test_a_child_forked_inside_a_transaction_frees_its_own_replaced_files(
                 os._exit(code)
         _, status = os.waitpid(pid, 0)
     assert os.waitstatus_to_exitcode(status) == 0
+
+
+def test_the_umask_is_read_without_being_changed(monkeypatch) -> None:
+    """A thread that creates a file while another asks for the umask must not get 0666."""
+    from soptrack.store import shared
+
+    old = os.umask(0o027)
+    try:
+        monkeypatch.setattr(os, "umask", lambda mask: pytest.fail("the umask was changed"))
+        assert shared._umask() == 0o027
+    finally:
+        monkeypatch.undo()
+        os.umask(old)
