@@ -530,6 +530,8 @@ class Repository:
 
     def update_run(self, ref: str, change: Callable[[Run], Run]) -> Run:
         """Apply `change` to the run as it is in its file now, under the lock."""
+        if not self.path.exists():  # a mistyped --db: no folder or lock file is made for it
+            raise BadInput(f"run {ref!r} tidak ada: database {self.path} belum ada; periksa --db")
         with self._runs_transaction(verify=False) as writer:
             try:
                 key, entry = self._find(writer.index, ref)

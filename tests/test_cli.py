@@ -129,6 +129,20 @@ def test_bad_input_is_one_line_exit_2(cli, tmp_path: Path) -> None:
         assert "Traceback" not in result.stderr
 
 
+def test_a_step_on_a_mistyped_database_makes_nothing(tmp_path: Path) -> None:
+    """No folder and no lock file for a --db that does not exist: one line naming it."""
+    for db in (tmp_path / "salah" / "ketik.json", tmp_path / "ketik.json"):
+        result = subprocess.run(
+            [sys.executable, "-m", "soptrack", "--db", str(db), "step", "pk-1", "1", "start"],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        assert result.returncode == 2, result.stderr
+        assert result.stderr.count("\n") == 1 and f"database {db} belum ada" in result.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == []
+
+
 def test_validate_and_add_sop(cli, tmp_path: Path) -> None:
     good = tmp_path / "kunjungan.toml"
     good.write_text(
