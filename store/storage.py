@@ -571,14 +571,26 @@ def remove_stale_among(
     own = tuple(f"{p}{pid}-" for p in prefixes) if writing else ()  # () matches none
     removed = 0
     for name in names:
-        # only replaced files (.old.tmp) can be this process's live ones: a writer holds
-        # the lock, so a temporary file with its pid is a killed writer's (a pid reused)
-        mine = name.endswith(".old.tmp") and name.startswith(own)
-        if name.startswith(prefixes) and name.endswith(".tmp") and not mine:
+        if name.startswith(prefixes) and name.endswith(".tmp") and not _held_here(name, own):
             with contextlib.suppress(OSError):
                 os.unlink(os.path.join(directory, name))
                 removed += 1
     return removed
+
+
+# a replaced file held since before this process started is not its own, whatever its pid
+_STARTED_NS = time.monotonic_ns()
+
+
+def _held_here(name: str, own: tuple[str, ...]) -> bool:
+    """Whether `name` is a replaced file this process holds (its thread frees it). Only
+    those can be this process's live ones: a writer holds the lock, so a temporary file
+    with its pid, or a replaced file named before it started, is a killed writer's whose
+    pid was reused (_hold_previous names them `<pid>-<monotonic ns>.old.tmp`)."""
+    if not name.endswith(".old.tmp") or not name.startswith(own):
+        return False
+    stamp = name[: -len(".old.tmp")].rpartition("-")[2]
+    return stamp.isdigit() and int(stamp) >= _STARTED_NS
 
 
 def stale_temps(path: str) -> list[str]:

@@ -161,6 +161,11 @@ def test_a_killed_writer_s_temporary_files_go_even_with_this_process_s_pid(
     left[2].write_text("{")
     repo.update_office(lambda office: office)  # the main file alone
     assert not left[2].exists()
+    # a replaced file a killed writer with this pid held (named before this process began)
+    held = db_path.with_name(f".soptrack.2026.json.{pid}-{storage._STARTED_NS - 1}.old.tmp")
+    held.write_text("{}")
+    repo.update_run("pk-1", lambda run: replace(run, title="lagi"))
+    assert not held.exists()
 
 
 def test_failed_change_writes_nothing(db_path: Path) -> None:
