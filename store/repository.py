@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import contextlib
 import copy
+import functools
 import os
 import threading
 from collections.abc import Callable, Iterable, Iterator
@@ -66,6 +67,19 @@ T = TypeVar("T")
 Tables = dict[str, Any]
 # how many parsed runs a repository remembers (the runs a TUI or a CLI command works on)
 PARSED_RUNS = 64
+
+
+def _reading(method: Callable[..., T]) -> Callable[..., T]:
+    """Run a read under the cache lock: the parsed files are shared by the process's
+    threads, and a transaction in another thread changes them in place (a reader iterating
+    the index while a new run is added to it would fail, or show what is not written yet)."""
+
+    @functools.wraps(method)
+    def read(*args: Any, **kwargs: Any) -> T:
+        with storage_mod.CACHE_LOCK:
+            return method(*args, **kwargs)
+
+    return read
 
 
 def file_identity(path: Path) -> list[int] | None:
@@ -382,6 +396,7 @@ class Repository:
 
     # -- runs ------------------------------------------------------------------------------
 
+    @_reading
     def list_runs(
         self,
         *,
@@ -414,6 +429,7 @@ class Repository:
                     docs[key] = (runs[key], path)
         return [self._run(*docs[k][:1], k, docs[k][1]) for k in keys if k in docs]
 
+    @_reading
     def count_runs(self, *, years: Iterable[int] | None = None, unfinished: bool = False) -> int:
         """How many runs list_runs would give, from the index alone."""
         return len(self._select(self._view().index, years, unfinished))
@@ -435,6 +451,7 @@ class Repository:
 
         return sorted((k for k, e in index.items() if chosen(e)), key=order)
 
+    @_reading
     def years(self) -> dict[int, tuple[int, int]]:
         """Year -> (runs, unfinished runs), from the index."""
         counts: dict[int, tuple[int, int]] = {}
@@ -443,10 +460,12 @@ class Repository:
             counts[entry.get("year")] = (total + 1, open_ + (not finished(entry)))
         return dict(sorted(counts.items()))
 
+    @_reading
     def run_count(self) -> int:
         """How many runs there are, without building them (the welcome-or-overview choice)."""
         return len(self._view().index)
 
+    @_reading
     def get_run(self, ref: str) -> Run:
         found = self._quick_get(ref)
         if found is not None:

@@ -582,3 +582,54 @@ def test_the_umask_is_read_without_being_changed(monkeypatch) -> None:
     finally:
         monkeypatch.undo()
         os.umask(old)
+
+
+def test_a_reader_thread_never_sees_the_index_change_under_it(db_path: Path, monkeypatch) -> None:
+    """The TUI reads and writes from worker threads; the parsed index is shared. A list
+    read while another thread adds a run waits for that transaction, instead of iterating
+    a table that changes under it or counting a run that is never written."""
+    repo = Repository(db_path)
+    make_run(repo)
+    inside, reader_waits = threading.Event(), threading.Event()
+    readers: list[threading.Thread] = []
+
+    class SpyLock:  # the cache lock, telling when the reader asks for it
+        def __init__(self) -> None:
+            self.lock = threading.RLock()
+
+        def __enter__(self) -> None:
+            if threading.current_thread() in readers:
+                reader_waits.set()
+            self.lock.acquire()
+
+        def __exit__(self, *exc: object) -> None:
+            self.lock.release()
+
+    monkeypatch.setattr(storage, "CACHE_LOCK", SpyLock())
+    real = storage.AtomicJSONStorage.flush
+
+    def failing_flush(self, **kw):  # the new run is in the shared index, then the disk fails
+        if self.path.endswith(".2026.json"):
+            inside.set()
+            assert reader_waits.wait(10)
+            raise StoreCorrupt("disk penuh (simulated)")
+        real(self, **kw)
+
+    monkeypatch.setattr(storage.AtomicJSONStorage, "flush", failing_flush)
+    failed: list[BaseException] = []
+
+    def write() -> None:
+        try:
+            make_run(repo)
+        except StoreCorrupt as exc:
+            failed.append(exc)
+
+    writer = threading.Thread(target=write)
+    writer.start()
+    assert inside.wait(10)
+    seen: list[int] = []
+    readers.append(threading.Thread(target=lambda: seen.append(repo.count_runs())))
+    readers[0].start()
+    writer.join(10)
+    readers[0].join(10)
+    assert failed and seen == [1]  # the run that was never written was never counted
