@@ -396,21 +396,23 @@ class Services:
         scope: Scope | None = None,
         offset: int = 0,
         limit: int | None = None,
+        warnings: bool = True,
     ) -> list[RunStatus]:
         """The runs in `scope` (by default this year's and every unfinished one), newest
         year first, read from the index alone; `offset`/`limit` take one page of them. A run
         whose SOP file is missing here (another user's `sop add`) or changed shape is left
-        out with its reason in `problems`, so one such run never hides the others."""
+        out with its reason in `problems`, so one such run never hides the others.
+        `warnings=False`: for a list that shows none (see `status`); the SOP version notes
+        need the whole catalog, every shipped SOP parsed, which the runs themselves may
+        not (they follow their stored versions)."""
         office = office or self.office()
-        if problems is not None:
-            problems.extend(self.catalog.problems)
         runs = self.repo.list_runs(
             history=False, **self._selection(scope), offset=offset, limit=limit
         )
         shown = []
         for run in runs:
             try:
-                shown.append(self.status(run, office))
+                shown.append(self.status(run, office, warnings=warnings))
             except SoptrackError as exc:
                 if problems is not None:
                     problems.append(str(exc))
