@@ -19,12 +19,13 @@ from typing import Any
 from soptrack.sop.errors import BadInput
 from soptrack.sop.loader import parse_sop
 from soptrack.sop.model import Sop
+from soptrack.sop.values import Value
 
 SHIPPED_BY = "soptrack (bawaan)"
 
 
-@dataclass(frozen=True)
-class SopVersion:
+@dataclass(frozen=True, repr=False, eq=False)
+class SopVersion(Value):
     """One stored version of an SOP file: runs keep the version they started with, so an
     edited SOP never changes the rules of a run under way."""
 
