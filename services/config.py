@@ -27,6 +27,7 @@ from typing import Any
 
 from soptrack.sop.errors import BadInput
 from soptrack.sop.office import is_admin_key
+from soptrack.sop.values import Value
 from soptrack.store.paths import DB_ENV, config_dir, default_db_path, expand, user_sop_dir
 
 CONFIG_ENV = "SOPTRACK_CONFIG"
@@ -34,16 +35,16 @@ SYSTEM_CONFIG = Path("/etc/soptrack/config.toml")
 _TOP_KEYS = {"db", "ekspor", "office", "peran", "keys"}
 
 
-@dataclass(frozen=True)
-class Setting:
+@dataclass(frozen=True, repr=False, eq=False)
+class Setting(Value):
     """A setting's value and where it came from (shown by `soptrack config`)."""
 
     value: str
     source: str
 
 
-@dataclass(frozen=True)
-class Config:
+@dataclass(frozen=True, repr=False, eq=False)
+class Config(Value):
     """The settings of this process, each with its source: system config, user config,
     environment or argument."""
 

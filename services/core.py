@@ -36,6 +36,7 @@ from soptrack.sop.officetime import in_office
 from soptrack.sop.run import Action, Actor, Run
 from soptrack.sop.status import RunStatus, run_status
 from soptrack.sop.text import MAX_TITLE, check_length, clean_line
+from soptrack.sop.values import Value
 from soptrack.sop.versions import SHIPPED_BY, SopVersion, check_unique, latest
 from soptrack.sop.workflow import check_run_matches, transition, undo, undoable
 from soptrack.store import Repository
@@ -45,8 +46,8 @@ if TYPE_CHECKING:
     from soptrack.store import maintenance
 
 
-@dataclass(frozen=True)
-class Scope:
+@dataclass(frozen=True, repr=False, eq=False)
+class Scope(Value):
     """Which runs a list view shows: this year's and every unfinished one (the default),
     one year's, or all of them."""
 
@@ -84,8 +85,8 @@ def _locked_out(profile: OfficeProfile) -> bool:
     return profile.enforce_roles and not any(ADMIN_ROLE in r for r in profile.users.values())
 
 
-@dataclass(frozen=True)
-class SopAdded:
+@dataclass(frozen=True, repr=False, eq=False)
+class SopAdded(Value):
     """What `sop add` did: the version now current, whether it is new, the runs that keep
     an older version, and runs from before versions that now follow this one."""
 
@@ -396,21 +397,23 @@ class Services:
         scope: Scope | None = None,
         offset: int = 0,
         limit: int | None = None,
+        warnings: bool = True,
     ) -> list[RunStatus]:
         """The runs in `scope` (by default this year's and every unfinished one), newest
         year first, read from the index alone; `offset`/`limit` take one page of them. A run
         whose SOP file is missing here (another user's `sop add`) or changed shape is left
-        out with its reason in `problems`, so one such run never hides the others."""
+        out with its reason in `problems`, so one such run never hides the others.
+        `warnings=False`: for a list that shows none (see `status`); the SOP version notes
+        need the whole catalog, every shipped SOP parsed, which the runs themselves may
+        not (they follow their stored versions)."""
         office = office or self.office()
-        if problems is not None:
-            problems.extend(self.catalog.problems)
         runs = self.repo.list_runs(
             history=False, **self._selection(scope), offset=offset, limit=limit
         )
         shown = []
         for run in runs:
             try:
-                shown.append(self.status(run, office))
+                shown.append(self.status(run, office, warnings=warnings))
             except SoptrackError as exc:
                 if problems is not None:
                     problems.append(str(exc))

@@ -94,8 +94,9 @@ class AppState:
         holds: a list view builds what it shows, never thousands of runs at once. The
         reasons for runs left out of the first page are in `problems`."""
         problems: list[str] = []
+        # The lists (overview, run picker) show no per-run warnings; the board does.
         statuses = self.services.statuses(
-            self.office(), problems, scope=scope, offset=offset, limit=limit
+            self.office(), problems, scope=scope, offset=offset, limit=limit, warnings=False
         )
         if offset == 0:
             self.problems = problems

@@ -11,6 +11,7 @@ from pathlib import Path
 from soptrack.sop.errors import BadInput, SopFileError
 from soptrack.sop.loader import load_sop
 from soptrack.sop.model import Sop
+from soptrack.sop.values import Value
 
 SHIPPED_DIR = Path(__file__).with_name("data")
 
@@ -21,8 +22,8 @@ def sop_files(directory: Path) -> list[Path]:
     return sorted(p for p in directory.glob("*.toml") if p.is_file())
 
 
-@dataclass(frozen=True)
-class Catalog:
+@dataclass(frozen=True, repr=False, eq=False)
+class Catalog(Value):
     """SOPs by id, in a stable order. A user file with a shipped id replaces the shipped one,
     so an office can fill in its own Nomor SOP and dates without renaming the SOP."""
 

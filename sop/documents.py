@@ -10,9 +10,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from soptrack.sop.values import Value
 
-@dataclass(frozen=True)
-class DocumentKind:
+
+@dataclass(frozen=True, repr=False, eq=False)
+class DocumentKind(Value):
     """A document an SOP can declare: what it is called, the file it becomes, and whether it
     takes a letter number or the run's performance data."""
 
@@ -55,8 +57,8 @@ def kind_named(name: str) -> DocumentKind | None:
     return BY_ID[key] if key else None
 
 
-@dataclass(frozen=True)
-class DocumentSpec:
+@dataclass(frozen=True, repr=False, eq=False)
+class DocumentSpec(Value):
     """A document an SOP's runs produce, and the step whose completion signs it."""
 
     kind: str

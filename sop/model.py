@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from soptrack.sop.documents import BY_ID, SHEET, DocumentKind, DocumentSpec
+from soptrack.sop.values import Value
 
 
 class StepKind(StrEnum):
@@ -19,8 +20,8 @@ class StepKind(StrEnum):
     DECISION = "decision"
 
 
-@dataclass(frozen=True)
-class Signatory:
+@dataclass(frozen=True, repr=False, eq=False)
+class Signatory(Value):
     """Whoever signs: the 'Disahkan oleh' block of an SOP or a letter's sender."""
 
     jabatan: str = ""
@@ -29,8 +30,8 @@ class Signatory:
     pangkat: str = ""
 
 
-@dataclass(frozen=True)
-class Identity:
+@dataclass(frozen=True, repr=False, eq=False)
+class Identity(Value):
     """The identity block in the top right of an SOP-AP sheet."""
 
     pemerintah: str = ""
@@ -43,16 +44,16 @@ class Identity:
     judul: str = ""
 
 
-@dataclass(frozen=True)
-class Lane:
+@dataclass(frozen=True, repr=False, eq=False)
+class Lane(Value):
     """A Pelaksana column. `id` doubles as the role name users hold."""
 
     id: str
     name: str
 
 
-@dataclass(frozen=True)
-class Step:
+@dataclass(frozen=True, repr=False, eq=False)
+class Step(Value):
     """One row of the flowchart table."""
 
     number: int
@@ -83,8 +84,8 @@ class Step:
         return self.short or _shorten(self.kegiatan)
 
 
-@dataclass(frozen=True)
-class Sop:
+@dataclass(frozen=True, repr=False, eq=False)
+class Sop(Value):
     """A whole SOP: identity, the three two-column blocks, lanes and steps."""
 
     id: str

@@ -20,6 +20,7 @@ from soptrack.sop.model import Signatory, Step
 from soptrack.sop.officetime import DEFAULT_ZONE, parse_zone
 from soptrack.sop.run import Actor
 from soptrack.sop.text import MAX_SETTING, check_length, clean_text
+from soptrack.sop.values import Value
 from soptrack.sop.worktime import DAY_NAMES, OfficeHours
 
 ADMIN_ROLE = "admin"
@@ -126,8 +127,8 @@ def decode_logo(text: str) -> bytes:
         raise BadInput("logo tersimpan rusak; pasang lagi: soptrack office set logo FILE") from None
 
 
-@dataclass(frozen=True)
-class SignatureBlock:
+@dataclass(frozen=True, repr=False, eq=False)
+class SignatureBlock(Value):
     """The lines of a signature block, top to bottom, as a document prints them."""
 
     jabatan: tuple[str, ...]
@@ -147,8 +148,8 @@ def format_nip(text: str) -> str:
     return f"{digits[:8]} {digits[8:14]} {digits[14]} {digits[15:]}"
 
 
-@dataclass(frozen=True)
-class OfficeProfile:
+@dataclass(frozen=True, repr=False, eq=False)
+class OfficeProfile(Value):
     """The office as its letters and rules need it: letterhead, signatories, roles, hours
     and time zone. Stored in the shared database, never in a user's own files."""
 

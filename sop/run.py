@@ -13,6 +13,7 @@ from enum import StrEnum
 from typing import Any
 
 from soptrack.sop.memo import ByIdentity
+from soptrack.sop.values import Value
 
 
 class StepState(StrEnum):
@@ -41,8 +42,8 @@ ACTION_LABELS: dict[Action, str] = {
 }
 
 
-@dataclass(frozen=True)
-class Actor:
+@dataclass(frozen=True, repr=False, eq=False)
+class Actor(Value):
     """Who acts: the OS login and the role (lane id) they act in."""
 
     user: str
@@ -52,8 +53,8 @@ class Actor:
         return f"{self.user} ({self.role})" if self.role else self.user
 
 
-@dataclass(frozen=True)
-class Note:
+@dataclass(frozen=True, repr=False, eq=False)
+class Note(Value):
     """A note a user left on a step, kept with who wrote it and when."""
 
     at: datetime
@@ -62,8 +63,8 @@ class Note:
     text: str
 
 
-@dataclass(frozen=True)
-class StepRecord:
+@dataclass(frozen=True, repr=False, eq=False)
+class StepRecord(Value):
     """What happened to one step of one run."""
 
     number: int
@@ -78,8 +79,8 @@ class StepRecord:
     worked_minutes: float | None = None
 
 
-@dataclass(frozen=True)
-class HistoryEntry:
+@dataclass(frozen=True, repr=False, eq=False)
+class HistoryEntry(Value):
     """One transition. `before` holds the step records it changed, so undo can restore them
     while the history itself is only ever appended to."""
 
@@ -106,8 +107,8 @@ class HistoryEntry:
     hash: str = ""
 
 
-@dataclass(frozen=True)
-class Run:
+@dataclass(frozen=True, repr=False, eq=False)
+class Run(Value):
     """One run of an SOP: its steps' records and the whole history of transitions, hash
     chained so an edit of the file afterwards shows."""
 

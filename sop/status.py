@@ -8,12 +8,13 @@ from typing import Any
 
 from soptrack.sop.model import Sop
 from soptrack.sop.run import Run, StepState
+from soptrack.sop.values import Value
 from soptrack.sop.workflow import check_run_matches, is_late, step_worked_minutes
 from soptrack.sop.worktime import OfficeHours, working_minutes
 
 
-@dataclass(frozen=True)
-class StepStatus:
+@dataclass(frozen=True, repr=False, eq=False)
+class StepStatus(Value):
     """A step as a reader sees it at one moment: state, who, how long against its Mutu Baku
     time, and whether it is late or the current step."""
 
@@ -52,8 +53,8 @@ class StepStatus:
         }
 
 
-@dataclass(frozen=True)
-class RunStatus:
+@dataclass(frozen=True, repr=False, eq=False)
+class RunStatus(Value):
     """A run as every list and board shows it: its steps' statuses, progress and lateness,
     computed once for a moment so every view of it agrees."""
 

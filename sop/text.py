@@ -8,13 +8,19 @@ Sizes are bounded where text enters, so one pasted file cannot slow every later 
 
 from __future__ import annotations
 
+import functools
 import re
 
 from soptrack.sop.errors import BadInput
 
 # C0 controls except tab and newline, DEL, the C1 controls, lone surrogates, the two
 # non-characters XML refuses; \r is dropped too (a lone CR rewrites the terminal line).
-_ILLEGAL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+_ILLEGAL = "[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]"
+# The same for ASCII text, which holds no other (every SOP file soptrack ships, most
+# titles): compiled in a tenth of the time. The whole class spans code points past U+00FF,
+# which the regex compiler turns into a 64K-bit map, 0.5 ms of every start; it is compiled
+# when the first non-ASCII text comes.
+_ILLEGAL_ASCII = re.compile("[\x00-\x08\x0b-\x1f\x7f]")
 _LINE_BREAKS = re.compile(r"\s*[\n\t]\s*")
 
 MAX_TITLE = 300  # a run title, a setting: one line in a table or a letter
@@ -24,9 +30,18 @@ MAX_SOP_FIELD = 10_000  # one text field of an SOP file
 MAX_SOP_FILE = 1_000_000  # bytes of one SOP file (the shipped ones are ~10 KB)
 
 
+@functools.cache
+def _illegal_any() -> re.Pattern[str]:
+    return re.compile(_ILLEGAL)
+
+
+def _illegal(text: str) -> re.Pattern[str]:
+    return _ILLEGAL_ASCII if text.isascii() else _illegal_any()
+
+
 def clean_text(text: str) -> str:
     """Strip control characters (keeping tab and newline) and surrounding space."""
-    return _ILLEGAL.sub("", text).strip()
+    return _illegal(text).sub("", text).strip()
 
 
 def clean_line(text: str) -> str:
@@ -36,7 +51,8 @@ def clean_line(text: str) -> str:
 
 def printable(text: object) -> str:
     """What may reach a terminal: user data printed by the CLI, never an escape sequence."""
-    return _ILLEGAL.sub("", str(text))
+    shown = str(text)
+    return _illegal(shown).sub("", shown)
 
 
 def check_length(text: str, limit: int, what: str) -> str:

@@ -20,6 +20,8 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from zoneinfo import ZoneInfo
 
+from soptrack.sop.values import Value
+
 __all__ = ["DAY_NAMES", "OfficeHours", "add_working_minutes", "working_minutes"]
 
 # Indexed by datetime.weekday(): 0 is Monday (Senin).
@@ -38,8 +40,8 @@ _MINUTE = timedelta(minutes=1)
 Window = tuple[time, time]
 
 
-@dataclass(frozen=True)
-class OfficeHours:
+@dataclass(frozen=True, repr=False, eq=False)
+class OfficeHours(Value):
     """When an office works: one opening window per weekday, and the holidays it is closed.
 
     `windows` has seven entries indexed by `datetime.weekday()` (0 Monday .. 6 Sunday);
