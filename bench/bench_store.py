@@ -15,6 +15,12 @@ newest year is compared with it:
 A third, informative baseline is the floor plus an fsync of the folder: what a durable
 os.replace needs (without it a crash can lose the rename), which every transition pays.
 
+The transition and its floors take turns, in alternating order (as bench_tui interleaves its
+runs): a disk or a machine that is slower for a moment weighs on each alike. Before each
+case, untimed: the floor re-reads the year as the transitions left it, and this process's
+thread that frees replaced files is idle (a transition hands that freeing to it; a CLI
+command waits for it at exit). Databases of 100 runs or fewer get --repeat-small repeats.
+
     python bench/bench_store.py            # a table
     python bench/bench_store.py --json     # rows for bench/run_all.py
     python bench/bench_store.py --sizes 10,100 --repeat 5
@@ -275,7 +281,8 @@ def bench_size(n_runs: int, repeat: int, workdir: Path) -> list[dict[str, object
     floor_whole = median_ms(lambda: floor_write(whole_path, whole), repeat)
     del everything
     year_mb = year_file.stat().st_size / 1e6
-    label = f"{n_runs:,} runs, {total_mb:.1f} MB; year {year_mb:.1f} MB"
+    year_size = f"{year_mb:.1f} MB" if year_mb >= 1 else f"{year_mb * 1000:.0f} KB"
+    label = f"{n_runs:,} runs, {total_mb:.1f} MB; year {year_size}"
     return [
         {
             "bench": "store",
@@ -318,16 +325,23 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", action="store_true", help="print rows as JSON")
     parser.add_argument("--sizes", default="10,1000,2000")
     parser.add_argument("--repeat", type=int, default=7)
+    parser.add_argument(
+        "--repeat-small",
+        type=int,
+        default=41,
+        help="repeats for databases of 100 runs or fewer (a transition of 2 ms is noisy)",
+    )
     parser.add_argument("--dir", default=None, help="where to write (default: the temp dir)")
     parser.add_argument("--quick", action="store_true", help="3 repeats, 10 and 400 runs")
     args = parser.parse_args(argv)
     if args.quick:
-        args.repeat = 3
+        args.repeat = args.repeat_small = 3
         args.sizes = "10,400"
     rows: list[dict[str, object]] = []
     with tempfile.TemporaryDirectory(prefix="soptrack-bench-", dir=args.dir) as tmp:
         for size in (int(s) for s in args.sizes.split(",")):
-            rows += bench_size(size, args.repeat, Path(tmp))
+            repeat = args.repeat_small if size <= 100 else args.repeat
+            rows += bench_size(size, repeat, Path(tmp))
     if args.json:
         print(json.dumps(rows))
     else:
