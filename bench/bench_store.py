@@ -12,8 +12,11 @@ newest year is compared with it:
   file and the index; a transition never writes the main file) must be parsed again;
   compared with the floor plus one json.loads of the year's file.
 
-A third, informative baseline is the floor plus an fsync of the folder: what a durable
-os.replace needs (without it a crash can lose the rename), which every transition pays.
+Two informative baselines: the floor plus an fsync of the folder (what a durable os.replace
+needs: without it a crash can lose the rename), which every transition pays; and that plus
+the index file written as plainly (dumps + write + replace, no fsync), the two files a
+transition writes: what is left above it is soptrack's own work (lock, checks, domain rules,
+hash chain, encoding).
 
 The transition and its floors take turns, in alternating order (as bench_tui interleaves its
 runs): a disk or a machine that is slower for a moment weighs on each alike. Before each
@@ -238,9 +241,12 @@ def bench_size(n_runs: int, repeat: int, workdir: Path) -> list[dict[str, object
     year_data: list[object] = []
 
     def load_year() -> None:
-        """The floor writes the year as the transitions left it (it grows an entry each)."""
+        """The floor writes the year as the transitions left it (it grows an entry each);
+        and the index, for the floor of both files."""
         with open(year_file, "rb") as handle:
             year_data[:] = [json.loads(handle.read())]
+        with open(services.repo.index_path, "rb") as handle:
+            year_data.append(json.loads(handle.read()))
 
     def floor() -> None:
         floor_write(floor_path, year_data[0])
@@ -249,9 +255,27 @@ def bench_size(n_runs: int, repeat: int, workdir: Path) -> list[dict[str, object
         floor_write(floor_path, year_data[0])
         fsync_dir(str(workdir))
 
+    index_floor = workdir / f"floor-{n_runs}.index.json"
+
+    def both_files() -> None:
+        """What a transition writes, as plainly as it can be written: the year durably, then
+        the index (dumps + write + replace, no fsync: derived data)."""
+        durable_floor()
+        payload = json.dumps(year_data[1], ensure_ascii=False, separators=(",", ":")).encode()
+        tmp = f"{index_floor}.tmp"
+        with open(tmp, "wb") as handle:
+            handle.write(payload)
+        os.replace(tmp, index_floor)
+
     moves = plan(repeat)
-    warm, floor_ms, floor_durable = interleaved(
-        [(act_only, None), (floor, load_year), (durable_floor, load_year)], repeat
+    warm, floor_ms, floor_durable, floor_both = interleaved(
+        [
+            (act_only, None),
+            (floor, load_year),
+            (durable_floor, load_year),
+            (both_files, load_year),
+        ],
+        repeat,
     )
 
     def cold() -> None:
@@ -299,6 +323,14 @@ def bench_size(n_runs: int, repeat: int, workdir: Path) -> list[dict[str, object
             "ms": warm,
             "baseline": "floor of the year + folder fsync (durable)",
             "baseline_ms": floor_durable,
+            "target": None,
+        },
+        {
+            "bench": "store",
+            "what": f"transition, warm cache ({label})",
+            "ms": warm,
+            "baseline": "durable floor + the index file (both files, plainly)",
+            "baseline_ms": floor_both,
             "target": None,
         },
         {
