@@ -266,7 +266,9 @@ class Repository:
         main = self._read(self.path)
         if migrate.needs_split(main) or migrate.holds_index(main):
             try:
-                with self.transaction_lock():
+                # one try: a reader holds the cache lock, which a writer of another thread
+                # takes after the file lock (and every writer migrates first anyway)
+                with self.transaction_lock(timeout=0):
                     self._migrate_locked()
             except StoreError:
                 # no write access (or busy): serve the old file, migrated in memory
