@@ -398,7 +398,6 @@ class Repository:
 
     # -- runs ------------------------------------------------------------------------------
 
-    @_reading
     def list_runs(
         self,
         *,
@@ -414,22 +413,28 @@ class Repository:
 
         `history=False` is for read-only views: the runs come from the index file alone
         (no history, notes or extra data; never to be written back)."""
-        view = self._view()
-        keys = self._select(view.index, years, unfinished)
-        keys = keys[offset : None if limit is None else offset + limit]
-        if not history:
-            return [self._run(run_doc_of(view.index[k]), k, self.index_path) for k in keys]
-        by_year: dict[int, list[str]] = {}
-        for key in keys:
-            by_year.setdefault(view.index[key].get("year"), []).append(key)
-        docs: dict[str, tuple[dict[str, Any], Path]] = {}
-        for year, year_keys in by_year.items():
-            path = self.year_path(year)
-            runs = self._year_tables(view, year).get(RUNS, {})
-            for key in year_keys:
-                if key in runs:
-                    docs[key] = (runs[key], path)
-        return [self._run(*docs[k][:1], k, docs[k][1]) for k in keys if k in docs]
+        # Only the stored documents are gathered under the cache lock: a write puts new
+        # ones rather than changing them, so the Runs (seconds for thousands of runs with
+        # their history) are built outside it, while the event loop's reads go on.
+        with storage_mod.CACHE_LOCK:
+            view = self._view()
+            keys = self._select(view.index, years, unfinished)
+            keys = keys[offset : None if limit is None else offset + limit]
+            if not history:
+                found = [(run_doc_of(view.index[k]), k, self.index_path) for k in keys]
+            else:
+                by_year: dict[int, list[str]] = {}
+                for key in keys:
+                    by_year.setdefault(view.index[key].get("year"), []).append(key)
+                docs: dict[str, tuple[dict[str, Any], Path]] = {}
+                for year, year_keys in by_year.items():
+                    path = self.year_path(year)
+                    runs = self._year_tables(view, year).get(RUNS, {})
+                    for key in year_keys:
+                        if key in runs:
+                            docs[key] = (runs[key], path)
+                found = [(docs[k][0], k, docs[k][1]) for k in keys if k in docs]
+        return [self._run(doc, key, path) for doc, key, path in found]
 
     @_reading
     def count_runs(self, *, years: Iterable[int] | None = None, unfinished: bool = False) -> int:

@@ -633,3 +633,39 @@ def test_a_reader_thread_never_sees_the_index_change_under_it(db_path: Path, mon
     writer.join(10)
     readers[0].join(10)
     assert failed and seen == [1]  # the run that was never written was never counted
+
+
+def test_building_listed_runs_does_not_hold_other_threads_reads(db_path: Path, monkeypatch) -> None:
+    """The monitor lists every run with its history in a worker (2,000 runs: ~3 s, nearly
+    all of it building the Runs); the overview asks run_count() on the event loop meanwhile.
+    Only gathering the stored documents holds the cache lock: they are never changed in
+    place (a write puts new ones), so the Runs are built from them outside it."""
+    repo = Repository(db_path)
+    make_run(repo)
+    building, go_on, counted = threading.Event(), threading.Event(), threading.Event()
+    real = Repository._parse_run
+
+    def slow_parse(self, doc, slot):
+        if threading.current_thread() is lister:
+            building.set()
+            assert go_on.wait(10)
+        return real(self, doc, slot)
+
+    monkeypatch.setattr(Repository, "_parse_run", slow_parse)
+    listed: list[object] = []
+    counts: list[int] = []
+
+    def count() -> None:
+        counts.append(repo.run_count())
+        counted.set()
+
+    lister = threading.Thread(target=lambda: listed.extend(repo.list_runs()))
+    lister.start()
+    try:
+        assert building.wait(10)
+        threading.Thread(target=count, daemon=True).start()
+        assert counted.wait(10), "run_count() waited for another thread to build its Runs"
+    finally:
+        go_on.set()
+        lister.join(10)
+    assert counts == [1] and len(listed) == 1
