@@ -590,7 +590,8 @@ def _held_here(name: str, own: tuple[str, ...]) -> bool:
     if not name.endswith(".old.tmp") or not name.startswith(own):
         return False
     stamp = name[: -len(".old.tmp")].rpartition("-")[2]
-    return stamp.isdigit() and int(stamp) >= _STARTED_NS
+    # isdecimal, not isdigit: a planted name's "²" is a digit int() refuses
+    return stamp.isdecimal() and stamp.isascii() and int(stamp) >= _STARTED_NS
 
 
 def stale_temps(path: str) -> list[str]:

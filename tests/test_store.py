@@ -669,3 +669,16 @@ def test_building_listed_runs_does_not_hold_other_threads_reads(db_path: Path, m
         go_on.set()
         lister.join(10)
     assert counts == [1] and len(listed) == 1
+
+
+def test_a_planted_replaced_file_with_other_digits_never_stops_a_write(db_path: Path) -> None:
+    """The folder is shared: anyone of the group can plant a file named like this
+    process's replaced files with a stamp str.isdigit() takes and int() refuses (²). It is
+    not this process's: removed like any stale file, and the write goes on."""
+    repo = Repository(db_path)
+    make_run(repo)
+    planted = db_path.with_name(f".soptrack.2026.json.{os.getpid()}-\u00b2.old.tmp")
+    planted.write_text("{}")
+    repo.update_run("pk-1", lambda run: replace(run, title="lagi"))
+    assert not planted.exists()
+    assert repo.get_run("pk-1").title == "lagi"
