@@ -101,7 +101,8 @@ def _entries(main: Path) -> tuple[list[tuple[int, os.DirEntry[str]]], list[str]]
                 if not name.startswith(prefix) or not name.endswith(".json"):
                     continue
                 middle = name[len(prefix) : -len(".json")]
-                if len(middle) == 4 and middle.isdigit():
+                # isascii: str.isdigit takes a planted name's superscripts, int() does not
+                if len(middle) == 4 and middle.isascii() and middle.isdigit():
                     found.append((int(middle), entry))
     except OSError:
         return [], []

@@ -682,3 +682,13 @@ def test_a_planted_replaced_file_with_other_digits_never_stops_a_write(db_path: 
     repo.update_run("pk-1", lambda run: replace(run, title="lagi"))
     assert not planted.exists()
     assert repo.get_run("pk-1").title == "lagi"
+
+
+def test_a_planted_year_file_with_other_digits_is_not_a_year(db_path: Path) -> None:
+    """`soptrack.²⁰²⁶.json` (str.isdigit takes superscripts, int() refuses them) planted in
+    the shared folder must not stop every read and write of the database."""
+    repo = Repository(db_path)
+    make_run(repo)
+    db_path.with_name("soptrack.\u00b2\u2070\u00b2\u2076.json").write_text("{}")
+    make_run(repo, "kedua")
+    assert Repository(db_path).run_count() == 2
