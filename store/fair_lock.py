@@ -140,7 +140,8 @@ class FairLock:
             if name >= ticket:
                 continue
             arrived, _, pid = name[len(self.prefix) :].partition(".")
-            if not (arrived.isdigit() and pid.isdigit()):
+            # isascii: str.isdigit takes a planted name's superscripts, int() does not
+            if not (arrived.isascii() and arrived.isdigit() and pid.isascii() and pid.isdigit()):
                 continue
             if now - int(arrived) < stale_ns and _alive(int(pid)):
                 return False

@@ -153,3 +153,15 @@ def test_first_lock_made_by_two_threads_at_once_is_never_leaked(tmp_path, monkey
         fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)  # free again: BlockingIOError if not
     finally:
         os.close(fd)
+
+
+def test_a_planted_ticket_with_other_digits_never_stops_a_writer(tmp_path: Path) -> None:
+    """Anyone of the group can plant a ticket in the shared folder whose arrival time
+    str.isdigit() takes and int() refuses (²); it sorts before every real ticket. It is
+    not a live waiter's: the lock is taken as if it were not there."""
+    path = tmp_path / "db.json.lock"
+    (tmp_path / ".db.json.lock.wait.000\u00b2.1").write_text("")
+    lock = FairLock(str(path), timeout=10)
+    lock.acquire()
+    assert lock.is_locked
+    lock.release()
