@@ -204,7 +204,7 @@ def _data_list(args: argparse.Namespace) -> int:
     elif action in ("remove", "clear"):
         number = None
         if action == "remove":
-            if not value or not value.strip().isdigit():
+            if not value or not (value.strip().isascii() and value.strip().isdigit()):
                 raise BadInput(
                     f"tulis nomor barisnya: soptrack data {args.run} {field} remove N "
                     f"(lihat: soptrack data {args.run} {field})"

@@ -562,7 +562,7 @@ def _remove_stale_exports(folder: Path) -> None:
 
 def _writer_alive(name: str) -> bool:
     pid = name[len(_TMP_PREFIX) :].split("-", 1)[0]
-    if not pid.isdigit():
+    if not (pid.isascii() and pid.isdigit()):
         return True  # an old-style name: judged by age alone
     try:
         os.kill(int(pid), 0)

@@ -78,7 +78,7 @@ def check(path: Path) -> Report:
             )
             _check_index(report, repo.index_path)
             on_disk = layout.year_files(path)
-            listed = {int(y) for y in recorded if str(y).isdigit()}
+            listed = {int(y) for y in recorded if str(y).isascii() and str(y).isdigit()}
             for year in sorted(listed | set(on_disk)):
                 year_path = layout.year_path(path, year)
                 if not year_path.exists():
@@ -256,7 +256,7 @@ def _files(path: Path) -> list[Path]:
     years = set(layout.year_files(path))
     with contextlib.suppress(StoreError):
         listed = (Repository(path).index_tables() or {}).get(YEARS, {})
-        years |= {int(y) for y in listed if str(y).isdigit()}
+        years |= {int(y) for y in listed if str(y).isascii() and str(y).isdigit()}
     return [path, *(layout.year_path(path, y) for y in sorted(years))]
 
 

@@ -143,6 +143,14 @@ def test_a_step_on_a_mistyped_database_makes_nothing(tmp_path: Path) -> None:
     assert sorted(p.name for p in tmp_path.iterdir()) == []
 
 
+def test_a_line_number_of_other_digits_is_bad_input(cli) -> None:
+    """'²' is a digit to str.isdigit() but not to int()."""
+    run = new_pk(cli)
+    result = cli("data", run, "tembusan", "remove", "\u00b2")
+    assert result.returncode == 2 and result.stderr.count("\n") == 1, result.stderr
+    assert "Traceback" not in result.stderr
+
+
 def test_validate_and_add_sop(cli, tmp_path: Path) -> None:
     good = tmp_path / "kunjungan.toml"
     good.write_text(

@@ -566,6 +566,28 @@ async def test_empty_database_offers_a_new_run(db: Path) -> None:
 
 
 @async_test
+async def test_a_year_of_other_digits_is_refused_in_the_dialog(db: Path) -> None:
+    """Superscript digits are digits to str.isdigit() but not to int(): the dialog says
+    what a year is instead of failing."""
+    from textual.widgets import Input, Static
+
+    app = app_for(db)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("b")
+        await pilot.pause()
+        assert isinstance(app.screen, NewRunDialog)
+        year = app.screen.query_one("#year", Input)
+        year.value = "\u00b2\u2070\u00b2\u2076"  # ²⁰²⁶
+        year.focus()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, NewRunDialog)
+        assert "Tahun harus angka" in str(app.screen.query_one("#error", Static).render())
+        assert fresh(db).repo.list_runs() == []
+
+
+@async_test
 async def test_new_run_with_empty_title_uses_the_suggestion(db: Path) -> None:
     make_run(db)
     app = app_for(db)

@@ -146,7 +146,7 @@ class NewRunDialog(TypeAheadDialog, ModalScreen[tuple[str, str, int] | None]):
         title = self.query_one("#title", Input).value.strip() or self.suggestion()
         year_text = self.query_one("#year", Input).value.strip()
         error = self.query_one("#error", Static)
-        if not year_text.isdigit():
+        if not (year_text.isascii() and year_text.isdigit()):
             error.update("Tahun harus angka, mis. 2026.")
             return
         sop_id = str(self.query_one("#sop", Select).value)
