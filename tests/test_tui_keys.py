@@ -1045,3 +1045,11 @@ async def test_search_in_only_my_lane_stays_in_my_lane(db: Path) -> None:
         card = app.screen.card
         assert card is not None and card.lane == "sekretaris"
         assert app.focused.display
+
+
+def test_a_notice_arriving_while_the_app_closes_is_dropped(db: Path) -> None:
+    """A write's notice can reach the app after its screens are gone (its worker finished
+    as the user quit): it is dropped, not an error that ends the app with a traceback."""
+    app = app_for(db)
+    assert not app.screen_stack
+    app._refresh_notifications()  # raised ScreenStackError

@@ -238,7 +238,10 @@ class SoptrackApp(App[int]):
 
     def _refresh_notifications(self) -> None:
         """A notification never covers an open dialog (the note being typed, the new run):
-        it waits under it and shows when the dialog closes."""
+        it waits under it and shows when the dialog closes. None at all once the screens are
+        gone: a write's notice can arrive while the app is closing (seen under load)."""
+        if not self.screen_stack:
+            return
         if isinstance(self.screen, ModalScreen) and self.screen.has_class("dialog-screen"):
             return
         super()._refresh_notifications()
