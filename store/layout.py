@@ -39,7 +39,7 @@ def index_name(stem: str) -> str:
 
 def year_files(main: Path) -> dict[int, Path]:
     """The year files on disk beside `main`, whether or not the main file lists them."""
-    return {year: main.with_name(entry.name) for year, entry in _year_entries(main)}
+    return {year: main.with_name(entry.name) for year, entry in _entries(main)[0]}
 
 
 def year_identities(main: Path) -> dict[int, list[int] | None]:
@@ -73,15 +73,8 @@ class Scan:
                 self._identities[year] = None
         return self._identities[year]
 
-    def __contains__(self, year: int) -> bool:
-        return year in self._entries
-
     def __iter__(self) -> Iterator[int]:
         return iter(self._entries)
-
-
-def _year_entries(main: Path) -> list[tuple[int, os.DirEntry[str]]]:
-    return _entries(main)[0]
 
 
 def _entries(main: Path) -> tuple[list[tuple[int, os.DirEntry[str]]], list[str]]:

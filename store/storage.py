@@ -542,12 +542,11 @@ def _tmp_prefix(path: str) -> str:
     return f".{os.path.basename(path)}."
 
 
-def remove_stale_temps(path: str, *, also: tuple[str, ...] = (), writing: bool = False) -> int:
+def remove_stale_temps(path: str, *, writing: bool = False) -> int:
     """Remove temporary files a killed writer left behind (SIGKILL, SSH hang-up mid-write),
-    before each write; returns how many. `also`: other files of the same folder and lock
-    (a database's year files and index), cleaned in the same pass over the folder.
-    `writing`: leave this process's replaced files to the thread freeing them (off the
-    write path; a tight loop of writes would otherwise free them itself).
+    before each write; returns how many. `writing`: leave this process's replaced files to
+    the thread freeing them (off the write path; a tight loop of writes would otherwise free
+    them itself).
 
     Called under the database's lock: every writer of this database holds it while its
     temporary file exists, so any temporary file of this database found now is garbage.
@@ -557,14 +556,15 @@ def remove_stale_temps(path: str, *, also: tuple[str, ...] = (), writing: bool =
             names = [entry.name for entry in entries]
     except OSError:
         return 0
-    return remove_stale_among(names, path, also=also, writing=writing)
+    return remove_stale_among(names, path, writing=writing)
 
 
 def remove_stale_among(
     names: list[str], path: str, *, also: tuple[str, ...] = (), writing: bool = False
 ) -> int:
     """remove_stale_temps() among `names`, the folder's files listed under the lock by a
-    caller that passed over the folder already."""
+    caller that passed over the folder already. `also`: the names of the other files of the
+    set (a database's index and year files), cleaned in the same pass."""
     directory = os.path.dirname(path)
     prefixes = tuple(_tmp_prefix(p) for p in (path, *also))
     pid = os.getpid()
