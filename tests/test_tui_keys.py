@@ -553,8 +553,7 @@ async def test_empty_database_offers_a_new_run(db: Path) -> None:
         await pilot.pause()
         assert isinstance(app.screen, NewRunDialog)
         await pilot.press("tab", *"PK Dinsos 2026", "enter", "enter")
-        await pilot.pause()
-        await pilot.pause()
+        assert await wait_until(pilot, lambda: isinstance(app.screen, BoardScreen), 10)
         runs = fresh(db).repo.list_runs()
         assert [(r.sop_id, r.title, r.year) for r in runs] == [
             ("pengukuran-kinerja", "PK Dinsos 2026", 2026)
@@ -563,6 +562,39 @@ async def test_empty_database_offers_a_new_run(db: Path) -> None:
         await pilot.press("o")
         await pilot.pause()
         assert isinstance(app.screen, OverviewScreen)
+
+
+@async_test
+async def test_a_new_run_waiting_for_the_lock_leaves_the_screen_answering(db: Path) -> None:
+    """Starting a run is a write: while a colleague holds the lock it waits in a worker,
+    says so, and the keys keep working; the board opens once the lock is free."""
+    from filelock import FileLock
+
+    from soptrack.tui.screens.help import HelpScreen
+    from soptrack.tui.store_calls import WAITING_TEXT
+
+    app = app_for(db)
+    seen = Recorder(app)
+    held = FileLock(str(db) + ".lock")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("b")
+        await pilot.pause()
+        assert isinstance(app.screen, NewRunDialog)
+        held.acquire()  # a colleague's long write
+        try:
+            await pilot.press("tab", *"Ditunggu", "enter", "enter")
+            assert await wait_until(pilot, lambda: WAITING_TEXT in seen.infos(), 10)
+            await pilot.press("question_mark")  # the screen still answers
+            assert await wait_until(pilot, lambda: isinstance(app.screen, HelpScreen), 10)
+            await pilot.press("escape")
+            assert await wait_until(pilot, lambda: isinstance(app.screen, WelcomeScreen), 10)
+            assert fresh(db).repo.list_runs() == []
+        finally:
+            held.release()
+        assert await wait_until(pilot, lambda: isinstance(app.screen, BoardScreen), 10)
+        [run] = fresh(db).repo.list_runs()
+        assert run.title == "Ditunggu" and app.screen.run_id == run.id
 
 
 @async_test
@@ -597,8 +629,7 @@ async def test_new_run_with_empty_title_uses_the_suggestion(db: Path) -> None:
         await pilot.pause()
         assert isinstance(app.screen, NewRunDialog)
         await pilot.press("tab", "enter", "enter")
-        await pilot.pause()
-        await pilot.pause()
+        assert await wait_until(pilot, lambda: len(fresh(db).repo.list_runs()) == 2, 10)
         titles = [r.title for r in fresh(db).repo.list_runs()]
         assert titles[-1] == "Pengukuran Kinerja 2026"
 
@@ -608,17 +639,15 @@ async def test_sample_run_lives_in_a_separate_demo_database(db: Path) -> None:
     app = app_for(db)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
-        await pilot.press("c")
-        await pilot.pause()
-        await pilot.pause()
-        assert isinstance(app.screen, BoardScreen)
+        await pilot.press("c", "c")  # a second press while the sample is written: one sample
+        assert await wait_until(pilot, lambda: isinstance(app.screen, BoardScreen), 10)
         assert app.state.demo
         header = str(app.screen.query_one("#run-header").render())
         assert "CONTOH" in header
         demo_db = app.state.services.repo.path
         assert demo_db != fresh(db).repo.path and demo_db.parent == db.parent
         assert fresh(db).repo.list_runs() == []
-        demo_run = services(demo_db).repo.list_runs()[0]
+        [demo_run] = services(demo_db).repo.list_runs()
         assert demo_run.record(8).state is StepState.BERJALAN
         assert demo_run.record(8).revisions == 1
         assert demo_run.id == "contoh-1"  # never "pk-1", like a real run

@@ -20,6 +20,7 @@ from soptrack.services.core import Services
 from soptrack.services.state import AppState, open_demo
 from soptrack.sop.errors import SoptrackError
 from soptrack.tui.keys import MOVES, binding_rows, bindings, key_text, keys_of
+from soptrack.tui.store_calls import WAITING_TEXT, off_loop
 
 POLL_SECONDS = 1.0
 
@@ -54,6 +55,7 @@ class SoptrackApp(App[int]):
         self.state = AppState(services)
         self.run_ref = run_ref
         self.poll_seconds = poll_seconds
+        self._opening_demo = False  # the sample database is being written (action_open_demo)
         # Building the first screen allocates thousands of long-lived objects (styles,
         # widgets, the SOP catalogue); a full garbage collection in the middle of it costs
         # 10-20 ms of the first frame. Collect again once the first frame is out.
@@ -195,27 +197,47 @@ class SoptrackApp(App[int]):
         year = self.real_services.clock().year
 
         def chosen(choice: tuple[str, str, int] | None) -> None:
-            if choice is None:
-                return
-            sop_id, title, year = choice
-            try:
-                run = self.real_services.new_run(sop_id, title, year)
-            except SoptrackError as exc:
-                self.notify(str(exc), severity="error", title="Run tidak dibuat")
-                return
-            if self.state.demo:
-                self.state.switch(self.real_services, demo=False)
-            self.notify(f"Run {run.id} dimulai: {run.title}", timeout=3)
-            self.call_next(self.go, run.id)
+            if choice is not None:
+                self.run_worker(self._start_run(*choice), group="write", exit_on_error=False)
 
         self.push_screen(NewRunDialog(self.sop_choices(), year, note=note), chosen)
 
-    def action_open_demo(self) -> None:
+    async def _start_run(self, sop_id: str, title: str, year: int) -> None:
+        """A write, off the event loop: it may wait for a colleague's lock (up to the lock
+        timeout), and the screen keeps answering meanwhile."""
+        services = self.real_services
         try:
-            services, run_id = open_demo(self.real_services)
+            run = await off_loop(
+                self, lambda: services.new_run(sop_id, title, year), self._waiting_for_lock
+            )
+        except SoptrackError as exc:
+            self.notify(str(exc), severity="error", title="Run tidak dibuat")
+            return
+        if self.state.demo:
+            self.state.switch(self.real_services, demo=False)
+        self.notify(f"Run {run.id} dimulai: {run.title}", timeout=3)
+        self.call_next(self.go, run.id)
+
+    def _waiting_for_lock(self, waiting: bool) -> None:
+        """Said once a write has waited a moment; the write's own notice replaces it."""
+        if waiting:
+            self.notify(WAITING_TEXT, timeout=self.real_services.repo.lock_timeout + 1)
+
+    def action_open_demo(self) -> None:
+        if not self._opening_demo:  # a second key press while the first one writes
+            self._opening_demo = True
+            self.run_worker(self._open_demo(), group="write", exit_on_error=False)
+
+    async def _open_demo(self) -> None:
+        """The sample database is written on first use: off the event loop, as any write."""
+        real = self.real_services
+        try:
+            services, run_id = await off_loop(self, lambda: open_demo(real), self._waiting_for_lock)
         except SoptrackError as exc:
             self.notify(str(exc), severity="error", title="Contoh tidak dapat dibuka")
             return
+        finally:
+            self._opening_demo = False
         self.state.switch(services, demo=True)
         self.notify(
             f"Ini run CONTOH di {services.repo.path}, terpisah dari data asli.",
