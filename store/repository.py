@@ -740,9 +740,11 @@ class Repository:
 
     # -- office profile --------------------------------------------------------------------
 
+    @_reading
     def get_office(self) -> OfficeProfile:
-        # the main file alone, as every schema kept it: not the index (asked under the lock
-        # of every transition)
+        """The main file alone, as every schema kept it: not the index (asked under the
+        lock of every transition). Under the cache lock: a transaction of another thread
+        changes the parsed main file in place before it writes (and drops it on failure)."""
         doc = self._read(self.path).get(OFFICE, {}).get("1")
         return profile_from_dict(doc) if doc else OfficeProfile()
 
@@ -767,8 +769,10 @@ class Repository:
                 table.insert_multiple(docs[count:])
             return result
 
+    @_reading
     def rows(self, table_name: str) -> list[dict[str, Any]]:
-        """A table of the main file (letters...), as every schema kept it."""
+        """A table of the main file (letters...), as every schema kept it; under the cache
+        lock, as get_office."""
         table = self._read(self.path).get(table_name, {})
         return [copy.deepcopy(doc) for doc in table.values()]
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import json
 import os
 import subprocess
@@ -377,6 +378,48 @@ def test_a_write_waits_for_a_reader_of_the_shared_parse_in_another_thread(db_pat
     for thread in threads:
         thread.join(60)
     assert len(repo.list_runs()) == 2
+
+
+def test_the_office_read_in_another_thread_never_sees_a_write_that_failed(
+    db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A transaction changes the parsed main file in place before it writes: a reader of
+    the office profile in another thread (the TUI's workers) waits for it, and sees the
+    profile as stored when the write fails (a full disk)."""
+    from dataclasses import replace
+
+    from soptrack.store import storage
+    from soptrack.store.errors import StoreError
+
+    repo = Repository(db_path)
+    make_run(repo)
+    inside, release = threading.Event(), threading.Event()
+    real_write = storage.AtomicJSONStorage._write_atomically
+
+    def full_disk(self, *args, **kwargs) -> None:
+        if self.path == str(db_path):
+            inside.set()
+            release.wait(60)
+            raise OSError(errno.ENOSPC, "No space left on device")
+        real_write(self, *args, **kwargs)
+
+    monkeypatch.setattr(storage.AtomicJSONStorage, "_write_atomically", full_disk)
+    seen: list[object] = []
+
+    def write() -> None:
+        with pytest.raises(StoreError):
+            repo.update_office(lambda p: replace(p, alamat="belum tersimpan"))
+
+    writer = threading.Thread(target=write)
+    reader = threading.Thread(target=lambda: seen.append(repo.get_office().alamat))
+    writer.start()
+    assert inside.wait(60)
+    reader.start()
+    release.set()
+    writer.join(60)
+    reader.join(60)
+    assert seen and seen[0] != "belum tersimpan"
+    assert "belum tersimpan" not in str(repo.rows("office"))
 
 
 def test_the_lock_serves_a_waiter_before_a_writer_that_comes_back_at_once(tmp_path: Path) -> None:
