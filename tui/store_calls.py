@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TypeVar
 
-from textual.widget import Widget
+from textual.dom import DOMNode
 from textual.worker import WorkerFailed
 
 T = TypeVar("T")
@@ -20,7 +20,7 @@ SHOW_AFTER_SECONDS = 0.3
 
 
 async def off_loop(
-    widget: Widget, fn: Callable[[], T], waiting: Callable[[bool], None] | None = None
+    widget: DOMNode, fn: Callable[[], T], waiting: Callable[[bool], None] | None = None
 ) -> T:
     timer = widget.set_timer(SHOW_AFTER_SECONDS, lambda: waiting(True)) if waiting else None
     worker = widget.run_worker(fn, thread=True, group="store", exit_on_error=False)
