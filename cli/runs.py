@@ -166,8 +166,8 @@ def _status(args: argparse.Namespace) -> int:
     if args.json:
         return print_json([s.to_dict() for s in statuses(services, scope_of(args))])
     page, total = _page(args, services)
-    if not page:
-        return _runs(args)
+    if not total:
+        return _runs(args)  # says there are none, and how to see other years
     rows = table(
         None,
         ["ID", "Run / langkah kini", "Kemajuan", "Waktu/baku", "Telat"],

@@ -339,6 +339,7 @@ class Services:
         """One step transition, checked against the run as it is in the file right now."""
 
         def change(run: Run) -> Run:
+            chain.check_sealed(run)
             # under the lock: the roles and the time are those of the moment of the write
             office = self.office()
             actor = self.actor(office)
@@ -357,6 +358,7 @@ class Services:
     def undo(self, run_ref: str) -> Run:
 
         def change(run: Run) -> Run:
+            chain.check_sealed(run)
             office = self.office()  # under the lock, like act()
             actor = self.actor(office)
             now = self.clock()
@@ -401,14 +403,15 @@ class Services:
     ) -> list[RunStatus]:
         """The runs in `scope` (by default this year's and every unfinished one), newest
         year first, read from the index alone; `offset`/`limit` take one page of them. A run
-        whose SOP file is missing here (another user's `sop add`) or changed shape is left
-        out with its reason in `problems`, so one such run never hides the others.
+        whose SOP file is missing here (another user's `sop add`) or changed shape, or whose
+        stored document does not read (a hand edit), is left out with its reason in
+        `problems`, so one such run never hides the others.
         `warnings=False`: for a list that shows none (see `status`); the SOP version notes
         need the whole catalog, every shipped SOP parsed, which the runs themselves may
         not (they follow their stored versions)."""
         office = office or self.office()
         runs = self.repo.list_runs(
-            history=False, **self._selection(scope), offset=offset, limit=limit
+            history=False, **self._selection(scope), offset=offset, limit=limit, problems=problems
         )
         shown = []
         for run in runs:

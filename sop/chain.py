@@ -17,6 +17,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from typing import Any
 
+from soptrack.sop.errors import BadInput
 from soptrack.sop.memo import ByIdentity
 from soptrack.sop.run import Run, StepRecord, entry_to_dict, record_to_dict
 
@@ -117,12 +118,38 @@ def first_broken(doc: Mapping[str, Any]) -> tuple[int, str] | None:
     if history:
         last = history[-1]
         if last.get(STATE):
-            now = state_digest(
-                doc.get("steps", []), doc.get("revisions", 0), doc.get("finished_at")
+            steps = doc.get("steps", [])
+            now = (
+                state_digest(steps, doc.get("revisions", 0), doc.get("finished_at"))
+                if isinstance(steps, list)
+                else None
             )
             if now != last[STATE]:
                 return last.get("seq", len(history)), "langkah run diubah sesudah entri ini"
     return None
+
+
+def changed_since_sealed(run: Run) -> int | None:
+    """The seq of the newest entry when the run's steps are no longer those it sealed (a
+    hand edit of the file), else None. A write checks this first: the entry it appends
+    seals the steps as they are, so writing over an edit would make the chain whole again
+    and hide the edit from `doctor`. An edited entry itself stays visible (its own hash),
+    so the newest state is the one check a write needs, and it costs one digest."""
+    if not run.history or not run.history[-1].state:  # none, or from before the chain
+        return None
+    last = run.history[-1]
+    return last.seq if run_state_digest(run) != last.state else None
+
+
+def check_sealed(run: Run) -> None:
+    """Refuse a write over a hand edit (changed_since_sealed): the edit stays for `doctor`
+    to name and for a restore to undo."""
+    seq = changed_since_sealed(run)
+    if seq is not None:
+        raise BadInput(
+            f"run {run.id} diubah di luar soptrack: langkahnya tidak cocok dengan entri #{seq} "
+            "riwayatnya; tidak diubah. periksa: soptrack doctor; pulihkan: soptrack restore"
+        )
 
 
 def describe(run_id: str, broken: tuple[int, str]) -> str:

@@ -7,6 +7,7 @@ transition can never leave a half-changed run behind, and the store writes whole
 from __future__ import annotations
 
 import copy
+import math
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from enum import StrEnum
@@ -185,12 +186,54 @@ def _dt(value: datetime | None) -> str | None:
 
 
 def _parse_dt(value: str | None) -> datetime | None:
-    return datetime.fromisoformat(value) if value else None
+    return _parse_when(value) if value is not None and value != "" else None
 
 
 def _parse_when(value: str) -> datetime:
-    """A time every stored entry has (a note's, an entry's, a run's creation)."""
-    return datetime.fromisoformat(value)
+    """A time every stored entry has (a note's, an entry's, a run's creation). Always
+    with its UTC offset, as soptrack writes it: a time without one (a hand edit) cannot be
+    compared with the others, and would fail far from here, in whatever drew it."""
+    when = datetime.fromisoformat(_text(value, "waktu"))
+    if when.utcoffset() is None:
+        raise ValueError(f"waktu {value!r} tanpa zona waktu")
+    return when
+
+
+# A stored document is read field by field with the type soptrack writes: a value of
+# another type (a hand edit: a number for a title, text for minutes) is refused here, where
+# the store names the file and the run, not later by a view that draws it.
+
+
+def _text(value: Any, name: str) -> str:
+    if not isinstance(value, str):
+        raise TypeError(f"{name} {value!r} bukan teks")
+    return value
+
+
+def _whole(value: Any, name: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise TypeError(f"{name} {value!r} bukan bilangan bulat")
+    return value
+
+
+def _flag(value: Any, name: str) -> bool:
+    if not isinstance(value, bool):
+        raise TypeError(f"{name} {value!r} bukan true/false")
+    return value
+
+
+def _minutes(value: Any) -> float | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        raise TypeError(f"worked_minutes {value!r} bukan angka")
+    return value
+
+
+def _items(value: Any, name: str) -> list[Any]:
+    if not isinstance(value, list):
+        raise TypeError(f"{name} {value!r} bukan daftar")
+    return value
 
 
 def note_to_dict(note: Note) -> dict[str, Any]:
@@ -226,20 +269,27 @@ _record_dicts: ByIdentity[StepRecord, dict[str, Any]] = ByIdentity(_record_dict)
 
 
 def record_from_dict(data: dict[str, Any]) -> StepRecord:
+    if not isinstance(data, dict):
+        raise TypeError(f"steps berisi {data!r}, bukan catatan langkah")
     return StepRecord(
-        number=int(data["number"]),
+        number=_whole(data["number"], "number"),
         state=StepState(data.get("state", "belum")),
-        user=data.get("user", ""),
-        role=data.get("role", ""),
+        user=_text(data.get("user", ""), "user"),
+        role=_text(data.get("role", ""), "role"),
         started_at=_parse_dt(data.get("started_at")),
         finished_at=_parse_dt(data.get("finished_at")),
         notes=tuple(
-            Note(at=_parse_when(n["at"]), user=n["user"], role=n.get("role", ""), text=n["text"])
-            for n in data.get("notes", [])
+            Note(
+                at=_parse_when(n["at"]),
+                user=_text(n["user"], "user"),
+                role=_text(n.get("role", ""), "role"),
+                text=_text(n["text"], "text"),
+            )
+            for n in _items(data.get("notes", []), "notes")
         ),
-        revisions=int(data.get("revisions", 0)),
-        late=bool(data.get("late", False)),
-        worked_minutes=data.get("worked_minutes"),
+        revisions=_whole(data.get("revisions", 0), "revisions"),
+        late=_flag(data.get("late", False), "late"),
+        worked_minutes=_minutes(data.get("worked_minutes")),
     )
 
 
@@ -271,22 +321,25 @@ def entry_to_dict(entry: HistoryEntry, *, with_undo_data: bool = True) -> dict[s
 
 
 def entry_from_dict(data: dict[str, Any]) -> HistoryEntry:
+    undoes = data.get("undoes")
     return HistoryEntry(
-        seq=int(data["seq"]),
-        run_id=data["run"],
-        step=int(data["step"]),
+        seq=_whole(data["seq"], "seq"),
+        run_id=_text(data["run"], "run"),
+        step=_whole(data["step"], "step"),
         action=Action(data["action"]),
         from_state=StepState(data["from"]),
         to_state=StepState(data["to"]),
-        user=data.get("user", ""),
-        role=data.get("role", ""),
+        user=_text(data.get("user", ""), "user"),
+        role=_text(data.get("role", ""), "role"),
         at=_parse_when(data["at"]),
-        note=data.get("note", ""),
-        undoes=data.get("undoes"),
-        before=tuple(record_from_dict(r) for r in data.get("before", [])),
-        before_revisions=int(data.get("before_revisions", 0)),
+        note=_text(data.get("note", ""), "note"),
+        undoes=None if undoes is None else _whole(undoes, "undoes"),
+        before=tuple(record_from_dict(r) for r in _items(data.get("before", []), "before")),
+        before_revisions=_whole(data.get("before_revisions", 0), "before_revisions"),
         before_finished_at=_parse_dt(data.get("before_finished_at")),
-        before_notes=tuple(int(n) for n in data.get("before_notes", ())),
+        before_notes=tuple(
+            _whole(n, "before_notes") for n in _items(data.get("before_notes", []), "before_notes")
+        ),
         state=str(data.get("state", "")),
         hash=str(data.get("hash", "")),
     )
@@ -312,18 +365,25 @@ def run_to_dict(run: Run) -> dict[str, Any]:
 def run_from_dict(data: dict[str, Any], *, history: bool = True) -> Run:
     """`history=False` skips the history (most of a run's bytes) for read-only list views;
     such a Run must never be written back."""
+    extra = data.get("extra") or {}
+    if not isinstance(extra, dict):
+        raise TypeError(f"extra {extra!r} bukan objek")
     return Run(
-        id=data["id"],
-        sop_id=data["sop_id"],
-        title=data["title"],
-        year=int(data["year"]),
-        created_by=data.get("created_by", ""),
+        id=_text(data["id"], "id"),
+        sop_id=_text(data["sop_id"], "sop_id"),
+        title=_text(data["title"], "title"),
+        year=_whole(data["year"], "year"),
+        created_by=_text(data.get("created_by", ""), "created_by"),
         created_at=_parse_when(data["created_at"]),
-        steps=tuple(record_from_dict(r) for r in data["steps"]),
-        history=tuple(entry_from_dict(e) for e in data.get("history", [])) if history else (),
-        revisions=int(data.get("revisions", 0)),
+        steps=tuple(record_from_dict(r) for r in _items(data["steps"], "steps")),
+        history=(
+            tuple(entry_from_dict(e) for e in _items(data.get("history", []), "history"))
+            if history
+            else ()
+        ),
+        revisions=_whole(data.get("revisions", 0), "revisions"),
         finished_at=_parse_dt(data.get("finished_at")),
-        extra=copy.deepcopy(data.get("extra") or {}),
+        extra=copy.deepcopy(extra),
         sop_version=_version(data.get("sop_version")),
     )
 

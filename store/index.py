@@ -25,7 +25,10 @@ def entry_of(doc: dict[str, Any]) -> dict[str, Any]:
     entry = {key: value for key, value in doc.items() if key not in LEFT_OUT}
     steps = doc.get("steps")
     # a damaged document still gets an entry; reading the run itself names the damage
-    packed = [_pack(r) for r in steps if isinstance(r, dict)] if isinstance(steps, list) else []
+    if not isinstance(steps, list) or not all(isinstance(r, dict) for r in steps):
+        entry["steps"] = None  # reads as damaged, as the document does (never as no steps)
+        return entry
+    packed = [_pack(r) for r in steps]
     entry["steps"] = json.dumps(packed, ensure_ascii=False, separators=(",", ":"))
     return entry
 
@@ -39,7 +42,10 @@ def run_doc_of(entry: dict[str, Any]) -> dict[str, Any]:
             steps = json.loads(steps)
         except ValueError:
             steps = None  # edited by hand: building the Run names the damage
-    doc["steps"] = [_unpack(p) for p in steps] if isinstance(steps, list) else None
+    whole = isinstance(steps, list) and all(
+        isinstance(p, list) and len(p) <= len(STEP_FIELDS) for p in steps
+    )
+    doc["steps"] = [_unpack(p) for p in steps] if whole else None
     return doc
 
 

@@ -406,13 +406,16 @@ class Repository:
         unfinished: bool = False,
         offset: int = 0,
         limit: int | None = None,
+        problems: list[str] | None = None,
     ) -> list[Run]:
         """Runs of `years` (all when None), plus every unfinished run with `unfinished`:
         the newest year first, by number within a year; `offset`/`limit` take a page of
         them, and only the page is built.
 
         `history=False` is for read-only views: the runs come from the index file alone
-        (no history, notes or extra data; never to be written back)."""
+        (no history, notes or extra data; never to be written back). With `problems`, a
+        run whose document does not read (a hand edit) is left out with the reason, naming
+        its file; without, that error is raised."""
         # Only the stored documents are gathered under the cache lock: a write puts new
         # ones rather than changing them, so the Runs (seconds for thousands of runs with
         # their history) are built outside it, while the event loop's reads go on.
@@ -434,7 +437,20 @@ class Repository:
                         if key in runs:
                             docs[key] = (runs[key], path)
                 found = [(docs[k][0], k, docs[k][1]) for k in keys if k in docs]
-        return [self._run(doc, key, path) for doc, key, path in found]
+        runs = []
+        for doc, key, path in found:
+            try:
+                runs.append(self._run(doc, key, path))
+            except StoreCorrupt as exc:
+                if problems is None:
+                    raise
+                problems.append(str(exc))
+                if path == self.index_path:  # a damaged entry: the run as its year file has it
+                    with contextlib.suppress(StoreError):
+                        year_doc = self._check_year_doc(doc, key)
+                        if year_doc is not None:
+                            runs.append(self._run(year_doc, key, self.year_path(year_doc["year"])))
+        return runs
 
     @_reading
     def count_runs(self, *, years: Iterable[int] | None = None, unfinished: bool = False) -> int:
@@ -592,6 +608,7 @@ class Repository:
             return self._parse_run(doc, (path, doc_id))
         except (KeyError, ValueError, TypeError, AttributeError) as exc:
             if path == self.index_path:  # derived: rebuilt from the year files
+                self._check_year_doc(doc, doc_id)  # unless the run there is the damaged one
                 raise StoreCorrupt(
                     f"indeks {path} rusak: run #{doc_id} tidak lengkap ({exc!r}); "
                     "bangun ulang dari file tahun: soptrack doctor"
@@ -603,6 +620,27 @@ class Repository:
             raise StoreCorrupt(
                 f"database {path} rusak: run #{doc_id} tidak lengkap ({exc!r}); tidak diubah. {fix}"
             ) from None
+
+    def _check_year_doc(self, entry: Any, doc_id: str) -> dict[str, Any] | None:
+        """An index entry that does not read is rebuilt from its year file by `doctor`;
+        when the document in the year file does not read either, rebuilding cannot help:
+        the error names the year file (and its backup) instead, as reading the run would.
+        Returns the year file's document when it reads (None: the file does not hold it)."""
+        year = entry.get("year") if isinstance(entry, dict) else None
+        if isinstance(year, str) and year.isascii() and year.isdigit():
+            year = int(year)  # a year made text by hand: the file it names is still that one
+        if not isinstance(year, int) or isinstance(year, bool):
+            return None
+        path = self.year_path(year)
+        with storage_mod.CACHE_LOCK:  # a year file that cannot be read says so, naming it
+            doc = self._read(path).get(RUNS, {}).get(doc_id)
+        if not isinstance(doc, dict):
+            return None  # the index lists a run its year file does not hold: doctor rebuilds
+        try:
+            run_from_dict(doc, history=False)
+        except (KeyError, ValueError, TypeError, AttributeError):
+            self._run(doc, doc_id, path)  # raises, naming the year file and its backup
+        return doc
 
     def _doc_of(self, run: Run, slot: tuple[Path, str]) -> tuple[dict[str, Any], list[bytes]]:
         """run_to_dict(run), and the JSON of each history entry. The stored form and JSON of
@@ -653,7 +691,7 @@ class Repository:
                     same += 1
                 reused = old_entries[:same]
         if reused:
-            rest = run_from_dict({**doc, "history": history[len(reused) :], "steps": ()})  # type: ignore[index]
+            rest = run_from_dict({**doc, "history": history[len(reused) :], "steps": []})  # type: ignore[index]
             steps = _steps_reusing(doc.get("steps"), known[0].get("steps"), known[1].steps)  # type: ignore[index]
             run = replace(rest, history=reused + rest.history, steps=steps)
         else:
@@ -664,7 +702,9 @@ class Repository:
 
     def _year_of(self, key: str, entry: dict[str, Any]) -> int:
         year = entry.get("year")
-        if not isinstance(year, int):
+        if isinstance(year, str) and year.isascii() and year.isdigit():
+            return int(year)  # made text by hand: reading the run there names the damage
+        if not isinstance(year, int) or isinstance(year, bool):
             raise StoreCorrupt(
                 f"indeks {self.index_path} rusak: run #{key} tanpa tahun; bangun ulang dari "
                 "file tahun: soptrack doctor"

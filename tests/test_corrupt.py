@@ -127,8 +127,13 @@ def test_run_document_missing_fields_is_one_line(tmp_path, env):
     data = json.loads(index.read_bytes())
     del data["index"]["1"]["title"]  # the index entry, in the index file
     index.write_bytes(json.dumps(data).encode())
-    assert "soptrack doctor" in assert_one_line_error(soptrack(db, "status", env=env), index)
+    # a list view shows the run as its year file has it, and says how to mend the index
+    shown = soptrack(db, "status", env=env)
+    assert shown.returncode == 0 and "pk-1" in shown.stdout, shown
+    assert "Traceback" not in shown.stderr and str(index) in shown.stderr
+    assert "soptrack doctor" in shown.stderr and shown.stderr.count("\n") == 1
     assert soptrack(db, "doctor", env=env).returncode == 0  # rebuilds it from the year file
+    assert soptrack(db, "status", env=env).stderr == ""
     assert soptrack(db, "status", env=env).returncode == 0
     year = db.with_name("kantor.2026.json")
     data = json.loads(year.read_bytes())
@@ -478,4 +483,54 @@ def test_index_steps_edited_by_hand_are_one_line(tmp_path, env):
     data = json.loads(index.read_bytes())
     data["index"]["1"]["steps"] = "[[1,"  # the packed steps, one JSON string, cut short
     index.write_bytes(json.dumps(data).encode())
-    assert_one_line_error(soptrack(db, "status", env=env), index)
+    shown = soptrack(db, "status", env=env)  # the run from its year file, and one line why
+    assert shown.returncode == 0 and "pk-1" in shown.stdout, shown
+    assert shown.stderr.startswith(f"soptrack: peringatan: indeks {index} rusak")
+    assert shown.stderr.count("\n") == 1 and "soptrack doctor" in shown.stderr
+    for garbage in ([[1, "belum", None, None, None, False, "extra"]], [5], {"1": 2}):
+        data["index"]["1"]["steps"] = garbage  # never a traceback, whatever the shape
+        index.write_bytes(json.dumps(data).encode())
+        shown = soptrack(db, "status", env=env)
+        assert shown.returncode == 0 and "Traceback" not in shown.stderr, shown
+
+
+@pytest.mark.parametrize(
+    ("field", "change"),
+    [
+        ("title", lambda run: run.update(title=12345)),
+        ("worked_minutes", lambda run: run["steps"][0].update(worked_minutes="x")),
+        ("late", lambda run: run["steps"][0].update(late="no")),
+        ("steps", lambda run: run.update(steps=None)),
+        ("steps", lambda run: run.update(steps=[1, 2])),
+        ("StepState", lambda run: run["steps"][1].update(state="bogus")),
+        ("zona waktu", lambda run: run["steps"][0].update(started_at="2026-11-26T10:00:00")),
+        ("year", lambda run: run.update(year="2026")),
+    ],
+)
+def test_a_run_field_of_the_wrong_type_names_the_year_file(tmp_path, env, field, change):
+    """A hand edit that gives a field another type (a number for the title, text for the
+    minutes, a time without its zone) was read as it was and failed later, in whatever drew
+    it: a traceback from `status`, `runs`, the TUI. It is refused where the run is read:
+    list views leave that run out with one line naming the year file (the other runs
+    shown), the run itself is one line and exit 2, and doctor names it (not the index,
+    whose rebuild from the same file could not help)."""
+    db = tmp_path / "kantor.json"
+    services = make_db(db)
+    services.new_run("pengukuran-kinerja", "Yang lain", 2026)
+    released()
+    year = db.with_name("kantor.2026.json")
+    data = json.loads(year.read_bytes())
+    change(data["runs"]["1"])
+    year.write_bytes(json.dumps(data).encode())
+    for command in ("status", "runs"):
+        shown = soptrack(db, command, env=env)
+        assert shown.returncode == 0 and "pk-2" in shown.stdout, shown
+        assert "Traceback" not in shown.stderr and shown.stderr.count("\n") == 1, shown
+        assert str(year) in shown.stderr and field in shown.stderr, shown
+    for args in (("status", "pk-1"), ("history", "pk-1"), ("step", "pk-1", "1", "start")):
+        assert field in assert_one_line_error(soptrack(db, *args, env=env), year)
+    doctor = soptrack(db, "doctor", env=env)
+    assert doctor.returncode == 2 and "Traceback" not in doctor.stderr, doctor
+    assert f"MASALAH: database {year} rusak" in doctor.stdout
+    again = soptrack(db, "doctor", env=env)  # no loop: the same finding, nothing "repaired"
+    assert again.stdout.count("MASALAH") == doctor.stdout.count("MASALAH")

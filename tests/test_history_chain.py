@@ -89,6 +89,28 @@ def test_writes_after_a_forgery_keep_it_visible(db_path: Path, clock) -> None:
     assert len(problems) == 1 and "entri #1" in problems[0]
 
 
+def test_a_write_over_an_edited_step_record_is_refused_and_the_edit_stays_visible(
+    db_path: Path, clock, cli
+) -> None:
+    """The entry a write appends seals the steps as they are: writing over a hand edit of
+    a step record would make the chain whole again and hide the edit from doctor. The
+    write is refused (one line, exit 2), the file is left as it was, doctor still names it."""
+    _worked(db_path, clock)
+    year_file = db_path.with_name(f"{db_path.stem}.2026.json")
+    _edit(db_path, lambda doc: doc["steps"][0].update(user="pak_bupati"))
+    before = year_file.read_bytes()
+    for args in (("step", "pk-1", "3", "start"), ("step", "pk-1", "3", "note", "--note", "x")):
+        result = cli(*args)
+        assert result.returncode == 2, result
+        err = result.stderr.strip()
+        assert "\n" not in err and "Traceback" not in err
+        assert "pk-1 diubah di luar soptrack" in err and "soptrack restore" in err
+    assert cli("undo", "pk-1").returncode == 2
+    assert year_file.read_bytes() == before
+    doctor = cli("doctor")
+    assert doctor.returncode == 2 and "langkah run diubah" in doctor.stdout
+
+
 def test_the_state_digest_built_from_cached_records_is_the_canonical_one(
     db_path: Path, clock
 ) -> None:

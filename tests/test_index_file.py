@@ -356,13 +356,14 @@ def test_reading_twice_does_not_rewrite_the_index_with_a_dangling_year_file(tmp_
     dangling symlink to an unmounted archive disk) stale on every read, even once the index
     recorded it as None: every read takes the lock and rewrites the index, so signature()
     changes on every read and every open TUI's poll reloads (and rewrites it) again."""
-    from datetime import datetime
+    from datetime import UTC, datetime
 
     from soptrack.sop.run import Actor
 
     repo = Repository(tmp_path / "db.json")
     repo.initialize()
-    repo.create_run("pk", "PK", [1, 2], "A", 2026, Actor("budi", "r"), datetime(2026, 1, 2))
+    when = datetime(2026, 1, 2, tzinfo=UTC)
+    repo.create_run("pk", "PK", [1, 2], "A", 2026, Actor("budi", "r"), when)
     (tmp_path / "db.2019.json").symlink_to(tmp_path / "unmounted" / "db.2019.json")
     repo.list_runs(history=False)  # the first read may rebuild: the folder changed
     before = repo.signature()
