@@ -115,11 +115,14 @@ class AppState:
     # -- switching database ----------------------------------------------------------------
 
     def switch(self, services: Services, *, demo: bool) -> None:
+        """Another database (the sample, or back to the real one). The observers are not
+        told: each shows a run or a list of the database it was built on, and the caller
+        replaces every screen right after (a board told first reloaded its run from the
+        other database: "run contoh-1 tidak ada")."""
         self.services = services
         self.demo = demo
         self._office = None
         self._signature = self._read_signature()
-        self.notify()
 
 
 def open_demo(services: Services) -> tuple[Services, str]:

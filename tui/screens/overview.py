@@ -80,7 +80,7 @@ class OverviewScreen(Screen):
     ]
 
     def __init__(self, state) -> None:
-        super().__init__(id="overview")
+        super().__init__()
         self.state = state
         self.all_years = False
         self.statuses: list[RunStatus] = []
