@@ -55,6 +55,12 @@ class Scope(Value):
     all_years: bool = False
 
 
+def check_year(year: int) -> None:
+    """A run's tahun anggaran: the TUI's dialog asks this before it closes, as new_run does."""
+    if not 1900 <= year <= 2200:
+        raise BadInput(f"tahun {year} tidak masuk akal; tulis tahun anggaran, mis. 2026")
+
+
 def os_user() -> str:
     """The OS account of this process, never LOGNAME/USER (anyone can set those). Under
     sudo (running as root), the user who ran sudo: root acting for them."""
@@ -327,8 +333,7 @@ class Services:
         title = check_length(clean_line(title), MAX_TITLE, "judul run (--title)")
         if not title:
             raise BadInput("judul run (--title) tidak boleh kosong")
-        if not 1900 <= year <= 2200:
-            raise BadInput(f"tahun {year} tidak masuk akal (--year, mis. 2026)")
+        check_year(year)
         actor = self.actor()
         code = self.run_code or sop.code
         steps = [s.number for s in sop.steps]

@@ -77,6 +77,7 @@ def save_performance(
     data = perf_mod.to_dict(perf)
 
     def change(run: Run) -> Run:
+        check_uses_data(services, run)
         if expected is not _ANY and stored_performance(run) != expected:
             raise RuleViolation(
                 f"Data kinerja {run.id} sudah diubah pengguna lain sejak layar ini dibuka; "
@@ -96,6 +97,7 @@ def import_forms(
     perf_mod.check(imported)
 
     def change(run: Run) -> Run:
+        check_uses_data(services, run)
         base = Performance() if replace_all else performance_of(run)
         return _with_extra(run, perf_mod.EXTRA_KEY, perf_mod.to_dict(base.merged(imported)))
 
@@ -112,6 +114,7 @@ def write_form(
 ) -> Path:
     """The collection form; TW I-IV columns with `triwulan`, or when the data has them."""
     run = services.repo.get_run(run_ref)
+    check_uses_data(services, run)
     path = target_path(
         output or export_dir(services), f"{run.id}-formulir-kinerja.csv", ".csv"
     ).absolute()
@@ -159,6 +162,7 @@ def _change_recipient(
     services: Services, run_ref: str, change: Callable[[Recipient], Recipient]
 ) -> Run:
     def apply(run: Run) -> Run:
+        check_declared(run, services.sop_of(run), "pengantar")
         return _with_extra(run, PENGANTAR_KEY, change(recipient_of(run)).to_dict())
 
     return services.repo.update_run(run_ref, apply)
@@ -336,6 +340,18 @@ def normalise_kind(kind: str) -> str:
         names = ", ".join(k.id for k in KINDS)
         raise BadInput(f"jenis dokumen {kind!r} tidak dikenal; pilih: {names}")
     return document.id
+
+
+def check_uses_data(services: Services, run: Run) -> None:
+    """Refuse performance data (the form, an import, an edit) for a run whose SOP declares
+    no document made from it: the data would be stored for nothing (the TUI's `i` says
+    the same)."""
+    sop = services.sop_of(run)
+    if not sop.uses_performance_data:
+        raise RuleViolation(
+            f"{sop.name} tidak menyatakan dokumen dari data kinerja; run {run.id} hanya "
+            f"punya lembar SOP (soptrack export {run.id} {SHEET})"
+        )
 
 
 def check_declared(run: Run, sop: Sop, kind: str) -> None:

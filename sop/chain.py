@@ -156,5 +156,5 @@ def describe(run_id: str, broken: tuple[int, str]) -> str:
     seq, why = broken
     return (
         f"riwayat run {run_id} diubah di luar soptrack: entri #{seq} {why} "
-        "(rantai hash putus; lihat cadangan: soptrack doctor)"
+        "(rantai hash putus; pulihkan cadangan sebelum perubahan itu: soptrack restore)"
     )

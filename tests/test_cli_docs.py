@@ -225,3 +225,27 @@ def test_form_with_data_escapes_formulas(sh, tmp_path: Path) -> None:
     sh("data", run_id, "import", "out.csv", "--replace")
     shown = json.loads(sh("data", run_id, "show", "--json").stdout)["indicators"][0]
     assert shown["sasaran"] == "=HYPERLINK(1)" and shown["target"] == -5
+
+
+def test_an_sop_without_data_documents_takes_no_form_data_or_recipient(sh, tmp_path: Path) -> None:
+    """Monitoring RENSTRA declares only its SOP sheet: the form, a data import and the
+    pengantar's addressee are refused as the TUI's `i` and `export` refuse them (exit 1),
+    and nothing is written or stored."""
+    (tmp_path / "isi.csv").write_text(FILLED, encoding="utf-8")
+    run_id = sh("run", "new", "monitoring-renstra", "--title", "Monev", "--year", "2026").stdout
+    run_id = run_id.strip()
+    year_file = tmp_path / "db.2026.json"
+    before = year_file.read_bytes()
+    for args in (
+        ("form", run_id),
+        ("data", run_id, "import", "isi.csv"),
+        ("data", run_id, "recipient", "Kepala BAPPEDA"),
+        ("data", run_id, "lampiran", "add", "Softcopy"),
+    ):
+        result = sh(*args, check=False)
+        assert result.returncode == 1, (args, result.stderr)
+        err = result.stderr.strip()
+        assert "\n" not in err and "Traceback" not in err
+        assert "Monitoring" in err and f"export {run_id} sop" in err, err
+    assert [p.name for p in tmp_path.glob("*.csv")] == ["isi.csv"]  # no form written
+    assert year_file.read_bytes() == before

@@ -648,6 +648,34 @@ async def test_a_year_of_other_digits_is_refused_in_the_dialog(db: Path) -> None
 
 
 @async_test
+async def test_a_year_out_of_range_is_said_in_the_dialog_which_stays_open(db: Path) -> None:
+    """A typo in the year (206) is refused inside the dialog, with what was typed kept:
+    it closed before, losing the title, with a message naming a command-line flag."""
+    from textual.widgets import Input, Static
+
+    app = app_for(db)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("b")
+        await pilot.pause()
+        assert isinstance(app.screen, NewRunDialog)
+        await pilot.press("tab", *"Judul panjang", "enter")
+        year = app.screen.query_one("#year", Input)
+        year.value = "206"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, NewRunDialog)
+        said = str(app.screen.query_one("#error", Static).render())
+        assert "tidak masuk akal" in said and "--year" not in said
+        assert app.screen.query_one("#title", Input).value == "Judul panjang"
+        year.value = "2026"
+        year.focus()
+        await pilot.press("enter")
+        assert await wait_until(pilot, lambda: isinstance(app.screen, BoardScreen), 10)
+        assert [r.title for r in fresh(db).repo.list_runs()] == ["Judul panjang"]
+
+
+@async_test
 async def test_new_run_with_empty_title_uses_the_suggestion(db: Path) -> None:
     make_run(db)
     app = app_for(db)

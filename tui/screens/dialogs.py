@@ -10,6 +10,9 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Select, Static
 
+from soptrack.services.core import check_year
+from soptrack.sop.errors import BadInput
+
 
 class TypeAheadDialog(ModalScreen):
     """A dialog that loses no key typed ahead (a fast typist, a paste, a slow machine).
@@ -148,6 +151,11 @@ class NewRunDialog(TypeAheadDialog, ModalScreen[tuple[str, str, int] | None]):
         error = self.query_one("#error", Static)
         if not (year_text.isascii() and year_text.isdigit()):
             error.update("Tahun harus angka, mis. 2026.")
+            return
+        try:
+            check_year(int(year_text))
+        except BadInput as exc:  # said here: the dialog stays open with what was typed
+            error.update(str(exc).capitalize())
             return
         sop_id = str(self.query_one("#sop", Select).value)
         self.dismiss((sop_id, title, int(year_text)))
