@@ -157,3 +157,11 @@ async def test_the_tui_draws_a_hand_edited_title_without_its_escapes(
     for unsafe in UNSAFE:
         assert unsafe not in drawn, repr(unsafe)
     assert "A[31mRED[0m]0;pwnedBXYZ" in drawn.replace("&#160;", " ")
+
+
+def test_a_mistyped_argument_is_quoted_clean(edited: Path) -> None:
+    proc = run_cli("runs", "\x1b[31mX\u202e", db=edited)
+    assert proc.returncode == 2 and proc.stderr.count("\n") == 1, proc.stderr
+    assert "[31mX" in proc.stderr
+    for unsafe in UNSAFE:
+        assert unsafe not in proc.stderr, repr(unsafe)
