@@ -2,39 +2,53 @@
 
 User data (titles, notes, indicator names) goes into cells as rich Text, so a "[" in it is
 printed, never read as markup. Imported only by commands that print (start-up matters).
+
+No escape sequence reaches the terminal from user data (a hand-edited title, a file name, a
+database path): what print() writes has every control character removed, ESC included;
+rich writes through its own channel, where its colour codes (SGR) pass, and every piece of
+text it draws is cleaned first (CleanConsole), so only rich's styling makes them.
 """
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any, TextIO
 
 from soptrack.cli.guard import OutputLost
+from soptrack.sop.text import printable
 
-# Control characters (C0 but tab and newline, DEL, C1) never reach the terminal from user
-# data: a file name, an SOP text or a stored note with ESC, BEL or NUL would move the cursor,
-# retitle the window or hide text. Only the colour codes rich itself writes (SGR) pass.
-_UNSAFE = re.compile("(\x1b\\[[0-9;]*m)|[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_SGR = re.compile("(\x1b\\[[0-9;]*m)")
 
 
-def _clean(text: str) -> str:
-    return _UNSAFE.sub(lambda m: m.group(1) or "", text)
+def _keep_sgr(text: str) -> str:
+    """printable(), but the colour codes rich writes pass (the odd parts of the split)."""
+    if "\x1b" not in text:
+        return printable(text)
+    parts = _SGR.split(text)
+    return "".join(part if index % 2 else printable(part) for index, part in enumerate(parts))
 
 
 class CleanStream:
     """stdout for the duration of a command, with control characters removed; a failed
     write is OutputLost (a closed pipe stays BrokenPipeError: the reader left)."""
 
-    def __init__(self, inner: TextIO) -> None:
+    def __init__(self, inner: TextIO, clean: Callable[[str], str] = printable) -> None:
         self.inner = inner
+        self._clean = clean
+
+    @property
+    def styled(self) -> CleanStream:
+        """The same stdout for rich: its colour codes pass, nothing else does."""
+        return CleanStream(self.inner, _keep_sgr)
 
     def write(self, text: str) -> int:
         with _output_lost():
-            self.inner.write(_clean(text))
+            self.inner.write(self._clean(text))
         return len(text)
 
     def flush(self) -> None:
@@ -67,9 +81,31 @@ def clean_stdout() -> Iterator[None]:
 
 
 def console() -> Any:
-    from rich.console import Console
+    """A rich console on stdout's styled channel that cleans every text it draws."""
+    out = sys.stdout
+    stream = out if isinstance(out, CleanStream) else CleanStream(out)
+    return _console_class()(file=stream.styled, highlight=False, soft_wrap=False)
 
-    return Console(highlight=False, soft_wrap=False)
+
+@functools.cache
+def _console_class() -> type:
+    from rich.console import Console
+    from rich.segment import Segment
+
+    class CleanConsole(Console):
+        """Each segment's text made printable before rich adds its colours: a title with
+        ESC[31m or a bidi override in it is drawn as its plain letters, wherever in a table,
+        a title or a grid it sits (rich's own control segments are left alone)."""
+
+        def render(self, renderable: Any, options: Any = None) -> Iterator[Any]:
+            for segment in super().render(renderable, options):
+                if segment.control is None:
+                    shown = printable(segment.text)
+                    if shown != segment.text:
+                        segment = Segment(shown, segment.style)
+                yield segment
+
+    return CleanConsole
 
 
 def print_json(data: Any) -> int:
@@ -206,9 +242,19 @@ def _needed(headers: list[str], cells: list[list[Any]], whole: list[bool]) -> in
 
 
 def text(*parts: Any) -> Any:
+    """Rich Text of user data, cleaned as it enters (its width is then its printed width):
+    parts are strings, (string, style) pairs or Text."""
     from rich.text import Text
 
-    return Text.assemble(*parts)
+    return Text.assemble(*(_clean_part(part) for part in parts))
+
+
+def _clean_part(part: Any) -> Any:
+    if isinstance(part, str):
+        return printable(part)
+    if isinstance(part, tuple):
+        return (printable(part[0]), *part[1:])
+    return part
 
 
 def add_row(table: Any, *cells: Any) -> None:

@@ -11,6 +11,8 @@ import re
 from typing import Any, NoReturn
 
 from soptrack.sop.errors import EXIT_INPUT
+from soptrack.sop.numbers import ascii_int
+from soptrack.sop.text import printable
 
 # argparse's own words (it translates through gettext, for which no Indonesian catalogue
 # ships): the English phrases of its errors, in the order they are tried.
@@ -51,9 +53,14 @@ class Parser(argparse.ArgumentParser):
         for action in self._actions:
             if isinstance(action, argparse._HelpAction):
                 action.help = "tampilkan bantuan ini lalu keluar"
+        # every `type=int` (N, --year, --page, --copies, --port) reads 0-9 only: int() alone
+        # takes '٣' as 3 and refuses '²'; now both get argparse's "bukan bilangan bulat"
+        self.register("type", int, ascii_int)
 
     def error(self, message: str) -> NoReturn:
-        self.exit(EXIT_INPUT, f"soptrack: {translate_error(message)} (lihat: {self.prog} --help)\n")
+        # 'argumen tidak dikenal: ...' quotes what was typed as it was typed: cleaned
+        said = printable(translate_error(message))
+        self.exit(EXIT_INPUT, f"soptrack: {said} (lihat: {self.prog} --help)\n")
 
 
 def common_options() -> Parser:

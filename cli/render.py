@@ -6,7 +6,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from soptrack.cli.output import FittedTable
+from soptrack.cli.output import FittedTable, text
 from soptrack.cli.output import table as fitted
 from soptrack.services.labels import minutes as _mins
 from soptrack.sop.model import Sop
@@ -23,8 +23,8 @@ STATE_STYLE = {
 
 
 def _add_row(table: Table | FittedTable, *cells: str | Text) -> None:
-    """User data (kegiatan, notes, names) is never read as rich markup."""
-    table.add_row(*(Text(c) if isinstance(c, str) else c for c in cells))
+    """User data (kegiatan, notes, names) is never read as rich markup, and is cleaned."""
+    table.add_row(*(text(c) if isinstance(c, str) else c for c in cells))
 
 
 def _numbered(items: tuple[str, ...]) -> str:
@@ -49,7 +49,7 @@ def print_sop(console: Console, sop: Sop) -> None:
         ("File", sop.source),
     ]:
         _add_row(head, key, value)
-    console.print(Text(sop.title, style="bold"))
+    console.print(text((sop.title, "bold")))
     console.print(head)
     for title, items in [
         ("Dasar Hukum", sop.dasar_hukum),
@@ -60,7 +60,7 @@ def print_sop(console: Console, sop: Sop) -> None:
         ("Pencatatan dan Pendataan", sop.pencatatan),
     ]:
         console.print(Text(f"\n{title}", style="bold"))
-        console.print(Text(_numbered(items)))
+        console.print(text(_numbered(items)))
     console.print()
     table = fitted(
         "Langkah", ["No", "Kegiatan", "Pelaksana", "Kelengkapan", "Waktu", "Output", "Ket"]
@@ -86,8 +86,8 @@ def print_sop(console: Console, sop: Sop) -> None:
 def print_run_status(console: Console, status: RunStatus) -> None:
     run = status.run
     console.print(
-        Text(f"{run.id}  {run.title} ({run.year})", style="bold"),
-        Text(
+        text((f"{run.id}  {run.title} ({run.year})", "bold")),
+        text(
             f"\n{status.sop.name}: {status.done}/{status.total} langkah, "
             f"{run.state}, waktu kerja {_mins(status.elapsed_minutes)} "
             f"dari baku {_mins(status.standard_minutes)}"
@@ -95,7 +95,7 @@ def print_run_status(console: Console, status: RunStatus) -> None:
         ),
     )
     for warning in status.warnings:
-        console.print(Text(f"PERINGATAN: {warning}", style="bold"))
+        console.print(text((f"PERINGATAN: {warning}", "bold")))
     table = fitted(
         None,
         ["", "No", "Langkah", "Pelaksana", "Status", "Oleh", "Waktu", "Telat"],

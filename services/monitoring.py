@@ -17,6 +17,7 @@ from soptrack.sop.errors import BadInput, SoptrackError
 from soptrack.sop.flow import layout
 from soptrack.sop.flow_text import FlowText, StepMark, draw
 from soptrack.sop.monitoring import DEFAULT_LATE_SHARE, Monitoring, monitor, months_before
+from soptrack.sop.numbers import ascii_float
 from soptrack.sop.run import StepState
 from soptrack.sop.status import RunStatus
 from soptrack.sop.workflow import check_run_matches
@@ -72,7 +73,7 @@ def parse_share(text: str | float | None) -> float:
         return DEFAULT_LATE_SHARE
     raw = str(text).strip().rstrip("%").replace(",", ".")
     try:
-        value = float(raw)
+        value = ascii_float(raw)  # as every number: 0-9, not '٢٠'
     except ValueError:
         raise BadInput(f"batas terlambat {text!r} bukan angka; tulis mis. 20 (persen)") from None
     share = value / 100 if value > 1 else value

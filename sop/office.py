@@ -17,6 +17,7 @@ from typing import Any
 
 from soptrack.sop.errors import BadInput, RuleViolation
 from soptrack.sop.model import Signatory, Step
+from soptrack.sop.numbers import ascii_float, sane
 from soptrack.sop.officetime import DEFAULT_ZONE, parse_zone
 from soptrack.sop.run import Actor
 from soptrack.sop.text import MAX_SETTING, check_length, clean_text
@@ -143,7 +144,7 @@ _FALSE = {"0", "false", "tidak", "no", "off", "nonaktif"}
 def format_nip(text: str) -> str:
     """Write an 18-digit NIP in its groups: 19660113 199203 1 002."""
     digits = re.sub(r"\s+", "", text)
-    if not re.fullmatch(r"\d{18}", digits):
+    if not re.fullmatch(r"[0-9]{18}", digits):  # not \d: '١٩٦٦...' would go into letters
         raise BadInput(f"NIP {text!r} harus 18 angka (mis. 19660113 199203 1 002)")
     return f"{digits[:8]} {digits[8:14]} {digits[14]} {digits[15:]}"
 
@@ -378,12 +379,17 @@ def _set_roles(
 
 
 def _parse_decimal(key: str, value: str) -> Decimal:
+    """A setting's number: ASCII digits (Decimal() reads '١٢٠' as 120), finite, and one a
+    float holds (Decimal('1e309') is finite, float() of it is infinity)."""
+    text = value.strip().replace(",", ".")
     try:
-        number = Decimal(value.strip().replace(",", "."))
+        number = Decimal(text) if text.isascii() else None
     except InvalidOperation:
-        raise BadInput(f"{key}: {value!r} bukan angka") from None
-    if not number.is_finite():
+        number = None
+    if number is None or not number.is_finite():
         raise BadInput(f"{key}: {value!r} bukan angka")
+    if not sane(float(number)):
+        raise BadInput(f"{key}: {value!r} terlalu besar untuk sebuah angka; tulis mis. 120")
     return number
 
 
@@ -430,10 +436,10 @@ def parse_bands(text: str) -> tuple[tuple[float, str], ...]:
     for part in text.split(","):
         minimum, sep, label = part.partition(":")
         try:
-            value = float(minimum.strip().replace(",", "."))
+            value: float | None = ascii_float(minimum.strip().replace(",", "."))
         except ValueError:
             value = None
-        if not sep or value is None or not label.strip():
+        if not sep or value is None or not sane(value) or not label.strip():
             raise BadInput(f"predikat {part.strip()!r}: tulis NILAI:LABEL, mis. 91:Sangat Baik")
         bands.append((value, label.strip()))
     return tuple(sorted(bands, key=lambda b: b[0], reverse=True))
@@ -503,7 +509,7 @@ def profile_from_dict(data: Mapping[str, Any]) -> OfficeProfile:
         font=str(data.get("font") or DEFAULT_FONT),
         font_size=float(data.get("font_size") or DEFAULT_FONT_SIZE),
         pk_landscape=bool(data.get("pk_landscape", False)),
-        capaian_cap=None if cap is None else float(cap),
+        capaian_cap=_stored_cap(cap),
         triwulan_rule=str(data.get("triwulan_rule") or "akhir"),
         users={u: tuple(r) for u, r in (data.get("users") or {}).items()},
         enforce_roles=bool(data.get("enforce_roles", False)),
@@ -514,6 +520,14 @@ def profile_from_dict(data: Mapping[str, Any]) -> OfficeProfile:
         bands=tuple((float(m), str(label)) for m, label in data.get("bands", default.bands)),
         zona=parse_zone(str(data.get("zona") or default.zona)),
     )
+
+
+def _stored_cap(cap: Any) -> float | None:
+    """A cap stored before non-finite numbers were refused ('Infinity') is no cap."""
+    if cap is None:
+        return None
+    value = float(cap)
+    return value if sane(value) else None
 
 
 # -- who may change the rules -------------------------------------------------------------

@@ -21,6 +21,7 @@ from enum import StrEnum
 from typing import Any
 
 from soptrack.sop.errors import BadInput
+from soptrack.sop.numbers import MAX_MAGNITUDE_TEXT, ascii_float, sane
 from soptrack.sop.office import OfficeProfile
 
 EXTRA_KEY = "performance"
@@ -397,11 +398,16 @@ def parse_number(text: str) -> float | None:
         if len(frac) == 3 and whole not in ("", "0"):
             body = whole + frac
     try:
-        value = float(body)
+        value = ascii_float(body)  # float() alone reads '٨٥' as 85
     except ValueError:
         raise BadInput(f"{raw.strip()!r} bukan angka") from None
     if math.isnan(value) or math.isinf(value):
         raise BadInput(f"{raw.strip()!r} bukan angka")
+    if not sane(value):
+        raise BadInput(
+            f"{raw.strip()!r} terlalu besar (harus kurang dari {MAX_MAGNITUDE_TEXT}); "
+            "periksa angkanya"
+        )
     return -value if negative else value
 
 

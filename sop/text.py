@@ -2,7 +2,8 @@
 
 Everything users type or paste ends up in a JSON file, a .docx (XML) and a terminal. Control
 characters are removed before text is stored or printed: in XML they are illegal, in a
-terminal ESC, BEL and the C1 controls move the cursor, retitle the window or ring the bell.
+terminal ESC, BEL and the C1 controls move the cursor, retitle the window or ring the bell;
+the bidi overrides make a text show as another.
 Sizes are bounded where text enters, so one pasted file cannot slow every later command.
 """
 
@@ -15,7 +16,11 @@ from soptrack.sop.errors import BadInput
 
 # C0 controls except tab and newline, DEL, the C1 controls, lone surrogates, the two
 # non-characters XML refuses; \r is dropped too (a lone CR rewrites the terminal line).
-_ILLEGAL = "[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]"
+# The bidi embeddings, overrides and isolates (U+202A-U+202E, U+2066-U+2069) go too: a
+# RIGHT-TO-LEFT OVERRIDE shows 'fdp.exe' as 'exe.pdf' and reorders a title, a name, a NIP in
+# a table or a signed letter; no Latin-script office text needs them (the performance
+# form's cells drop the same ones).
+_ILLEGAL = "[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff\ufffe\uffff]"
 # The same for ASCII text, which holds no other (every SOP file soptrack ships, most
 # titles): compiled in a tenth of the time. The whole class spans code points past U+00FF,
 # which the regex compiler turns into a 64K-bit map, 0.5 ms of every start; it is compiled

@@ -34,7 +34,8 @@ _DAY_ALIASES: dict[str, int] = {
 }
 _OFF_VALUES = frozenset({"", "-"})
 # "07:30-16:00"; "07.30 – 16.00" is how the same hours appear in Indonesian letters.
-_WINDOW = re.compile(r"(\d{1,2})[:.](\d{2})\s*[-\u2013]\s*(\d{1,2})[:.](\d{2})")
+# ASCII digits only: \d would read '٠٧:٣٠' as 07:30 (the form soptrack shows is 0-9)
+_WINDOW = re.compile(r"([0-9]{1,2})[:.]([0-9]{2})\s*[-\u2013]\s*([0-9]{1,2})[:.]([0-9]{2})")
 _MINUTE = timedelta(minutes=1)
 
 Window = tuple[time, time]

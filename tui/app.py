@@ -13,6 +13,7 @@ from functools import partial
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.filter import LineFilter
 from textual.notifications import Notify
 from textual.screen import ModalScreen, Screen
 
@@ -20,6 +21,7 @@ from soptrack.services.core import Services
 from soptrack.services.state import AppState, open_demo
 from soptrack.sop.errors import SoptrackError
 from soptrack.tui.keys import MOVES, binding_rows, bindings, key_text, keys_of
+from soptrack.tui.printable import PRINTABLE
 from soptrack.tui.store_calls import WAITING_TEXT, off_loop
 
 POLL_SECONDS = 1.0
@@ -71,6 +73,10 @@ class SoptrackApp(App[int]):
         # switch this one too (Textual's own default screen never gets switched).
         screen._push_result_callback(self, None)
         return screen
+
+    def get_line_filters(self) -> list[LineFilter]:
+        """Textual's filters (colours), then no control character from data on screen."""
+        return [*super().get_line_filters(), PRINTABLE]
 
     def on_mount(self) -> None:
         self.set_interval(self.poll_seconds, self.state.poll, name="store-poll")
