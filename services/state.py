@@ -36,7 +36,8 @@ class AppState:
         self._listeners: list[Listener] = []
         self._office: OfficeProfile | None = None
         self.problems: list[str] = []
-        self.last_export = ""  # the file the last export wrote, shown until the next one
+        # run id -> what its last export wrote, shown on its board until the next one
+        self.exports: dict[str, str] = {}
         self._signature = self._read_signature()
 
     # -- observing the store ---------------------------------------------------------------

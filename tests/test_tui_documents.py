@@ -67,6 +67,13 @@ async def test_e_exports_dokumen_pengukuran_kinerja(db: Path, workdir: Path) -> 
         target = workdir / f"{run_id}-pengukuran-kinerja.docx"
         # the path stays on the board's header after the notification is gone
         assert f"ekspor: {target}" in str(app.screen.query_one("#run-header").render())
+        other = make_run(db)  # on another run's board it is not that run's export
+        await app.screen.load(other)
+        await pilot.pause()
+        assert "ekspor:" not in str(app.screen.query_one("#run-header").render())
+        await app.screen.load(run_id)
+        await pilot.pause()
+        assert f"ekspor: {target}" in str(app.screen.query_one("#run-header").render())
     assert target.exists()
     text = paragraphs(target)
     assert "PENGUKURAN KINERJA" in text

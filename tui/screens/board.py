@@ -190,8 +190,9 @@ class BoardScreen(Screen):
             extra.append(f"cari “{self.query_text}”: {count} cocok")
         if self.waiting:
             extra.append(WAITING_TEXT)
-        if self.state.last_export:
-            extra.append(f"ekspor: {self.state.last_export}")
+        exported = self.state.exports.get(self.run_id)
+        if exported:
+            extra.append(f"ekspor: {exported}")
         if self.only_mine:
             extra.append(f"hanya lane {self._role_name(self.state.my_role())}")
         self.query_one(RunHeader).show(self.status, demo=self.state.demo, extra=" · ".join(extra))

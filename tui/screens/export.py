@@ -103,8 +103,9 @@ def export_in_worker(app: App[Any], services: Services, run_id: str, kind: str, 
         """The last export stays on the board's header, not only in a notification that
         wraps and vanishes."""
         state = getattr(app, "state", None)
-        if state is not None:
-            state.last_export = str(paths[0])
+        if state is not None:  # this run's, with the PDF beside it named by its suffix
+            more = "".join(f" + {path.suffix}" for path in paths[1:])
+            state.exports[run_id] = f"{paths[0]}{more}"
         show = getattr(app.screen, "_show_header", None)
         if show is not None:
             show()
