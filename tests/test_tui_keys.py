@@ -1105,6 +1105,9 @@ async def test_overview_table_keys_and_mouse(db: Path) -> None:
         await pilot.pause()
         screen = app.screen
         assert isinstance(screen, OverviewScreen) and screen.selected() == screen.run_ids[0]
+        await pilot.press("down", "down", "up")  # the arrows move the cursor, not the view
+        assert screen.selected() == screen.run_ids[1]
+        assert screen.query_one("#runs").scroll_offset.y == 0
         await pilot.press("end")
         assert screen.selected() == screen.run_ids[-1]
         await pilot.press("home", "pagedown")
@@ -1117,6 +1120,28 @@ async def test_overview_table_keys_and_mouse(db: Path) -> None:
         )
         await pilot.pause()
         assert isinstance(app.screen, BoardScreen) and app.screen.run_id == target
+
+
+@async_test
+async def test_overview_rows_start_whole_after_moves_and_resizes(db: Path) -> None:
+    """Rows are two lines: the table never starts with a row's second line (seen after a
+    resize to a wide terminal and back, and at the last row of an odd viewport)."""
+    office = services(db)
+    for number in range(30):
+        office.new_run("pengukuran-kinerja", f"Run {number}", office.clock().year)
+    app = app_for(db)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        table = app.screen.query_one("#runs")
+        for step in ("down", "end", "home", "pagedown", "pagedown", "up"):
+            for width, height in ((80, 24), (200, 50), (80, 25), (80, 24), (100, 31)):
+                await pilot.press(step)
+                await pilot.resize_terminal(width, height)
+                await pilot.pause()
+                assert table.scroll_offset.y % 2 == 0, (step, width, height)
+                top = table.scroll_offset.y // 2
+                shown = (table.scrollable_content_region.height - 1) // 2
+                assert top <= table.cursor_row < top + max(1, shown), (step, width, height)
 
 
 @async_test

@@ -24,8 +24,11 @@ ROW_LINES = 2
 GAP = 2  # cells between two columns
 
 
-class RunTable(ScrollView, can_focus=True):
-    """Rows of cells (rich Text, up to ROW_LINES lines each) under a fixed header."""
+class RunTable(ScrollView, can_focus=True, inherit_bindings=False):
+    """Rows of cells (rich Text, up to ROW_LINES lines each) under a fixed header.
+
+    Its own keys only (inherit_bindings=False): a scroll view's ↑↓ scrolled the view one
+    line, taking the keys from the screen's cursor-up/cursor-down (remappable there)."""
 
     BINDINGS = [
         Binding("pageup", "page(-1)", "Halaman sebelumnya", show=False, id="table-page-up"),
@@ -115,6 +118,9 @@ class RunTable(ScrollView, can_focus=True):
         self._lines.clear()
         self._sync_size()
         self._scroll_to_cursor()
+        # and once Textual has settled the new size (it keeps a view scrolled to its end at
+        # the end, which may be a row's second line)
+        self.call_after_refresh(self._scroll_to_cursor)
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
@@ -122,7 +128,8 @@ class RunTable(ScrollView, can_focus=True):
         self._header = (-1, None)
 
     def _sync_size(self) -> None:
-        size = Size(self._width(), 1 + ROW_LINES * len(self.rows))
+        # one spare line: the last row can be scrolled to a row boundary whatever the height
+        size = Size(self._width(), 1 + ROW_LINES * len(self.rows) + (1 if self.rows else 0))
         if size != self.virtual_size:
             self.virtual_size = size
 
@@ -137,6 +144,11 @@ class RunTable(ScrollView, can_focus=True):
             y = top
         elif top + ROW_LINES > y + visible:
             y = top + ROW_LINES - visible
+        if y % ROW_LINES:
+            # whole rows from the top, never a row's second line first (an odd viewport, a
+            # resize): the row boundary above when the cursor still shows, else below
+            down = y - y % ROW_LINES
+            y = down if top + ROW_LINES <= down + visible else down + ROW_LINES
         # force: right after the rows change the scrollbar may not be shown yet
         self.scroll_to(y=y, animate=False, immediate=True, force=True)
 
