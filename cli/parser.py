@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import argparse
 import re
+import sys
 from typing import Any, NoReturn
 
+from soptrack.cli.guard import EXIT_OUTPUT_LOST
 from soptrack.sop.errors import EXIT_INPUT
 
 # argparse's own words (it translates through gettext, for which no Indonesian catalogue
@@ -51,6 +53,19 @@ class Parser(argparse.ArgumentParser):
         for action in self._actions:
             if isinstance(action, argparse._HelpAction):
                 action.help = "tampilkan bantuan ini lalu keluar"
+
+    def print_help(self, file: Any = None) -> None:
+        """argparse drops a failed write of the help (exit 0, nothing said): here it is said
+        in one line with exit 120, as for any command's output; a reader that left is not
+        an error."""
+        file = sys.stdout if file is None else file
+        try:
+            file.write(self.format_help())
+            file.flush()
+        except BrokenPipeError:
+            pass
+        except OSError as exc:
+            self.exit(EXIT_OUTPUT_LOST, f"soptrack: keluaran tidak tertulis ({exc.strerror})\n")
 
     def error(self, message: str) -> NoReturn:
         self.exit(EXIT_INPUT, f"soptrack: {translate_error(message)} (lihat: {self.prog} --help)\n")
