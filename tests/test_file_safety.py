@@ -64,6 +64,27 @@ def open_to_all(db: Path) -> None:
             path.chmod(0o666)
 
 
+# -- 4. a folder where the lock file belongs -----------------------------------------------
+
+
+def test_a_folder_in_place_of_the_lock_is_named_and_doctor_fails(db_path: Path, cli):
+    cli("run", "new", "pk", "--title", "PK", "--year", "2026", check=True)
+    lock = Path(f"{db_path}.lock")
+    lock.unlink()
+    lock.mkdir()
+    before = db_path.with_name("soptrack.2026.json").read_bytes()
+    err = one_line(cli("step", "pk-1", "1", "start"), 2, str(lock), f"mv {lock}")
+    assert f"{db_path}:" not in err  # the lock is named, not the database
+    assert db_path.with_name("soptrack.2026.json").read_bytes() == before
+    doctor = cli("doctor")
+    assert doctor.returncode == 2, doctor.stdout
+    assert any(
+        line.startswith("MASALAH") and str(lock) in line for line in doctor.stdout.splitlines()
+    ), doctor.stdout
+    lock.rmdir()
+    assert cli("step", "pk-1", "1", "start").returncode == 0
+
+
 # -- 5. --help to a full disk --------------------------------------------------------------
 
 
