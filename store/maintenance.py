@@ -118,12 +118,13 @@ def check(path: Path) -> Report:
         f"Cadangan: {len(found)} di {backups.backup_dir(path)}"
         + (f", terbaru yang baik: {good[0].name}" if good else "")
     )
+    _problem(report, backups.folder_problem(path))
     _problem(report, lock_problem(f"{path}.lock"))
     return report
 
 
 def _problem(report: Report, problem: str | None) -> None:
-    """Something that keeps writes from being safe (no lock): exit 2."""
+    """Something that keeps writes from being safe (no backups, no lock): exit 2."""
     if problem:
         report.ok = False
         report.lines.append(f"MASALAH: {problem}")

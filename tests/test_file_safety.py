@@ -19,6 +19,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from test_corrupt import make_db, run_as_nobody
+
+from soptrack.services.core import Services
+from soptrack.store import backups
 
 needs_root = pytest.mark.skipif(
     not hasattr(os, "fork") or os.geteuid() != 0,
@@ -62,6 +66,89 @@ def open_to_all(db: Path) -> None:
     for path in db.parent.glob(f"{db.name.split('.')[0]}*"):
         if path.is_file():
             path.chmod(0o666)
+
+
+# -- 1. backups that cannot be made ---------------------------------------------------------
+
+
+def test_a_file_in_place_of_the_backup_folder_is_said_and_doctor_fails(db_path: Path, cli):
+    """Even root cannot keep a backup in a regular file: the step is made (a backup must not
+    stop the office's work), stderr says so with the fix, and doctor reports a problem."""
+    cli("run", "new", "pk", "--title", "PK", "--year", "2026", check=True)
+    folder = backups.backup_dir(db_path)
+    if folder.exists():
+        shutil.rmtree(folder)
+    folder.write_text("bukan folder")
+    proc = cli("step", "pk-1", "1", "start")
+    err = one_line(proc, 0, "peringatan", str(folder), f"mv {folder}")
+    assert "tanpa cadangan" in err
+    assert "berjalan" in proc.stdout
+    assert Services(db=db_path, sop_dirs=[]).repo.get_run("pk-1").steps[0].state.value == (
+        "berjalan"
+    )
+    doctor = cli("doctor")
+    assert doctor.returncode == 2, doctor.stdout
+    [line] = [x for x in doctor.stdout.splitlines() if x.startswith("MASALAH")]
+    assert str(folder) in line and "mv " in line
+    folder.unlink()  # fixed: the next write keeps its backup and says nothing
+    proc = cli("step", "pk-1", "1", "done")
+    assert proc.returncode == 0 and proc.stderr == "", proc.stderr
+    assert backups.list_backups(db_path.with_name("soptrack.2026.json"))
+    assert cli("doctor").returncode == 0
+
+
+def test_the_tui_says_a_missing_backup_as_a_notice(tmp_path: Path) -> None:
+    import asyncio
+
+    from tui_fixtures import app_for, make_run, wait_until
+
+    db = tmp_path / "kantor.json"
+    run_id = make_run(db, done=[1])
+    folder = backups.backup_dir(db)
+    if folder.exists():
+        shutil.rmtree(folder)
+    folder.write_text("bukan folder")
+    backups._NEWEST.clear()
+    backups.take_failures()
+
+    async def scenario() -> list[str]:
+        app = app_for(db, run_id)
+        async with app.run_test(size=(100, 30), notifications=True) as pilot:
+            await pilot.pause()
+            assert await app.screen.do_step(2, "start")
+
+            def shown() -> list[str]:  # the one notification on screen now
+                return [str(n.message) for n in app._notifications]
+
+            await wait_until(pilot, lambda: any("cadangan" in t for t in shown()), seconds=10)
+            return shown()
+
+    shown = asyncio.run(scenario())
+    assert any("tanpa cadangan" in text and str(folder) in text for text in shown), shown
+
+
+@needs_root
+def test_a_backup_folder_the_writer_may_not_write_is_said_and_doctor_fails(shared: Path):
+    db = shared / "kantor.json"
+    make_db(db)
+    folder = backups.backup_dir(db)
+    for old in folder.iterdir():  # no recent backup: the next write must make one
+        old.unlink()
+    backups._NEWEST.clear()  # nor in this process's memo, which the forked child inherits
+    folder.chmod(0o755)  # root's, as in the audit: nobody may not write it
+    open_to_all(db)
+    home = shared / "home-nobody"
+    code, err = run_as_nobody(["step", "pk-1", "1", "start", "--db", str(db)], home)
+    assert code == 0 and err.count("\n") == 1 and "Traceback" not in err, err
+    assert "peringatan" in err and str(folder) in err and "chmod g+w" in err, err
+    assert Services(db=db, sop_dirs=[]).repo.get_run("pk-1").steps[0].state.value == "berjalan"
+    assert not list(folder.iterdir())
+    code, out = run_as_nobody(["doctor", "--db", str(db)], home, stdout=True)
+    assert code == 2, out
+    assert any(
+        line.startswith("MASALAH") and str(folder) in line and "chmod g+w" in line
+        for line in out.splitlines()
+    ), out
 
 
 # -- 4. a folder where the lock file belongs -----------------------------------------------
