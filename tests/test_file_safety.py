@@ -151,6 +151,64 @@ def test_a_backup_folder_the_writer_may_not_write_is_said_and_doctor_fails(share
     ), out
 
 
+# -- 2. an export over a file the user may not write ----------------------------------------
+
+
+def _read_only_target(folder: Path, name: str) -> Path:
+    target = folder / name
+    target.write_bytes(b"milik orang lain")
+    target.chmod(0o444)
+    return target
+
+
+@pytest.mark.parametrize(
+    ("name", "args"),
+    [("ro.docx", ["export", "pk-1", "sop"]), ("ro.csv", ["form", "pk-1"])],
+)
+def test_an_export_never_replaces_a_file_the_user_may_not_write(shared: Path, name, args):
+    db = shared / "kantor.json"
+    make_db(db)
+    open_to_all(db)
+    target = _read_only_target(shared, name)
+    owner = target.stat().st_uid
+    command = [*args, "-o", str(target), "--db", str(db)]
+    if os.geteuid() == 0:  # root may write anything: the colleague is 'nobody'
+        code, err = run_as_nobody(command, shared / "home-nobody")
+    else:
+        proc = soptrack(*command)
+        code, err = proc.returncode, proc.stderr
+    assert code == 2 and err.count("\n") == 1 and "Traceback" not in err, err
+    assert str(target) in err and "pilih nama lain" in err, err
+    assert target.read_bytes() == b"milik orang lain" and target.stat().st_uid == owner
+    assert not [p for p in shared.iterdir() if p.name.startswith(".soptrack-")]
+
+
+def test_an_export_refuses_a_target_that_is_not_a_regular_file(tmp_path: Path, db_path: Path):
+    Services(db=db_path, sop_dirs=[]).new_run("pengukuran-kinerja", "PK", 2026)
+    fifo = tmp_path / "antrian.csv"
+    os.mkfifo(fifo)
+    one_line(
+        soptrack("form", "pk-1", "-o", str(fifo), "--db", str(db_path)),
+        2,
+        str(fifo),
+        "bukan file biasa",
+    )
+    assert fifo.is_fifo()
+
+
+@needs_root
+def test_a_pdf_beside_the_document_is_checked_before_anything_is_written(shared: Path):
+    db = shared / "kantor.json"
+    make_db(db)
+    open_to_all(db)
+    pdf = _read_only_target(shared, "lembar.pdf")
+    docx = shared / "lembar.docx"
+    command = ["export", "pk-1", "sop", "-o", str(docx), "--pdf", "--db", str(db)]
+    code, err = run_as_nobody(command, shared / "home-nobody")
+    assert code == 2 and err.count("\n") == 1 and str(pdf) in err, err
+    assert not docx.exists() and pdf.read_bytes() == b"milik orang lain"
+
+
 # -- 4. a folder where the lock file belongs -----------------------------------------------
 
 
