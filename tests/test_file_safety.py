@@ -209,6 +209,37 @@ def test_a_pdf_beside_the_document_is_checked_before_anything_is_written(shared:
     assert not docx.exists() and pdf.read_bytes() == b"milik orang lain"
 
 
+# -- 3. a database named in a folder that does not exist ------------------------------------
+
+
+@pytest.mark.parametrize("how", ["flag", "env", "config"])
+def test_a_named_database_in_a_missing_folder_is_refused(tmp_path: Path, how: str):
+    missing = tmp_path / "tidak-ada" / "dir"
+    db = missing / "x.json"
+    args = ["run", "new", "pk", "--title", "T", "--year", "2026"]
+    env: dict[str, str] = {}
+    if how == "flag":
+        args += ["--db", str(db)]
+    elif how == "env":
+        env["SOPTRACK_DB"] = str(db)
+    else:
+        config = tmp_path / "config.toml"
+        config.write_text(f'db = "{db}"\n')
+        env["SOPTRACK_CONFIG"] = str(config)
+    err = one_line(soptrack(*args, env=env), 2, str(missing), "buat foldernya dulu")
+    assert {"flag": "--db", "env": "SOPTRACK_DB", "config": str(tmp_path)}[how] in err
+    assert not (tmp_path / "tidak-ada").exists()
+
+
+def test_the_default_database_is_made_with_its_folders(isolated_home: Path):
+    """README command 1: no configuration at all, the data folder does not exist yet."""
+    data = isolated_home / ".local" / "share"
+    assert not data.exists()
+    proc = soptrack("run", "new", "pk", "--title", "T", "--year", "2026")
+    assert proc.returncode == 0 and proc.stdout == "pk-1\n", proc.stderr
+    assert (data / "soptrack" / "soptrack.json").is_file()
+
+
 # -- 4. a folder where the lock file belongs -----------------------------------------------
 
 
