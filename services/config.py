@@ -139,8 +139,9 @@ def check_db_folder(db: Setting) -> None:
     """A database someone named (--db, SOPTRACK_DB, a config file) must sit in a folder that
     exists: a mistyped path would otherwise start a new, empty database (folders and all),
     and every later change would go there unseen. Only the built-in default in the user's
-    data folder is created with its folders, so the first `soptrack` needs no setup."""
-    if db.source == DEFAULT_DB_SOURCE:
+    data folder is created with its folders, so the first `soptrack` needs no setup (also
+    when named: `soptrack serve` passes it to its app as --db)."""
+    if db.source == DEFAULT_DB_SOURCE or Path(db.value) == default_db_path():
         return
     folder = Path(db.value).parent
     try:

@@ -231,13 +231,17 @@ def test_a_named_database_in_a_missing_folder_is_refused(tmp_path: Path, how: st
     assert not (tmp_path / "tidak-ada").exists()
 
 
-def test_the_default_database_is_made_with_its_folders(isolated_home: Path):
-    """README command 1: no configuration at all, the data folder does not exist yet."""
+@pytest.mark.parametrize("named", [False, True])
+def test_the_default_database_is_made_with_its_folders(isolated_home: Path, named: bool):
+    """README command 1: no configuration at all, the data folder does not exist yet. Also
+    when the default path is named: `soptrack serve` hands it to its app as --db."""
     data = isolated_home / ".local" / "share"
     assert not data.exists()
-    proc = soptrack("run", "new", "pk", "--title", "T", "--year", "2026")
+    db = data / "soptrack" / "soptrack.json"
+    named_db = ["--db", str(db)] if named else []
+    proc = soptrack(*named_db, "run", "new", "pk", "--title", "T", "--year", "2026")
     assert proc.returncode == 0 and proc.stdout == "pk-1\n", proc.stderr
-    assert (data / "soptrack" / "soptrack.json").is_file()
+    assert db.is_file()
 
 
 # -- 4. a folder where the lock file belongs -----------------------------------------------
