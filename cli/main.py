@@ -43,10 +43,14 @@ def parse(argv: Sequence[str] | None = None) -> argparse.Namespace:
 
 def run(args: argparse.Namespace) -> int:
     from soptrack.cli.output import clean_stdout
+    from soptrack.services.notices import backup_warnings
 
     handler: Callable[[argparse.Namespace], int] = args.handler
     with clean_stdout():
-        return guarded(lambda: handler(args))
+        code = guarded(lambda: handler(args))
+    for warning in backup_warnings():  # the change is made: said, not an error
+        print(f"soptrack: peringatan: {one_line(warning)}", file=sys.stderr)
+    return code
 
 
 def main(argv: Sequence[str] | None = None) -> int:

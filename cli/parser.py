@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import argparse
 import re
+import sys
 from typing import Any, NoReturn
 
+from soptrack.cli.guard import EXIT_OUTPUT_LOST
 from soptrack.sop.errors import EXIT_INPUT
 from soptrack.sop.numbers import ascii_int
 from soptrack.sop.text import printable
@@ -56,6 +58,19 @@ class Parser(argparse.ArgumentParser):
         # every `type=int` (N, --year, --page, --copies, --port) reads 0-9 only: int() alone
         # takes '٣' as 3 and refuses '²'; now both get argparse's "bukan bilangan bulat"
         self.register("type", int, ascii_int)
+
+    def print_help(self, file: Any = None) -> None:
+        """argparse drops a failed write of the help (exit 0, nothing said): here it is said
+        in one line with exit 120, as for any command's output; a reader that left is not
+        an error."""
+        file = sys.stdout if file is None else file
+        try:
+            file.write(self.format_help())
+            file.flush()
+        except BrokenPipeError:
+            pass
+        except OSError as exc:
+            self.exit(EXIT_OUTPUT_LOST, f"soptrack: keluaran tidak tertulis ({exc.strerror})\n")
 
     def error(self, message: str) -> NoReturn:
         # 'argumen tidak dikenal: ...' quotes what was typed as it was typed: cleaned

@@ -33,6 +33,7 @@ from soptrack.store.paths import DB_ENV, config_dir, default_db_path, expand, us
 CONFIG_ENV = "SOPTRACK_CONFIG"
 SYSTEM_CONFIG = Path("/etc/soptrack/config.toml")
 _TOP_KEYS = {"db", "ekspor", "office", "peran", "keys"}
+DEFAULT_DB_SOURCE = "bawaan (folder data pengguna)"
 
 
 @dataclass(frozen=True, repr=False, eq=False)
@@ -88,7 +89,7 @@ def load_config(db_flag: str | None = None, env: Mapping[str, str] | None = None
     layers = [(p, f"config sistem {p}") for p in [system_path]] + [
         (user_path, f"config pengguna {user_path}")
     ]
-    db = Setting(str(default_db_path()), "bawaan (folder data pengguna)")
+    db = Setting(str(default_db_path()), DEFAULT_DB_SOURCE)
     office: dict[str, Setting] = {}
     keys: dict[str, str] = {}
     export_dir: Setting | None = None
@@ -132,6 +133,26 @@ def load_config(db_flag: str | None = None, env: Mapping[str, str] | None = None
         ignored=ignored,
         export_dir=export_dir,
     )
+
+
+def check_db_folder(db: Setting) -> None:
+    """A database someone named (--db, SOPTRACK_DB, a config file) must sit in a folder that
+    exists: a mistyped path would otherwise start a new, empty database (folders and all),
+    and every later change would go there unseen. Only the built-in default in the user's
+    data folder is created with its folders, so the first `soptrack` needs no setup (also
+    when named: `soptrack serve` passes it to its app as --db)."""
+    if db.source == DEFAULT_DB_SOURCE or Path(db.value) == default_db_path():
+        return
+    folder = Path(db.value).parent
+    try:
+        os.stat(folder)
+    except FileNotFoundError:
+        raise BadInput(
+            f"folder database {folder} tidak ada (db dari {db.source}); buat foldernya dulu "
+            f"(mkdir -p {folder}) atau periksa {db.source}"
+        ) from None
+    except OSError:
+        return  # a file in the way, no permission: the store names the file itself
 
 
 def _trusted(path: Path) -> bool:

@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from soptrack.services.config import Config, Setting, load_config
+from soptrack.services.config import Config, Setting, check_db_folder, load_config
 from soptrack.sop import chain
 from soptrack.sop.catalog import Catalog, merged, shipped
 from soptrack.sop.errors import BadInput, RuleViolation, SoptrackError
@@ -104,7 +104,9 @@ class SopAdded(Value):
 
 def open_services(db: str | None = None, as_role: str | None = None) -> Services:
     """The services as every interface opens them: flag > environment > config files."""
-    return Services(as_role=as_role, config=load_config(db))
+    config = load_config(db)
+    check_db_folder(config.db)
+    return Services(as_role=as_role, config=config)
 
 
 class Services:

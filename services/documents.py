@@ -10,6 +10,7 @@ import contextlib
 import copy
 import os
 import shutil
+import stat
 import subprocess
 import tempfile
 import time
@@ -521,6 +522,8 @@ def target_path(output: Path | str | None, default_name: str, suffix: str) -> Pa
 
 def save_document(doc: Any, target: Path, pdf: bool) -> list[Path]:
     target = target.absolute()
+    if pdf:  # LibreOffice writes it beside the .docx: refused before either is written
+        check_replaceable(target.with_suffix(".pdf"))
     _write_file(target, doc.save)
     written = [target]
     if pdf:
@@ -534,6 +537,7 @@ def _write_file(target: Path, write: Callable[[str], object]) -> None:
     the folder's, for a new file), so a colleague can read a form like a document."""
     if not target.parent.is_dir():
         raise BadInput(f"folder {target.parent} tidak ada")
+    check_replaceable(target)
     _remove_stale_exports(target.parent)
     try:
         fd, tmp = tempfile.mkstemp(
@@ -556,6 +560,39 @@ def _write_file(target: Path, write: Callable[[str], object]) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def check_replaceable(target: Path) -> None:
+    """An existing file is replaced only when this user may write it. The rename that
+    replaces it needs only the folder's permission, so a read-only file of a colleague in a
+    shared (or world-writable) folder would be swapped for one of ours: refused instead, as
+    is anything that is not a regular file (a folder, a FIFO, a device)."""
+    try:
+        st = target.stat()
+    except FileNotFoundError:
+        return  # new (or a dangling link, replaced by the file)
+    except OSError as exc:
+        raise BadInput(f"{target}: tidak dapat dibuka: {exc.strerror}; pilih nama lain") from None
+    if not stat.S_ISREG(st.st_mode):
+        raise BadInput(
+            f"{target} sudah ada dan bukan file biasa ({stat.filemode(st.st_mode)}); "
+            "pilih nama lain dengan -o"
+        )
+    if not os.access(target, os.W_OK):
+        raise BadInput(
+            f"{target} sudah ada dan tidak boleh ditulis pengguna ini ({_owner(st)}mode "
+            f"{stat.filemode(st.st_mode)}); pilih nama lain dengan -o, atau minta pemiliknya "
+            "mengizinkan (chmod g+w)"
+        )
+
+
+def _owner(st: os.stat_result) -> str:
+    import pwd  # only to name an owner in a refusal
+
+    try:
+        return f"pemilik {pwd.getpwuid(st.st_uid).pw_name}, "
+    except KeyError:
+        return f"pemilik uid {st.st_uid}, "
 
 
 _TMP_PREFIX = ".soptrack-"

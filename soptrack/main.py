@@ -21,7 +21,13 @@ if TYPE_CHECKING:
 
 def command() -> NoReturn:
     """The `soptrack` executable and `python -m soptrack`: main(), then a quick exit."""
-    finish(main())
+    try:
+        code = main()
+    except SystemExit as exc:
+        # argparse leaves this way (--help, a wrong flag): its output is flushed and a
+        # failed flush said with exit 120 like any command's, not lost behind exit 0
+        code = exc.code if isinstance(exc.code, int) else 0 if exc.code is None else 1
+    finish(code)
 
 
 def finish(code: int) -> NoReturn:

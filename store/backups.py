@@ -3,6 +3,11 @@
 Just before a write replaces the file, the old file (which this process has just parsed, so
 it is known good) is hard-linked into the backup folder: no bytes are copied, so backups cost
 the write path almost nothing. At most one backup per interval, the newest KEEP kept.
+
+A backup that cannot be made never stops the write (the write itself is whole and durable;
+refusing it would stop the office's work over a safety net), but it is never silent either:
+the reason is kept for the caller to say (`take_failures`), and `doctor` asks
+`folder_problem` the same question.
 """
 
 from __future__ import annotations
@@ -10,6 +15,8 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
+import stat
+import threading
 import time
 from pathlib import Path
 
@@ -21,6 +28,10 @@ INTERVAL_SECONDS = 600
 # the interval of it needs no listing of the backup folder (~0.1 ms a write). Backups only
 # ever get newer, so the memo can only be too old, never wrongly recent.
 _NEWEST: dict[str, float] = {}
+# backup folder -> why a backup of it could not be made, since the caller last asked (the
+# TUI writes from worker threads: guarded by the lock)
+_FAILED: dict[str, str] = {}
+_FAILED_LOCK = threading.Lock()
 
 
 def backup_dir(db_path: str | os.PathLike[str]) -> Path:
@@ -71,10 +82,65 @@ def rotate(db_path: str, *, force: bool = False, now: float | None = None) -> Pa
         except OSError:
             shutil.copy2(db_path, target)
             os.utime(target, (now, now))
-    except OSError:
-        return None  # a backup must never stop a write
+    except OSError as exc:
+        # a backup must never stop a write, but the user must hear that there was none
+        why = folder_problem(db_path) or (
+            f"cadangan {Path(db_path).name} tidak dapat dibuat di {directory}: "
+            f"{exc.strerror or exc}"
+        )
+        with _FAILED_LOCK:
+            _FAILED[str(directory)] = why
+        return None
     _NEWEST[db_path] = now
     for old in list_backups(db_path)[KEEP:]:
         with contextlib.suppress(OSError):
             old.unlink()
     return target
+
+
+def take_failures() -> list[str]:
+    """Why backups this process tried since the last call were not made (one line per
+    backup folder); the list is emptied."""
+    with _FAILED_LOCK:
+        found = list(_FAILED.values())
+        _FAILED.clear()
+    return found
+
+
+def folder_problem(db_path: str | os.PathLike[str]) -> str | None:
+    """Why no backup of this database can be kept, with the fix, or None. A folder not made
+    yet is no problem (the first backup makes it; a database folder that forbids that is
+    named by the write check already)."""
+    directory = backup_dir(db_path)
+    try:
+        st = os.stat(directory)
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        return (
+            f"folder cadangan {directory} tidak dapat dibuka: {exc.strerror}; cadangan tidak dibuat"
+        )
+    if not stat.S_ISDIR(st.st_mode):
+        return (
+            f"{directory} bukan folder ({stat.filemode(st.st_mode)}), cadangan tidak dibuat; "
+            f"pindahkan file itu (mv {directory} {directory}.lama), folder cadangan dibuat "
+            "lagi pada penulisan berikutnya"
+        )
+    if not os.access(directory, os.W_OK | os.X_OK):
+        return (
+            f"folder cadangan {directory} tidak bisa ditulisi pengguna ini "
+            f"({_owner(st)}mode {stat.filemode(st.st_mode)}), cadangan tidak dibuat; minta "
+            f"admin: chmod g+w {directory} (folder bersama: soptrack init --shared)"
+        )
+    return None
+
+
+def _owner(st: os.stat_result) -> str:
+    """`pemilik USER:GROUP, ` for a message; empty where the ids have no names."""
+    import grp
+    import pwd
+
+    try:
+        return f"pemilik {pwd.getpwuid(st.st_uid).pw_name}:{grp.getgrgid(st.st_gid).gr_name}, "
+    except KeyError:
+        return ""

@@ -23,6 +23,7 @@ from soptrack.store.schema import SCHEMA_VERSION
 from soptrack.store.storage import (
     AtomicJSONStorage,
     forget,
+    lock_problem,
     remove_stale_temps,
     stale_temps,
     write_problem,
@@ -117,7 +118,16 @@ def check(path: Path) -> Report:
         f"Cadangan: {len(found)} di {backups.backup_dir(path)}"
         + (f", terbaru yang baik: {good[0].name}" if good else "")
     )
+    _problem(report, backups.folder_problem(path))
+    _problem(report, lock_problem(f"{path}.lock"))
     return report
+
+
+def _problem(report: Report, problem: str | None) -> None:
+    """Something that keeps writes from being safe (no backups, no lock): exit 2."""
+    if problem:
+        report.ok = False
+        report.lines.append(f"MASALAH: {problem}")
 
 
 def _check_file(report: Report, path: Path, what: str) -> dict[str, Any] | None:

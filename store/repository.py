@@ -186,8 +186,8 @@ class Repository:
                 f"tidak ada izin membuat kunci {self.path}.lock; minta admin memberi izin "
                 "tulis untuk grup kantor pada folder itu"
             ) from None
-        except OSError as exc:  # a read-only or full disk: the lock file cannot be made
-            raise storage_mod.write_error(str(self.path), exc) from None
+        except OSError as exc:  # a read-only or full disk, a folder in the lock's place
+            raise storage_mod.lock_error(lock.path, str(self.path), exc) from None
         try:
             yield
         finally:

@@ -677,6 +677,38 @@ def write_error(path: str, exc: OSError) -> StoreError:
     return StoreError(f"tidak dapat menulis database {path}: {why}; database tidak diubah")
 
 
+def lock_problem(lock: str) -> str | None:
+    """Why the database's lock file cannot be taken, with the fix, or None (missing: made on
+    the next write). Writes and `doctor` both ask this."""
+    try:
+        st = os.lstat(lock)
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        return f"kunci {lock} tidak dapat dibuka: {exc.strerror}"
+    if not stat.S_ISREG(st.st_mode):
+        return (
+            f"kunci {lock} bukan file biasa ({stat.filemode(st.st_mode)}), tidak ada yang bisa "
+            f"menulis database; pindahkan itu (mv {lock} {lock}.lama), kuncinya dibuat lagi "
+            "pada penulisan berikutnya"
+        )
+    if not os.access(lock, os.R_OK | os.W_OK):
+        return (
+            f"kunci {lock} tidak bisa ditulisi pengguna ini (mode {stat.filemode(st.st_mode)}); "
+            f"minta admin: chmod g+rw {lock}"
+        )
+    return None
+
+
+def lock_error(lock: str, db_path: str, exc: OSError) -> StoreError:
+    """The lock file could not be opened: named, when it is the lock that is wrong (a
+    folder in its place); else what stopped it (a full or read-only disk) as for a write."""
+    problem = lock_problem(lock)
+    if problem:
+        return StoreError(f"{problem}; database tidak diubah")
+    return write_error(db_path, exc)
+
+
 def _permission_error(path: str, doing: str) -> StoreError:
     try:
         st = os.stat(path)

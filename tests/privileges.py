@@ -36,6 +36,7 @@ LAZY = (
     "encodings.latin_1",
     "encodings.utf_8_sig",
     "encodings.cp1252",
+    "encodings.cp437",  # zipfile's, for python-docx reading its template
 )
 _SHIPPED_COPY: Path | None = None
 

@@ -14,6 +14,8 @@ from typing import TypeVar
 from textual.dom import DOMNode
 from textual.worker import WorkerFailed
 
+from soptrack.services.notices import backup_warnings
+
 T = TypeVar("T")
 WAITING_TEXT = "menunggu kunci basis data..."
 SHOW_AFTER_SECONDS = 0.3
@@ -33,4 +35,21 @@ async def off_loop(
             timer.stop()
         if waiting is not None:
             waiting(False)
+        _say_missing_backups(widget)
     return worker.result  # type: ignore[return-value]
+
+
+def _say_missing_backups(widget: DOMNode) -> None:
+    """A write made without its backup (store.backups) is said after the caller's own
+    notice: the app shows one notification at a time, and this one must not be replaced by
+    "Langkah 2 dimulai." the moment it appears."""
+    warnings = backup_warnings()
+    if not warnings:
+        return
+    app = widget.app
+
+    def say() -> None:
+        for warning in warnings:
+            app.notify(warning, severity="warning", title="Cadangan", timeout=15)
+
+    app.call_later(say)
