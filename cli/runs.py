@@ -154,6 +154,18 @@ def _scope_text(args: argparse.Namespace) -> str:
 
 
 def _status(args: argparse.Namespace) -> int:
+    if args.run:
+        chosen = [
+            flag
+            for flag, given in (
+                ("--all", args.all),
+                ("--year", args.year),
+                ("--page", args.page > 1),
+            )
+            if given
+        ]
+        if chosen:  # they choose among runs: with one run named they would be ignored
+            raise BadInput(f"{', '.join(chosen)} tidak berlaku untuk satu run ({args.run})")
     services = services_for(args)
     if args.run:
         status = services.status(services.repo.get_run(args.run))

@@ -407,3 +407,14 @@ def test_output_lost_is_said_once(tmp_path) -> None:
         )
     assert result.returncode == 120
     assert result.stderr.count("\n") == 1, result.stderr
+
+
+def test_status_of_one_run_refuses_the_flags_that_choose_among_runs(cli) -> None:
+    """`status RUN --all` was accepted and ignored: the user asked for something else."""
+    run_id = new_pk(cli)
+    for flags in (["--all"], ["--year", "2025"], ["--page", "2"]):
+        result = cli("status", run_id, *flags)
+        assert result.returncode == 2, result
+        assert result.stderr.startswith("soptrack: ") and flags[0] in result.stderr
+        assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
+    assert cli("status", run_id).returncode == 0

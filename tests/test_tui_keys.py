@@ -400,6 +400,37 @@ async def test_enter_opens_step_detail_with_sop_text_notes_and_history(db: Path)
 
 
 @async_test
+async def test_help_starts_with_the_keys_of_the_screen_it_was_asked_on(db: Path) -> None:
+    """`?` is 'every key of the screen': that screen's section comes first (on the welcome
+    screen it started with the board's keys), then the keys of everywhere, then the rest."""
+    app = app_for(db)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, WelcomeScreen)
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        assert [title for title, _ in app.screen.sections][:2] == ["Layar awal", "Di mana saja"]
+        await pilot.press("escape")
+        await pilot.pause()
+    run_id = make_run(db)
+    app = app_for(db)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, OverviewScreen)
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert [title for title, _ in app.screen.sections][:2] == ["Ikhtisar", "Di mana saja"]
+        assert len(app.screen.sections) == len(app.help_sections())  # every section still
+    app = app_for(db, run_id)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert app.screen.sections[0][0] == "Papan run"
+
+
+@async_test
 async def test_help_lists_every_board_key(db: Path) -> None:
     run_id = make_run(db)
     app = app_for(db, run_id)

@@ -144,10 +144,13 @@ class SoptrackApp(App[int]):
         from soptrack.tui.screens.help import HelpScreen
 
         if not isinstance(self.screen, HelpScreen):
-            self.push_screen(HelpScreen(self.help_sections()))
+            self.push_screen(HelpScreen(self.help_sections(self.screen)))
 
-    def help_sections(self) -> list[tuple[str, list[tuple[str, str]]]]:
-        """Every screen's keys as the user's overrides have them (help reads no class)."""
+    def help_sections(
+        self, screen: Screen | None = None
+    ) -> list[tuple[str, list[tuple[str, str]]]]:
+        """Every screen's keys as the user's overrides have them (help reads no class);
+        those of `screen` (where `?` was pressed) first, then the keys of everywhere."""
         # not on the first frame: imported when first shown (start-up time)
         from soptrack.tui.screens.board import BoardScreen
         from soptrack.tui.screens.export import ExportDialog
@@ -158,7 +161,7 @@ class SoptrackApp(App[int]):
         from soptrack.tui.screens.welcome import WelcomeScreen
 
         keymap = self.key_overrides
-        return [
+        sections = [
             ("Papan run", binding_rows(BoardScreen.BINDINGS, keymap)),
             (
                 "Ikhtisar",
@@ -192,6 +195,17 @@ class SoptrackApp(App[int]):
                 ],
             ),
         ]
+        owners: dict[type, str] = {
+            BoardScreen: "Papan run",
+            OverviewScreen: "Ikhtisar",
+            WelcomeScreen: "Layar awal",
+            PerformanceScreen: "Data kinerja (i)",
+            FlowScreen: "Diagram alir (f)",
+            MonitorScreen: "Monitoring, Ctrl+P",
+        }
+        owner = owners.get(type(screen))
+        first = (owner, "Di mana saja")
+        return sorted(sections, key=lambda s: first.index(s[0]) if s[0] in first else 2)
 
     def action_new_run(self) -> None:
         # not on the first frame: imported when first shown (start-up time)
