@@ -13,7 +13,7 @@ from soptrack.cli.parser import Commands
 from soptrack.services.config import system_config_path, user_config_path
 from soptrack.services.core import Scope
 from soptrack.services.shared import init_shared
-from soptrack.sop.errors import EXIT_INPUT, EXIT_OK, BadInput
+from soptrack.sop.errors import EXIT_INPUT, EXIT_OK, BadInput, SoptrackError
 from soptrack.sop.office import profile_rows, profile_to_dict
 from soptrack.sop.officetime import zone_label
 
@@ -100,15 +100,20 @@ def _doctor(args: argparse.Namespace) -> int:
     report = services.check_database()
     for line in report.lines:
         print(line)
-    if not report.ok:
+    # the runs are checked too when a file problem was found (a backup folder, the lock):
+    # one problem must not hide another; only files that cannot be read stop it here
+    try:
+        problems = services.chain_problems()
+        chain_ok = not problems
+        services.statuses(problems=problems, scope=Scope(all_years=True))
+    except SoptrackError as exc:
+        print(f"Riwayat: tidak diperiksa ({exc})")
         return EXIT_INPUT
-    problems = services.chain_problems()
-    if not problems:
+    if chain_ok:
         print("Riwayat: rantai hash semua run cocok")
-    services.statuses(problems=problems, scope=Scope(all_years=True))
     for problem in problems:
         print(f"MASALAH: {problem}")
-    return EXIT_INPUT if problems else EXIT_OK
+    return EXIT_INPUT if problems or not report.ok else EXIT_OK
 
 
 def _restore(args: argparse.Namespace) -> int:

@@ -111,6 +111,22 @@ def test_a_write_over_an_edited_step_record_is_refused_and_the_edit_stays_visibl
     assert doctor.returncode == 2 and "langkah run diubah" in doctor.stdout
 
 
+def test_doctor_names_a_broken_chain_beside_a_file_problem(db_path: Path, clock, cli) -> None:
+    """A problem with the files (here a regular file where the backups folder goes) must not
+    hide an edited run: doctor stopped after the files' report."""
+    _worked(db_path, clock)
+    backups_dir = db_path.with_name(db_path.name + ".backups")
+    for child in backups_dir.iterdir():
+        child.unlink()
+    backups_dir.rmdir()
+    backups_dir.write_text("bukan folder")
+    _edit(db_path, lambda doc: doc["history"][1].update(user="kadis"))
+    result = cli("doctor")
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert "bukan folder" in result.stdout
+    assert "MASALAH: riwayat run pk-1" in result.stdout and "entri #2" in result.stdout
+
+
 def test_the_state_digest_built_from_cached_records_is_the_canonical_one(
     db_path: Path, clock
 ) -> None:
