@@ -288,8 +288,15 @@ class AtomicJSONStorage(Storage):
 
 def dump_json(value: Any, path: str) -> bytes:
     """`value` as the file stores it (compact UTF-8 JSON); StoreError naming `path` for text
-    that cannot be stored."""
-    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    or a number that cannot be stored. NaN and infinity are refused: Python would write
+    `Infinity`, which is not JSON (other readers of the file refuse it)."""
+    try:
+        text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    except ValueError:
+        raise StoreError(
+            f"tidak menulis {path}: angka tak hingga atau bukan angka (inf/nan); "
+            "tidak ada yang diubah"
+        ) from None
     try:
         return text.encode("utf-8")
     except UnicodeEncodeError as exc:

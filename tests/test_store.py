@@ -735,3 +735,21 @@ def test_a_planted_year_file_with_other_digits_is_not_a_year(db_path: Path) -> N
     db_path.with_name("soptrack.\u00b2\u2070\u00b2\u2076.json").write_text("{}")
     make_run(repo, "kedua")
     assert Repository(db_path).run_count() == 2
+
+
+def test_a_number_json_cannot_hold_is_refused_and_nothing_written(db_path: Path) -> None:
+    """json.dumps writes float('inf') as `Infinity`, which no JSON reader but Python's
+    accepts: the store refuses it (one StoreError naming the file), the file untouched."""
+    from dataclasses import replace
+
+    from soptrack.store.errors import StoreError
+
+    repo = Repository(db_path)
+    make_run(repo)
+    before = db_path.read_bytes()
+    for bad in (float("inf"), float("nan")):
+        with pytest.raises(StoreError, match="inf/nan") as raised:
+            repo.update_office(lambda p, bad=bad: replace(p, capaian_cap=bad))
+        assert str(db_path) in str(raised.value)
+        assert db_path.read_bytes() == before
+    assert repo.get_office().capaian_cap is None
