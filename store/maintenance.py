@@ -68,15 +68,14 @@ def check(path: Path) -> Report:
         if main is not None:
             repo = Repository(path)
             try:
-                count = repo.run_count()
+                count: int | None = repo.run_count()
                 recorded = (repo.index_tables() or {}).get(YEARS, {})
             except StoreError as exc:
                 report.ok = False
                 report.lines.append(f"RUSAK: {exc}")
-                count, recorded = 0, {}
-            report.lines.append(
-                f"OK: skema versi {SCHEMA_VERSION}, {count} run, {_size(path)} byte"
-            )
+                count, recorded = None, {}
+            runs = "" if count is None else f"{count} run, "  # not "0 run": uncounted
+            report.lines.append(f"OK: skema versi {SCHEMA_VERSION}, {runs}{_size(path)} byte")
             _check_index(report, repo.index_path)
             on_disk = layout.year_files(path)
             listed = {int(y) for y in recorded if str(y).isascii() and str(y).isdigit()}

@@ -534,3 +534,16 @@ def test_a_run_field_of_the_wrong_type_names_the_year_file(tmp_path, env, field,
     assert f"MASALAH: database {year} rusak" in doctor.stdout
     again = soptrack(db, "doctor", env=env)  # no loop: the same finding, nothing "repaired"
     assert again.stdout.count("MASALAH") == doctor.stdout.count("MASALAH")
+
+
+def test_doctor_does_not_count_zero_runs_when_a_year_cannot_be_read(tmp_path, env):
+    """With a year file that cannot be read, the run count is unknown: doctor said
+    'OK: skema versi 4, 0 run' beside the RUSAK line."""
+    db = tmp_path / "kantor.json"
+    make_db(db)
+    year = db.with_name("kantor.2026.json")
+    year.write_bytes(b"{garbage")
+    result = soptrack(db, "doctor", env=env)
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert f"RUSAK: database {year}" in result.stdout
+    assert " 0 run" not in result.stdout
