@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
+from soptrack.cli.guard import one_line
 from soptrack.services.core import Scope, Services, open_services
 from soptrack.sop.status import RunStatus
 
@@ -25,5 +26,5 @@ def statuses(
     problems: list[str] = []
     shown = services.statuses(problems=problems, scope=scope, offset=offset, limit=limit)
     for problem in problems:
-        print(f"soptrack: peringatan: {problem}", file=sys.stderr)
+        print(f"soptrack: peringatan: {one_line(problem)}", file=sys.stderr)
     return shown

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from soptrack.cli.context import services_for
 from soptrack.cli.documents import export_options
+from soptrack.cli.guard import one_line
 from soptrack.cli.output import add_row as _add_row
 from soptrack.cli.output import console as _console
 from soptrack.cli.output import print_json as _print_json
@@ -68,7 +69,7 @@ def _cmd_monitor(args: argparse.Namespace) -> int:
         services, args.sop_id, start, end, late_share=share, problems=problems
     )
     for problem in problems:
-        print(f"soptrack: peringatan: {problem}", file=sys.stderr)
+        print(f"soptrack: peringatan: {one_line(problem)}", file=sys.stderr)
     written = []
     if args.output is not None:
         written = service.export_monitoring(

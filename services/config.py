@@ -141,7 +141,7 @@ def check_db_folder(db: Setting) -> None:
     and every later change would go there unseen. Only the built-in default in the user's
     data folder is created with its folders, so the first `soptrack` needs no setup (also
     when named: `soptrack serve` passes it to its app as --db)."""
-    if db.source == DEFAULT_DB_SOURCE or Path(db.value) == default_db_path():
+    if db.source == DEFAULT_DB_SOURCE or _same_file(Path(db.value), default_db_path()):
         return
     folder = Path(db.value).parent
     try:
@@ -153,6 +153,12 @@ def check_db_folder(db: Setting) -> None:
         ) from None
     except OSError:
         return  # a file in the way, no permission: the store names the file itself
+
+
+def _same_file(path: Path, other: Path) -> bool:
+    """The same place, through symlinks too (`serve` passes the resolved path: a home
+    folder that is a symlink, as /home -> /var/home, made the default look named)."""
+    return os.path.realpath(path) == os.path.realpath(other)
 
 
 def _trusted(path: Path) -> bool:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import math
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
@@ -507,7 +508,7 @@ def profile_from_dict(data: Mapping[str, Any]) -> OfficeProfile:
             if kind in DOCUMENT_KINDS
         },
         font=str(data.get("font") or DEFAULT_FONT),
-        font_size=float(data.get("font_size") or DEFAULT_FONT_SIZE),
+        font_size=_stored_number(data.get("font_size")) or DEFAULT_FONT_SIZE,
         pk_landscape=bool(data.get("pk_landscape", False)),
         capaian_cap=_stored_cap(cap),
         triwulan_rule=str(data.get("triwulan_rule") or "akhir"),
@@ -517,17 +518,39 @@ def profile_from_dict(data: Mapping[str, Any]) -> OfficeProfile:
         letter_pattern=data.get("letter_pattern", default.letter_pattern),
         letter_klasifikasi=data.get("letter_klasifikasi", default.letter_klasifikasi),
         letter_unit_code=data.get("letter_unit_code", default.letter_unit_code),
-        bands=tuple((float(m), str(label)) for m, label in data.get("bands", default.bands)),
+        bands=_stored_bands(data.get("bands"), default.bands),
         zona=parse_zone(str(data.get("zona") or default.zona)),
     )
 
 
+def _stored_number(value: Any) -> float | None:
+    """A number as stored, None for none (or a value no figure can mean: null where an old
+    version wrote Infinity, text edited in by hand)."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    return float(value) if math.isfinite(value) else None
+
+
+def _stored_bands(
+    bands: Any, default: tuple[tuple[float, str], ...]
+) -> tuple[tuple[float, str], ...]:
+    """The predikat bands as stored; a band whose threshold is no number is left out (the
+    others still rate), and none at all is the default."""
+    if not isinstance(bands, list):
+        return default
+    kept = []
+    for band in bands:
+        if isinstance(band, list | tuple) and len(band) == 2:
+            threshold = _stored_number(band[0])
+            if threshold is not None:
+                kept.append((threshold, str(band[1])))
+    return tuple(kept) or default
+
+
 def _stored_cap(cap: Any) -> float | None:
     """A cap stored before non-finite numbers were refused ('Infinity') is no cap."""
-    if cap is None:
-        return None
-    value = float(cap)
-    return value if sane(value) else None
+    value = _stored_number(cap)
+    return value if value is not None and sane(value) else None
 
 
 # -- who may change the rules -------------------------------------------------------------

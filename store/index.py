@@ -63,5 +63,14 @@ def _unpack(packed: list[Any]) -> dict[str, Any]:
     return dict(zip(STEP_FIELDS, values, strict=True))
 
 
+def year_of(entry: dict[str, Any]) -> int | None:
+    """The entry's year; a year made text by hand ("2026") still names its file; None when
+    it names none (the entry is damaged: rebuilt by doctor)."""
+    year = entry.get("year")
+    if isinstance(year, str) and year.isascii() and year.isdigit():
+        return int(year)
+    return year if isinstance(year, int) and not isinstance(year, bool) else None
+
+
 def finished(entry: dict[str, Any]) -> bool:
     return bool(entry.get("finished_at"))

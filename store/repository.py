@@ -55,7 +55,7 @@ from soptrack.store import backups, layout, migrate, schema
 from soptrack.store import catalog as catalog_mod
 from soptrack.store import storage as storage_mod
 from soptrack.store.errors import StoreBusy, StoreCorrupt, StoreError
-from soptrack.store.index import entry_of, finished, run_doc_of
+from soptrack.store.index import entry_of, finished, run_doc_of, year_of
 from soptrack.store.paths import expand
 from soptrack.store.storage import AtomicJSONStorage
 
@@ -419,6 +419,7 @@ class Repository:
         # Only the stored documents are gathered under the cache lock: a write puts new
         # ones rather than changing them, so the Runs (seconds for thousands of runs with
         # their history) are built outside it, while the event loop's reads go on.
+        no_year: list[str] = []  # entries that name no year file (damaged by hand)
         with storage_mod.CACHE_LOCK:
             view = self._view()
             keys = self._select(view.index, years, unfinished)
@@ -428,7 +429,11 @@ class Repository:
             else:
                 by_year: dict[int, list[str]] = {}
                 for key in keys:
-                    by_year.setdefault(view.index[key].get("year"), []).append(key)
+                    year = year_of(view.index[key])
+                    if year is None:
+                        no_year.append(key)
+                    else:
+                        by_year.setdefault(year, []).append(key)
                 docs: dict[str, tuple[dict[str, Any], Path]] = {}
                 for year, year_keys in by_year.items():
                     path = self.year_path(year)
@@ -437,6 +442,11 @@ class Repository:
                         if key in runs:
                             docs[key] = (runs[key], path)
                 found = [(docs[k][0], k, docs[k][1]) for k in keys if k in docs]
+        for key in no_year:
+            missing = self._no_year(key)
+            if problems is None:
+                raise missing
+            problems.append(str(missing))
         runs = []
         for doc, key, path in found:
             try:
@@ -463,14 +473,13 @@ class Repository:
 
         def chosen(entry: dict[str, Any]) -> bool:
             return (
-                wanted is None
-                or entry.get("year") in wanted
-                or (unfinished and not finished(entry))
+                wanted is None or year_of(entry) in wanted or (unfinished and not finished(entry))
             )
 
         def order(key: str) -> tuple[int, int]:
-            year = index[key].get("year")
-            return (-year if isinstance(year, int) else 0, int(key))
+            year = year_of(index[key])
+            number = int(key) if key.isascii() and key.isdigit() else 0  # a key edited by hand
+            return (-year if year is not None else 0, number)
 
         return sorted((k for k, e in index.items() if chosen(e)), key=order)
 
@@ -479,8 +488,11 @@ class Repository:
         """Year -> (runs, unfinished runs), from the index."""
         counts: dict[int, tuple[int, int]] = {}
         for entry in self._view().index.values():
-            total, open_ = counts.get(entry.get("year"), (0, 0))
-            counts[entry.get("year")] = (total + 1, open_ + (not finished(entry)))
+            year = year_of(entry)
+            if year is None:  # a damaged entry: list views name it, doctor rebuilds it
+                continue
+            total, open_ = counts.get(year, (0, 0))
+            counts[year] = (total + 1, open_ + (not finished(entry)))
         return dict(sorted(counts.items()))
 
     @_reading
@@ -626,10 +638,8 @@ class Repository:
         when the document in the year file does not read either, rebuilding cannot help:
         the error names the year file (and its backup) instead, as reading the run would.
         Returns the year file's document when it reads (None: the file does not hold it)."""
-        year = entry.get("year") if isinstance(entry, dict) else None
-        if isinstance(year, str) and year.isascii() and year.isdigit():
-            year = int(year)  # a year made text by hand: the file it names is still that one
-        if not isinstance(year, int) or isinstance(year, bool):
+        year = year_of(entry) if isinstance(entry, dict) else None
+        if year is None:
             return None
         path = self.year_path(year)
         with storage_mod.CACHE_LOCK:  # a year file that cannot be read says so, naming it
@@ -701,15 +711,16 @@ class Repository:
         return run
 
     def _year_of(self, key: str, entry: dict[str, Any]) -> int:
-        year = entry.get("year")
-        if isinstance(year, str) and year.isascii() and year.isdigit():
-            return int(year)  # made text by hand: reading the run there names the damage
-        if not isinstance(year, int) or isinstance(year, bool):
-            raise StoreCorrupt(
-                f"indeks {self.index_path} rusak: run #{key} tanpa tahun; bangun ulang dari "
-                "file tahun: soptrack doctor"
-            )
+        year = year_of(entry)  # made text by hand: reading the run there names the damage
+        if year is None:
+            raise self._no_year(key)
         return year
+
+    def _no_year(self, key: str) -> StoreCorrupt:
+        return StoreCorrupt(
+            f"indeks {self.index_path} rusak: run #{key} tanpa tahun; bangun ulang dari "
+            "file tahun: soptrack doctor"
+        )
 
     def _find(self, index: dict[str, Any], ref: str) -> tuple[str, dict[str, Any]]:
         ref = ref.strip()

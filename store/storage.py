@@ -522,6 +522,13 @@ def _split_lines(raw: bytes) -> _Lines:
     return out
 
 
+def _not_a_number(name: str) -> None:
+    """`Infinity`, `-Infinity`, `NaN`: not JSON, written by versions before dump_json refused
+    them (an office setting of 1e309). Read as no value: kept, they would stop every later
+    write of the file (dump_json refuses them), and no figure can mean them."""
+    return None
+
+
 def _loads(raw: bytes) -> Any:
     """json.loads with the cyclic garbage collector paused: parsing creates hundreds of
     thousands of containers but no cycles, and the collections those allocations trigger
@@ -534,7 +541,7 @@ def _loads(raw: bytes) -> Any:
     was_enabled = gc.isenabled()
     gc.disable()
     try:
-        data = json.loads(raw)
+        data = json.loads(raw, parse_constant=_not_a_number)
         gc.freeze()
         gc.unfreeze()
         return data

@@ -128,8 +128,12 @@ class RunTable(ScrollView, can_focus=True, inherit_bindings=False):
         self._header = (-1, None)
 
     def _sync_size(self) -> None:
-        # one spare line: the last row can be scrolled to a row boundary whatever the height
-        size = Size(self._width(), 1 + ROW_LINES * len(self.rows) + (1 if self.rows else 0))
+        # one spare line when the rows overflow: the last row can be scrolled to a row
+        # boundary whatever the height (none when they fit: no scrollbar for nothing)
+        lines = 1 + ROW_LINES * len(self.rows)
+        height = self.size.height  # the widget's own: the region shrinks with a scrollbar
+        spare = 1 if height and lines > height else 0
+        size = Size(self._width(), lines + spare)
         if size != self.virtual_size:
             self.virtual_size = size
 
