@@ -1010,6 +1010,12 @@ async def test_textual_words_are_indonesian(db: Path) -> None:
         await pilot.pause()
         assert isinstance(app.screen, CommandPalette)
         assert app.screen.query_one(Input).placeholder.startswith("Cari perintah")
+        await pilot.press("escape")
+        await pilot.pause()
+        app.action_change_theme()  # the palette's "Tema"
+        await pilot.pause()
+        assert isinstance(app.screen, CommandPalette)
+        assert app.screen.query_one(Input).placeholder == "Cari tema…"
 
 
 @async_test

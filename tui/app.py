@@ -303,6 +303,13 @@ class SoptrackApp(App[int]):
                 CommandPalette(id="--command-palette", placeholder="Cari perintah… (Esc: tutup)")
             )
 
+    def search_themes(self) -> None:
+        """Textual's theme picker, asking in Indonesian ("Search for themes…")."""
+        from textual.command import CommandPalette
+        from textual.theme import ThemeProvider
+
+        self.push_screen(CommandPalette(providers=[ThemeProvider], placeholder="Cari tema…"))
+
     def action_help_quit(self) -> None:
         """Ctrl+C (a reflex to quit) says which key quits."""
         quit_binding = next(b for b in bindings(self.BINDINGS) if b.id == "quit")
