@@ -24,6 +24,7 @@ from soptrack.cli.context import services_for
 from soptrack.cli.output import add_row, console, print_json, table
 from soptrack.cli.parser import Commands, Parser
 from soptrack.sop.errors import EXIT_OK, BadInput
+from soptrack.sop.numbers import ascii_digits
 
 if TYPE_CHECKING:
     from soptrack.services import documents
@@ -204,7 +205,7 @@ def _data_list(args: argparse.Namespace) -> int:
     elif action in ("remove", "clear"):
         number = None
         if action == "remove":
-            if not value or not (value.strip().isascii() and value.strip().isdigit()):
+            if not value or not ascii_digits(value.strip()):
                 raise BadInput(
                     f"tulis nomor barisnya: soptrack data {args.run} {field} remove N "
                     f"(lihat: soptrack data {args.run} {field})"

@@ -27,6 +27,7 @@ from soptrack.sop.dates import long_date
 from soptrack.sop.documents import BY_ID, KINDS, SHEET, kind_named
 from soptrack.sop.errors import BadInput, RuleViolation
 from soptrack.sop.model import Sop, Step
+from soptrack.sop.numbers import ascii_digits
 from soptrack.sop.office import (
     OfficeProfile,
     SignMode,
@@ -615,7 +616,7 @@ def _remove_stale_exports(folder: Path) -> None:
 
 def _writer_alive(name: str) -> bool:
     pid = name[len(_TMP_PREFIX) :].split("-", 1)[0]
-    if not (pid.isascii() and pid.isdigit()):
+    if not ascii_digits(pid):
         return True  # an old-style name: judged by age alone
     try:
         os.kill(int(pid), 0)

@@ -24,6 +24,8 @@ import os
 import threading
 import time
 
+from soptrack.sop.numbers import ascii_digits
+
 POLL_SECONDS = 0.005
 
 
@@ -140,8 +142,8 @@ class FairLock:
             if name >= ticket:
                 continue
             arrived, _, pid = name[len(self.prefix) :].partition(".")
-            # isascii: str.isdigit takes a planted name's superscripts, int() does not
-            if not (arrived.isascii() and arrived.isdigit() and pid.isascii() and pid.isdigit()):
+            # ascii: str.isdigit takes a planted name's superscripts, int() does not
+            if not (ascii_digits(arrived) and ascii_digits(pid)):
                 continue
             if now - int(arrived) < stale_ns and _alive(int(pid)):
                 return False

@@ -15,6 +15,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from soptrack.sop.numbers import ascii_digits
+
 LEFT_OUT = ("history", "extra", "steps")
 # a step record as a list, in this order; trailing defaults are dropped
 STEP_FIELDS = ("number", "state", "started_at", "finished_at", "worked_minutes", "late")
@@ -67,7 +69,7 @@ def year_of(entry: dict[str, Any]) -> int | None:
     """The entry's year; a year made text by hand ("2026") still names its file; None when
     it names none (the entry is damaged: rebuilt by doctor)."""
     year = entry.get("year")
-    if isinstance(year, str) and year.isascii() and year.isdigit():
+    if isinstance(year, str) and ascii_digits(year):
         return int(year)
     return year if isinstance(year, int) and not isinstance(year, bool) else None
 

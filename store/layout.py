@@ -17,6 +17,8 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
+from soptrack.sop.numbers import ascii_digits
+
 _YEAR = re.compile(r"^(?P<stem>.+)\.(?P<year>\d{4})\.json$")
 
 
@@ -94,8 +96,8 @@ def _entries(main: Path) -> tuple[list[tuple[int, os.DirEntry[str]]], list[str]]
                 if not name.startswith(prefix) or not name.endswith(".json"):
                     continue
                 middle = name[len(prefix) : -len(".json")]
-                # isascii: str.isdigit takes a planted name's superscripts, int() does not
-                if len(middle) == 4 and middle.isascii() and middle.isdigit():
+                # ascii: str.isdigit takes a planted name's superscripts, int() does not
+                if len(middle) == 4 and ascii_digits(middle):
                     found.append((int(middle), entry))
     except OSError:
         return [], []

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from soptrack.sop.numbers import ascii_digits
 from soptrack.store import backups, layout
 from soptrack.store.errors import StoreError
 from soptrack.store.schema import SCHEMA_VERSION
@@ -78,7 +79,7 @@ def check(path: Path) -> Report:
             report.lines.append(f"OK: skema versi {SCHEMA_VERSION}, {runs}{_size(path)} byte")
             _check_index(report, repo.index_path)
             on_disk = layout.year_files(path)
-            listed = {int(y) for y in recorded if str(y).isascii() and str(y).isdigit()}
+            listed = {int(y) for y in recorded if ascii_digits(str(y))}
             for year in sorted(listed | set(on_disk)):
                 year_path = layout.year_path(path, year)
                 if not year_path.exists():
@@ -265,7 +266,7 @@ def _files(path: Path) -> list[Path]:
     years = set(layout.year_files(path))
     with contextlib.suppress(StoreError):
         listed = (Repository(path).index_tables() or {}).get(YEARS, {})
-        years |= {int(y) for y in listed if str(y).isascii() and str(y).isdigit()}
+        years |= {int(y) for y in listed if ascii_digits(str(y))}
     return [path, *(layout.year_path(path, y) for y in sorted(years))]
 
 

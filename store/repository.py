@@ -38,6 +38,7 @@ from tinydb import TinyDB
 from tinydb.table import Document
 
 from soptrack.sop.errors import BadInput
+from soptrack.sop.numbers import ascii_digits
 from soptrack.sop.office import OfficeProfile, profile_from_dict, profile_to_dict
 from soptrack.sop.run import (
     Actor,
@@ -478,7 +479,7 @@ class Repository:
 
         def order(key: str) -> tuple[int, int]:
             year = year_of(index[key])
-            number = int(key) if key.isascii() and key.isdigit() else 0  # a key edited by hand
+            number = int(key) if ascii_digits(key) else 0  # a key edited by hand
             return (-year if year is not None else 0, number)
 
         return sorted((k for k, e in index.items() if chosen(e)), key=order)
@@ -725,7 +726,7 @@ class Repository:
     def _find(self, index: dict[str, Any], ref: str) -> tuple[str, dict[str, Any]]:
         ref = ref.strip()
         number = ref.rsplit("-", 1)[-1]
-        digits = number.isascii() and number.isdigit()
+        digits = ascii_digits(number)
         key = str(int(number)) if digits else ""
         entry = index.get(key) if digits else None
         if not isinstance(entry, dict) or (ref != number and entry.get("id") != ref):

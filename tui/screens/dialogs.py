@@ -12,6 +12,7 @@ from textual.widgets import Input, Label, Select, Static
 
 from soptrack.services.core import check_year
 from soptrack.sop.errors import BadInput
+from soptrack.sop.numbers import ascii_digits
 
 
 class TypeAheadDialog(ModalScreen):
@@ -149,7 +150,7 @@ class NewRunDialog(TypeAheadDialog, ModalScreen[tuple[str, str, int] | None]):
         title = self.query_one("#title", Input).value.strip() or self.suggestion()
         year_text = self.query_one("#year", Input).value.strip()
         error = self.query_one("#error", Static)
-        if not (year_text.isascii() and year_text.isdigit()):
+        if not ascii_digits(year_text):
             error.update("Tahun harus angka, mis. 2026.")
             return
         try:
