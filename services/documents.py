@@ -41,7 +41,7 @@ from soptrack.sop.performance_csv import read_files
 from soptrack.sop.performance_csv import write_form as form_text
 from soptrack.sop.recipient import MAX_ROWS, Attachment, Recipient
 from soptrack.sop.run import Run, StepState
-from soptrack.store.shared import match_permissions
+from soptrack.store.shared import match_permissions, owner
 
 _ANY = object()
 PENGANTAR_KEY = "pengantar"
@@ -581,19 +581,10 @@ def check_replaceable(target: Path) -> None:
         )
     if not os.access(target, os.W_OK):
         raise BadInput(
-            f"{target} sudah ada dan tidak boleh ditulis pengguna ini ({_owner(st)}mode "
+            f"{target} sudah ada dan tidak boleh ditulis pengguna ini (pemilik {owner(st)}, mode "
             f"{stat.filemode(st.st_mode)}); pilih nama lain dengan -o, atau minta pemiliknya "
             "mengizinkan (chmod g+w)"
         )
-
-
-def _owner(st: os.stat_result) -> str:
-    import pwd  # only to name an owner in a refusal
-
-    try:
-        return f"pemilik {pwd.getpwuid(st.st_uid).pw_name}, "
-    except KeyError:
-        return f"pemilik uid {st.st_uid}, "
 
 
 _TMP_PREFIX = ".soptrack-"

@@ -128,19 +128,8 @@ def folder_problem(db_path: str | os.PathLike[str]) -> str | None:
         )
     if not os.access(directory, os.W_OK | os.X_OK):
         return (
-            f"folder cadangan {directory} tidak bisa ditulisi pengguna ini "
-            f"({_owner(st)}mode {stat.filemode(st.st_mode)}), cadangan tidak dibuat; minta "
-            f"admin: chmod g+w {directory} (folder bersama: soptrack init --shared)"
+            f"folder cadangan {directory} tidak bisa ditulisi pengguna ini (pemilik "
+            f"{shared.owner(st)}, mode {stat.filemode(st.st_mode)}), cadangan tidak dibuat; "
+            f"minta admin: chmod g+w {directory} (folder bersama: soptrack init --shared)"
         )
     return None
-
-
-def _owner(st: os.stat_result) -> str:
-    """`pemilik USER:GROUP, ` for a message; empty where the ids have no names."""
-    import grp
-    import pwd
-
-    try:
-        return f"pemilik {pwd.getpwuid(st.st_uid).pw_name}:{grp.getgrgid(st.st_gid).gr_name}, "
-    except KeyError:
-        return ""

@@ -17,6 +17,22 @@ from pathlib import Path
 from soptrack.sop.errors import BadInput
 
 
+def owner(st: os.stat_result) -> str:
+    """`USER:GROUP` of a file, for a message that says whom to ask (the ids where a name is
+    unknown: a container, a deleted account)."""
+    import pwd  # only for a message
+
+    try:
+        user = pwd.getpwuid(st.st_uid).pw_name
+    except KeyError:
+        user = str(st.st_uid)
+    try:
+        group = grp.getgrgid(st.st_gid).gr_name
+    except KeyError:
+        group = str(st.st_gid)
+    return f"{user}:{group}"
+
+
 def _umask() -> int:
     """The process's umask, read without changing it where Linux shows it (4.7 and later):
     setting it to 0 for a moment, the only other way, gives a file another thread creates

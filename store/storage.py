@@ -726,14 +726,8 @@ def lock_error(lock: str, db_path: str, exc: OSError) -> StoreError:
 def _permission_error(path: str, doing: str) -> StoreError:
     try:
         st = os.stat(path)
-        # only to name an owner in an error message
-        import grp
-        import pwd
-
-        owner = pwd.getpwuid(st.st_uid).pw_name
-        group = grp.getgrgid(st.st_gid).gr_name
-        who = f" (pemilik {owner}:{group}, mode {stat.filemode(st.st_mode)})"
-    except (OSError, KeyError):
+        who = f" (pemilik {shared.owner(st)}, mode {stat.filemode(st.st_mode)})"
+    except OSError:
         who = ""
     return StoreError(
         f"tidak ada izin {doing} {path}{who}; minta admin memberi izin baca/tulis "
