@@ -161,32 +161,43 @@ class SoptrackApp(App[int]):
         from soptrack.tui.screens.welcome import WelcomeScreen
 
         keymap = self.key_overrides
-        sections = [
-            ("Papan run", binding_rows(BoardScreen.BINDINGS, keymap)),
+        everywhere = "Di mana saja"
+        # (the screen a section belongs to, its title, its keys)
+        sections: list[tuple[type | None, str, list[tuple[str, str]]]] = [
+            (BoardScreen, "Papan run", binding_rows(BoardScreen.BINDINGS, keymap)),
             (
+                OverviewScreen,
                 "Ikhtisar",
                 binding_rows(OverviewScreen.BINDINGS, keymap)
                 + [("PgUp PgDn Home End", "gulir"), ("klik ganda", "buka papan")],
             ),
-            ("Layar awal", binding_rows(WelcomeScreen.BINDINGS, keymap)),
+            (WelcomeScreen, "Layar awal", binding_rows(WelcomeScreen.BINDINGS, keymap)),
             (
+                None,
                 "Ekspor dokumen (e)",
                 [("↑↓ Enter", "pilih dokumen dan ekspor")]
                 + binding_rows(ExportDialog.BINDINGS, keymap),
             ),
-            ("Data kinerja (i)", binding_rows(PerformanceScreen.BINDINGS, keymap)),
             (
+                PerformanceScreen,
+                "Data kinerja (i)",
+                binding_rows(PerformanceScreen.BINDINGS, keymap),
+            ),
+            (
+                FlowScreen,
                 "Diagram alir (f)",
                 [("↑↓ ←→ PgUp PgDn", "gulir")]
                 + binding_rows([b for b in bindings(FlowScreen.BINDINGS) if b.show], keymap),
             ),
             (
+                MonitorScreen,
                 "Monitoring, Ctrl+P",
                 [("↑↓ PgUp PgDn", "gulir")]
                 + binding_rows([b for b in bindings(MonitorScreen.BINDINGS) if b.show], keymap),
             ),
-            ("Di mana saja", binding_rows(SoptrackApp.BINDINGS, keymap)),
+            (None, everywhere, binding_rows(SoptrackApp.BINDINGS, keymap)),
             (
+                None,
                 "Dialog",
                 [
                     ("Enter", "simpan / pilih"),
@@ -195,17 +206,13 @@ class SoptrackApp(App[int]):
                 ],
             ),
         ]
-        owners: dict[type, str] = {
-            BoardScreen: "Papan run",
-            OverviewScreen: "Ikhtisar",
-            WelcomeScreen: "Layar awal",
-            PerformanceScreen: "Data kinerja (i)",
-            FlowScreen: "Diagram alir (f)",
-            MonitorScreen: "Monitoring, Ctrl+P",
-        }
-        owner = owners.get(type(screen))
-        first = (owner, "Di mana saja")
-        return sorted(sections, key=lambda s: first.index(s[0]) if s[0] in first else 2)
+        here = type(screen) if screen is not None else None
+
+        def rank(section: tuple[type | None, str, list[tuple[str, str]]]) -> int:
+            owner, title, _ = section
+            return 0 if here is not None and owner is here else 1 if title == everywhere else 2
+
+        return [(title, rows) for _, title, rows in sorted(sections, key=rank)]
 
     def action_new_run(self) -> None:
         # not on the first frame: imported when first shown (start-up time)

@@ -35,11 +35,11 @@ async def off_loop(
             timer.stop()
         if waiting is not None:
             waiting(False)
-        _say_missing_backups(widget)
+        say_missing_backups(widget)
     return worker.result  # type: ignore[return-value]
 
 
-def _say_missing_backups(widget: DOMNode) -> None:
+def say_missing_backups(widget: DOMNode) -> None:
     """A write made without its backup (store.backups) is said after the caller's own
     notice: the app shows one notification at a time, and this one must not be replaced by
     "Langkah 2 dimulai." the moment it appears."""

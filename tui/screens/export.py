@@ -18,9 +18,9 @@ from textual.widgets import Checkbox, OptionList, Static
 from textual.widgets.option_list import Option
 
 from soptrack.services.core import Services
-from soptrack.services.notices import backup_warnings
 from soptrack.sop.documents import BY_ID, DocumentKind
 from soptrack.sop.errors import SoptrackError
+from soptrack.tui.store_calls import say_missing_backups
 
 
 class ExportDialog(ModalScreen[tuple[str, bool] | None]):
@@ -96,13 +96,11 @@ def export_in_worker(app: App[Any], services: Services, run_id: str, kind: str, 
             return
         lines = "\n".join(str(path) for path in paths)
         app.call_from_thread(remember, paths)
-        for warning in backup_warnings():  # its letter number's write, made without backup
-            app.call_from_thread(
-                app.notify, warning, severity="warning", title="Cadangan", timeout=15
-            )
         app.call_from_thread(
             app.notify, f"Ditulis:\n{lines}", title=f"{label} {run_id}", timeout=10
         )
+        # its letter number's write, made without a backup, is said as any write's (after)
+        app.call_from_thread(say_missing_backups, app)
 
     def remember(paths: list[Path]) -> None:
         """The last export stays on the board's header, not only in a notification that
