@@ -8,9 +8,15 @@ newest year is compared with it:
 
 * warm: the process parsed the files before (a TUI, or a CLI after its own read); target
   <= 1.5x and under 50 ms;
-* cold: another process made a transition in between, so the files it rewrote (the year's
-  file and the index; a transition never writes the main file) must be parsed again;
-  compared with the floor plus one json.loads of the year's file.
+* cold: another process rewrote the files in between (the year's file and the index, when
+  it folded their journals into them; a transition never writes the main file), so they
+  must be parsed again, with what their journals hold; compared with the floor plus one
+  json.loads of the year's data as one file. (Another process's transition only appends
+  to the journals: this process then reads just that line.)
+
+A transition usually goes to the journals beside the year's file and the index (see
+store/storage.py); one in every few dozen folds them into their files. Both kinds are in
+the samples; the median is the usual one, and the mean is printed beside it.
 
 Two informative baselines: the floor plus an fsync of the folder (what a durable os.replace
 needs: without it a crash can lose the rename), which every transition pays; and that plus
@@ -49,7 +55,7 @@ from soptrack.sop.model import Sop
 from soptrack.sop.run import Action, Actor, Run, StepState, new_run, run_to_dict
 from soptrack.sop.workflow import transition
 from soptrack.store import Repository
-from soptrack.store.storage import forget, fsync_dir, released
+from soptrack.store.storage import AtomicJSONStorage, forget, fsync_dir, journal_of, released
 
 SOP_ID = "pengukuran-kinerja"
 HISTORY_PER_RUN = 50  # 1,000 runs -> 13,000 steps and 50,000 history entries
@@ -171,7 +177,7 @@ def median_ms(fn: Callable[[], object], repeat: int) -> float:
 Case = tuple[Callable[[], object], Callable[[], None] | None]  # (timed, untimed before it)
 
 
-def interleaved(cases: list[Case], repeat: int) -> list[float]:
+def interleaved(cases: list[Case], repeat: int, means: list[float] | None = None) -> list[float]:
     """Median ms of each case, the cases taking turns (in alternating order) so that a
     disk or a machine that is slower for a moment weighs on each alike. Untimed before each
     case: its own preparation, and the wait for this process's replaced files to be freed
@@ -187,6 +193,8 @@ def interleaved(cases: list[Case], repeat: int) -> list[float]:
             timed()
             times[k].append(time.perf_counter() - t0)
     released()
+    if means is not None:  # and each case's mean, when asked for
+        means[:] = [statistics.fmean(t) * 1000 for t in times]
     return [statistics.median(t) * 1000 for t in times]
 
 
@@ -248,7 +256,8 @@ def bench_size(n_runs: int, repeat: int, workdir: Path) -> list[dict[str, object
         and the index, for the floor of both files. Parsed as the store parses (collector
         paused, the objects then moved to the oldest generation), so that no collection of
         a megabytes-large parse lands in the floor's time."""
-        size = year_file.stat().st_size
+        files = (year_file, Path(journal_of(str(year_file))))
+        size = sum(p.stat().st_size for p in files if p.exists())
         if year_data and size <= loaded_size[0] * 1.01:
             return
         loaded_size[0] = size
@@ -256,8 +265,8 @@ def bench_size(n_runs: int, repeat: int, workdir: Path) -> list[dict[str, object
         gc.disable()
         try:
             for path in (year_file, services.repo.index_path):
-                with open(path, "rb") as handle:
-                    year_data.append(json.loads(handle.read()))
+                # what the file holds with its journal: the current year's data
+                year_data.append(AtomicJSONStorage(str(path)).read_afresh())
             gc.freeze()
             gc.unfreeze()
         finally:
@@ -283,6 +292,16 @@ def bench_size(n_runs: int, repeat: int, workdir: Path) -> list[dict[str, object
         os.replace(tmp, index_floor)
 
     moves = plan(repeat)
+    means: list[float] = []
+    folds = [0]  # transitions that wrote the year's file whole (its journal folded into it)
+    whole_write = AtomicJSONStorage._write_atomically
+
+    def counted(store: AtomicJSONStorage, *args: object, **kw: object) -> None:
+        if store.path == str(year_file):
+            folds[0] += 1
+        whole_write(store, *args, **kw)  # type: ignore[arg-type]
+
+    AtomicJSONStorage._write_atomically = counted  # type: ignore[method-assign]
     warm, floor_ms, floor_durable, floor_both = interleaved(
         [
             (act_only, None),
@@ -291,7 +310,9 @@ def bench_size(n_runs: int, repeat: int, workdir: Path) -> list[dict[str, object
             (both_files, load_year),
         ],
         repeat,
+        means,
     )
+    AtomicJSONStorage._write_atomically = whole_write  # type: ignore[method-assign]
 
     def cold() -> None:
         for path in (year_file, services.repo.index_path):
@@ -301,7 +322,7 @@ def bench_size(n_runs: int, repeat: int, workdir: Path) -> list[dict[str, object
     def loads_floor() -> None:
         gc.disable()  # the best json.loads can do: no collections during the parse
         try:
-            with open(year_file, "rb") as handle:
+            with open(floor_path, "rb") as handle:  # the year's data as one file
                 json.loads(handle.read())
         finally:
             gc.enable()
@@ -313,13 +334,12 @@ def bench_size(n_runs: int, repeat: int, workdir: Path) -> list[dict[str, object
     # the earlier table's baseline: the floor of writing the whole database as one file
     everything: dict[str, object] = {}
     for path in services.repo.files()[1:]:
-        with open(path, "rb") as handle:
-            everything.update(json.loads(handle.read()).get("runs", {}))
+        everything.update((AtomicJSONStorage(str(path)).read_afresh() or {}).get("runs", {}))
     whole_path = workdir / f"whole-{n_runs}.json"
     whole = {"runs": everything}
     floor_whole = median_ms(lambda: floor_write(whole_path, whole), repeat)
     del everything
-    year_mb = year_file.stat().st_size / 1e6
+    year_mb = floor_path.stat().st_size / 1e6  # the year's data as one file
     year_size = f"{year_mb:.1f} MB" if year_mb >= 1 else f"{year_mb * 1000:.0f} KB"
     label = f"{n_runs:,} runs, {total_mb:.1f} MB; year {year_size}"
     return [
@@ -354,6 +374,14 @@ def bench_size(n_runs: int, repeat: int, workdir: Path) -> list[dict[str, object
             "ms": warm,
             "baseline": "floor of all runs as one file (0.2's baseline)",
             "baseline_ms": floor_whole,
+            "target": None,
+        },
+        {
+            "bench": "store",
+            "what": f"transition, warm, mean: {folds[0]} folds in {repeat} ({label})",
+            "ms": means[0],
+            "baseline": "floor of the year (mean)",
+            "baseline_ms": means[1],
             "target": None,
         },
         {

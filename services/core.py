@@ -443,6 +443,12 @@ class Services:
 
     # -- the database itself ---------------------------------------------------------------
 
+    def fold_journals(self) -> None:
+        """Fold the journals of this session's steps into their files (on closing the TUI):
+        never an error, a journal left is read with its file."""
+        if self.repo.exists():
+            self.repo.fold_journals()
+
     def check_database(self) -> maintenance.Report:
         """`doctor`: what killed writers left is removed first and the run index is
         rebuilt from the year files if it differs from them (under the lock, like a write
@@ -455,6 +461,7 @@ class Services:
             with contextlib.suppress(SoptrackError), self.repo.transaction_lock():
                 removed = maintenance.clean_temps(self.repo.path)
                 rebuilt = self.repo.rebuild_index()
+            self.repo.fold_journals()  # the files then say all: for a look, or a hand edit
         report = maintenance.check(self.repo.path)
         if removed:
             report.lines.append(f"Dibersihkan: {removed} file sementara penulis yang terhenti")

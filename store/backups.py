@@ -47,7 +47,11 @@ def list_backups(db_path: str | os.PathLike[str]) -> list[Path]:
     if not directory.is_dir():
         return []
     prefix = f"{Path(db_path).stem}-"
-    found = (p for p in directory.glob("*.json") if p.name.startswith(prefix))
+    found = (
+        p
+        for p in directory.glob("*.json")
+        if p.name.startswith(prefix) and not p.name.endswith(layout.JOURNAL_END)
+    )
     return sorted(
         (p for p in found if p.name[len(prefix) : len(prefix) + 1].isdigit()), reverse=True
     )
@@ -58,30 +62,55 @@ def latest(db_path: str | os.PathLike[str]) -> Path | None:
     return found[0] if found else None
 
 
-def rotate(db_path: str, *, force: bool = False, now: float | None = None) -> Path | None:
-    """Keep the file about to be replaced, if the newest backup is older than the interval."""
+def due(db_path: str, now: float | None = None) -> bool:
+    """Whether the next write of the file makes a backup (the newest is older than the
+    interval); a journal is folded into its file then, so the backup is of the file."""
     now = time.time() if now is None else now
     known = _NEWEST.get(db_path)
-    if not force and known is not None and 0 <= now - known < INTERVAL_SECONDS:
-        return None
+    if known is not None and 0 <= now - known < INTERVAL_SECONDS:
+        return False
     newest = latest(db_path)
-    if not force and newest is not None:
+    if newest is not None:
         with contextlib.suppress(OSError):
             made = newest.stat().st_mtime
             _NEWEST[db_path] = made
             if now - made < INTERVAL_SECONDS:
-                return None
+                return False
+    return True
+
+
+def journal_of(backup: Path) -> Path:
+    """The journal kept with a backup (its file was read with it), named as any file's
+    journal: reading the backup applies it."""
+    return Path(layout.journal_of(str(backup)))
+
+
+def rotate(
+    db_path: str, *, force: bool = False, now: float | None = None, journal: str | None = None
+) -> Path | None:
+    """Keep the file about to be replaced, if the newest backup is older than the interval;
+    with `journal`, the journal it is read with (the file's state is both)."""
+    now = time.time() if now is None else now
+    if not force and not due(db_path, now):
+        return None
     directory = backup_dir(db_path)
     try:
         shared.make_dir(directory)
         stamp = time.strftime("%Y%m%d-%H%M%S", time.localtime(now))
         target = directory / f"{Path(db_path).stem}-{stamp}-{int(now * 1000) % 1000:03d}.json"
-        try:
-            os.link(db_path, target)
-            os.utime(target, (now, now))
-        except OSError:
-            shutil.copy2(db_path, target)
-            os.utime(target, (now, now))
+        pairs = [(db_path, target)]
+        if journal is not None:
+            pairs.insert(0, (journal, journal_of(target)))  # no backup without its journal
+        for source, copy in pairs:
+            try:
+                os.link(source, copy)
+                os.utime(copy, (now, now))
+            except FileNotFoundError:
+                if source == db_path:
+                    raise
+            except OSError:
+                shutil.copy2(source, copy)
+                os.utime(copy, (now, now))
     except OSError as exc:
         # a backup must never stop a write, but the user must hear that there was none
         why = folder_problem(db_path) or (
@@ -95,6 +124,8 @@ def rotate(db_path: str, *, force: bool = False, now: float | None = None) -> Pa
     for old in list_backups(db_path)[KEEP:]:
         with contextlib.suppress(OSError):
             old.unlink()
+        with contextlib.suppress(OSError):
+            journal_of(old).unlink()
     return target
 
 

@@ -19,6 +19,8 @@ from pathlib import Path
 
 from soptrack.sop.numbers import ascii_digits
 
+# a file's journal (storage.py): `kantor.2026.json` -> `kantor.2026.journal.json`
+JOURNAL_END = ".journal.json"
 _YEAR = re.compile(r"^(?P<stem>.+)\.(?P<year>\d{4})\.json$")
 
 
@@ -56,8 +58,9 @@ class Scan:
     files (`.<stem>.*`: temporary files)."""
 
     def __init__(self, main: Path) -> None:
-        entries, self.hidden = _entries(main)
+        entries, self.hidden, journals = _entries(main)
         self._entries = dict(entries)
+        self._journals = journals
         self._identities: dict[int, list[int] | None] = {}
 
     @property
@@ -69,8 +72,12 @@ class Scan:
         """None too for a year without a file."""
         if year not in self._identities:
             entry = self._entries.get(year)
+            journal = self._journals.get(year)
             try:
-                self._identities[year] = None if entry is None else identity(entry.stat())
+                found = None if entry is None else identity(entry.stat())
+                if found is not None and journal is not None:
+                    found += identity(journal.stat())
+                self._identities[year] = found
             except OSError:
                 self._identities[year] = None
         return self._identities[year]
@@ -79,13 +86,16 @@ class Scan:
         return iter(self._entries)
 
 
-def _entries(main: Path) -> tuple[list[tuple[int, os.DirEntry[str]]], list[str]]:
-    """(year, folder entry) of each `<stem>.<YYYY>.json` beside `main`, oldest first; and
-    the names of the hidden files `.<stem>.*` beside it."""
+def _entries(
+    main: Path,
+) -> tuple[list[tuple[int, os.DirEntry[str]]], list[str], dict[int, os.DirEntry[str]]]:
+    """(year, folder entry) of each `<stem>.<YYYY>.json` beside `main`, oldest first; the
+    names of the hidden files `.<stem>.*` beside it; and the year files' journals."""
     prefix = f"{main.stem}."
     hidden_prefix = f".{prefix}"
     found = []
     hidden = []
+    journals = {}
     try:
         with os.scandir(main.parent) as entries:
             for entry in entries:
@@ -95,13 +105,17 @@ def _entries(main: Path) -> tuple[list[tuple[int, os.DirEntry[str]]], list[str]]
                     continue
                 if not name.startswith(prefix) or not name.endswith(".json"):
                     continue
-                middle = name[len(prefix) : -len(".json")]
+                journal = name.endswith(JOURNAL_END)
+                middle = name[len(prefix) : -len(JOURNAL_END if journal else ".json")]
                 # ascii: str.isdigit takes a planted name's superscripts, int() does not
                 if len(middle) == 4 and ascii_digits(middle):
-                    found.append((int(middle), entry))
+                    if journal:
+                        journals[int(middle)] = entry
+                    else:
+                        found.append((int(middle), entry))
     except OSError:
-        return [], []
-    return sorted(found, key=lambda pair: pair[0]), hidden
+        return [], [], {}
+    return sorted(found, key=lambda pair: pair[0]), hidden, journals
 
 
 def identity(st: os.stat_result) -> list[int]:
@@ -111,6 +125,21 @@ def identity(st: os.stat_result) -> list[int]:
     version never matches, even if the inode number is reused later. Not ctime: a backup's
     hard link changes it without changing the file."""
     return [st.st_ino, st.st_size, st.st_mtime_ns]
+
+
+def journal_of(path: str) -> str:
+    """The journal of a file of the database, named like them (a copy of `kantor*.json`
+    takes it too); never taken for a year file."""
+    return (path[: -len(".json")] if path.endswith(".json") else path) + JOURNAL_END
+
+
+def journal_identity(path: Path) -> list[int]:
+    """identity() of the file's journal ([] without one): a step that goes to the journal
+    leaves its file as it was, and the index must still see that the year changed."""
+    try:
+        return identity(os.stat(journal_of(str(path))))
+    except OSError:
+        return []
 
 
 def main_of(path: Path) -> Path:

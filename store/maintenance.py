@@ -24,6 +24,7 @@ from soptrack.store.schema import SCHEMA_VERSION
 from soptrack.store.storage import (
     AtomicJSONStorage,
     forget,
+    journal_of,
     lock_problem,
     remove_stale_temps,
     stale_temps,
@@ -232,11 +233,7 @@ def compare(target: Path, backup: Path, now: float | None = None) -> list[str]:
 
 def _history_lengths(path: Path) -> dict[str, int]:
     """Run id -> transitions, from a year file's runs."""
-    forget(str(path))
-    try:
-        data = AtomicJSONStorage(str(path)).read() or {}
-    finally:
-        forget(str(path))
+    data = AtomicJSONStorage(str(path)).read_afresh() or {}
     runs = data.get("runs") or {}
     return {str(doc.get("id", key)): len(doc.get("history", [])) for key, doc in runs.items()}
 
@@ -297,6 +294,7 @@ def _put_back(path: Path, chosen: Path) -> Path | None:
         elif path.exists():
             kept = _aside(path)
             _keep_copy(path, kept)  # keep the broken file: never destroy what we replace
+        _put_back_journal(path, chosen, kept)
         os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(OSError):
@@ -304,6 +302,24 @@ def _put_back(path: Path, chosen: Path) -> Path | None:
         raise
     forget(str(path))
     return kept
+
+
+def _put_back_journal(path: Path, chosen: Path, kept: Path | None) -> None:
+    """The file's journal goes with it: the backup's (kept with it when its file was read
+    with one), else none. The journal replaced is kept beside the file kept. Done before
+    the file itself: a journal never continues a file it was not written for (its token)."""
+    live = Path(journal_of(str(path)))
+    saved = backups.journal_of(chosen)
+    if live.exists():
+        beside = kept or _aside(path)
+        _keep_copy(live, beside.with_name(beside.name + ".journal"))
+    if saved.exists():
+        tmp = path.with_name(f".{live.name}.restore")
+        shutil.copy2(saved, tmp)
+        os.replace(tmp, live)
+    else:
+        with contextlib.suppress(FileNotFoundError):
+            live.unlink()
 
 
 def _keep_copy(path: Path, kept: Path) -> None:

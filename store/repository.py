@@ -84,11 +84,12 @@ def _reading(method: Callable[..., T]) -> Callable[..., T]:
 
 
 def file_identity(path: Path) -> list[int] | None:
-    """layout.identity() of the file, None when it cannot be read."""
+    """layout.identity() of the file and its journal, None when it cannot be read."""
     try:
-        return layout.identity(os.stat(path))
+        found = layout.identity(os.stat(path))
     except OSError:
         return None
+    return found + layout.journal_identity(path)
 
 
 class _View:
@@ -246,9 +247,11 @@ class Repository:
         """Changes whenever any process writes the database: an admin change rewrites the
         main file, a transition the index (and a restore removes it). Cheap polling for the
         TUI: two stats."""
+        index = str(self.index_path)
         return (
             storage_mod.stat_signature(str(self.path)),
-            storage_mod.stat_signature(str(self.index_path)),
+            storage_mod.stat_signature(index),
+            storage_mod.stat_signature(storage_mod.journal_of(index)),
         )
 
     def catalog_signature(self) -> object:
@@ -286,7 +289,9 @@ class Repository:
         return _View(main, index, None)
 
     def _index_store(self) -> AtomicJSONStorage:
-        return AtomicJSONStorage(str(self.index_path), durable=False, kind=schema.INDEX_KIND)
+        return AtomicJSONStorage(
+            str(self.index_path), durable=False, kind=schema.INDEX_KIND, journal=True
+        )
 
     def index_tables(self, store: AtomicJSONStorage | None = None) -> Tables | None:
         """The index file's tables (`index`, `years`); None when it is missing or cannot be
@@ -315,6 +320,31 @@ class Repository:
         it (the holder of the lock writes it anyway) and may have no write access."""
         with contextlib.suppress(StoreError), self._runs_transaction(timeout=0):
             pass
+
+    def fold_journals(self, timeout: float = 2.0) -> int:
+        """Write each file that has a journal whole again, the journal folded into it (the
+        TUI on closing): the files are whole when no soptrack is open, for a copy of
+        `*.json` or an edit by hand. Returns how many files were folded. A busy lock or a
+        failed write folds nothing and is no error: a journal is read with its file."""
+        years = [
+            year
+            for year, path in layout.year_files(self.path).items()
+            if os.path.exists(storage_mod.journal_of(str(path)))
+        ]
+        index = os.path.exists(storage_mod.journal_of(str(self.index_path)))
+        if not years and not index:
+            return 0
+        try:
+            with self._runs_transaction(timeout, verify=False) as writer:
+                for year in years:
+                    writer.year_runs(year)
+                    writer.stores[year].write(writer.tables[year])  # nothing touched: whole
+                    writer.written.add(year)
+                writer.whole = True
+                writer.index_store.write(writer.index_tables)
+        except StoreError:
+            return 0
+        return len(years) + index
 
     def rebuild_index(self) -> bool:
         """Rebuild the whole index from the year files and store it if it differs from the
@@ -348,7 +378,7 @@ class Repository:
                 if path.exists():  # left by a migration that was interrupted: keep a copy
                     backups.rotate(str(path), force=True)
                 storage_mod.forget(str(path))
-                year_store = AtomicJSONStorage(str(path))
+                year_store = AtomicJSONStorage(str(path), journal=True)
                 year_store.write(year_tables)
                 year_store.flush()
                 recorded[str(year)] = {"year": year, "file": file_identity(path)}
@@ -612,7 +642,13 @@ class Repository:
             updated, history = self._doc_of(run, slot)
             # fields this version does not know (a later schema's) are kept as they were
             stored = {**doc, **updated}
-            writer.put(key, stored, _encoded(stored, history, str(slot[0])))
+            path = str(slot[0])
+            writer.put(
+                key,
+                stored,
+                lambda: _encoded(stored, history, path),
+                _patch(key, doc, stored, history, path),
+            )
             return run
 
     def _run(self, doc: dict[str, Any], doc_id: str, path: Path) -> Run:
@@ -855,6 +891,42 @@ def _steps_reusing(
     return tuple(out)
 
 
+def _patch(
+    key: str, before: dict[str, Any], doc: dict[str, Any], history: list[bytes], path: str
+) -> bytes | None:
+    """The journal op of a run whose history only grew (every step, note and undo adds an
+    entry): its new entries, the steps that changed and its other fields. None when the
+    history was not a prefix (a document put back by hand): the whole document goes to the
+    journal then."""
+    old = before.get("history")
+    new = doc["history"]
+    if not isinstance(old, list) or len(old) > len(new):
+        return None
+    for was, now in zip(old, new, strict=False):
+        # an entry's hash seals its content and every entry before it: equal hashes are
+        # equal entries (a run read again from its file: other objects, the same entries)
+        sealed = isinstance(was, dict) and was.get("hash")
+        if was is not now and not (sealed and sealed == now.get("hash")) and was != now:
+            return None
+    fields = {name: value for name, value in doc.items() if name not in ("history", "steps")}
+    steps = doc["steps"]
+    old_steps = before.get("steps")
+    items: dict[str, dict[str, Any]] = {}
+    if isinstance(old_steps, list) and len(old_steps) == len(steps):
+        pairs = enumerate(zip(old_steps, steps, strict=True))
+        items["steps"] = {str(i): step for i, (was, step) in pairs if was != step}
+    else:
+        fields["steps"] = steps
+    return storage_mod.patch_op(
+        RUNS,
+        key,
+        storage_mod.dump_json(fields, path),
+        storage_mod.dump_json(items, path),
+        "history",
+        history[len(old) :],
+    )
+
+
 def _encoded(doc: dict[str, Any], history: list[bytes], path: str) -> bytes:
     """dump_json(doc) for a run document whose `history` entries are already encoded (in
     that order): the rest of the document is encoded, the history joined in as it is."""
@@ -961,7 +1033,7 @@ class _Writer:
                 found = self.scan.identity(year)
                 if not isinstance(recorded, dict) or recorded.get("file") != found:
                     self.verify()  # its entries are stale: the whole index is checked
-            store = AtomicJSONStorage(str(self.repo.year_path(year)))
+            store = AtomicJSONStorage(str(self.repo.year_path(year)), journal=True)
             self.stores[year] = store
             self.tables[year] = store.read() or {}
         return self.tables[year].setdefault(RUNS, {})
@@ -970,13 +1042,20 @@ class _Writer:
         """The main file's tables were changed (a new SOP version): write it too."""
         self.main_store.write(self.main)
 
-    def put(self, key: str, doc: dict[str, Any], encoded: bytes | None = None) -> None:
-        """`encoded`: the document's JSON, when the caller built it from parts it keeps."""
+    def put(
+        self,
+        key: str,
+        doc: dict[str, Any],
+        encoded: storage_mod.Encoded | None = None,
+        op: bytes | None = None,
+    ) -> None:
+        """`encoded`: the document's JSON, when the caller built it from parts it keeps;
+        `op`: its journal op, when a patch says it in fewer bytes."""
         year = int(doc["year"])
         self.year_runs(year)[key] = doc
         store = self.stores[year]
         store.write(self.tables[year])
-        store.touch(RUNS, key, encoded)
+        store.touch(RUNS, key, encoded, op)
         self.written.add(year)
         self.index[key] = entry_of(doc)
         self.index_store.write(self.index_tables)
@@ -1005,9 +1084,8 @@ class _Writer:
             writing=True,
         )
         self.main_store.flush(clean=False)  # nothing when the main file did not change
-        for year in self.written:
-            self.stores[year].flush(sync_dir=False, clean=False)
-        if self.written:
+        replaced = [self.stores[year].flush(sync_dir=False, clean=False) for year in self.written]
+        if any(replaced):
             storage_mod.fsync_dir(str(self.repo.path.parent))
         for year in self.written:
             path = self.repo.year_path(year)

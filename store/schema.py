@@ -22,7 +22,11 @@ from soptrack.store.errors import StoreTooNew
 #    of their own (kantor.index.json), written without fsync: a transition durably writes
 #    one file, its year's. Also done by the repository (a main file that still holds the
 #    `index` table); as a table-level step it changes nothing.
-SCHEMA_VERSION = 4
+# 5: the year files and the index may have a journal beside them (`kantor.2026.journal.json`,
+#    storage.py) continuing the file named by the token in its meta: a version that does not
+#    read journals must not read (or write) these files. As a table-level step it changes
+#    nothing: a file without a token has no journal yet.
+SCHEMA_VERSION = 5
 META_TABLE = "meta"
 APP_MARK = "soptrack"
 SPLIT_VERSION = 2
@@ -45,6 +49,7 @@ MIGRATIONS: dict[int, Callable[[Tables], Tables]] = {
     1: _v1_to_v2,
     SPLIT_VERSION: lambda data: data,
     INDEX_VERSION: lambda data: data,
+    4: lambda data: data,
 }
 
 
@@ -87,9 +92,18 @@ def kind_of(data: Tables) -> str | None:
     return kind if isinstance(kind, str) else None
 
 
-def stamp(data: Tables, kind: str | None = None) -> Tables:
+def stamp(data: Tables, kind: str | None = None, token: str | None = None) -> Tables:
+    """`token`: names this version of a file that a journal may continue (storage.py)."""
     meta: dict[str, Any] = {"app": APP_MARK, "schema": SCHEMA_VERSION}
     if kind is not None:
         meta["kind"] = kind
+    if token is not None:
+        meta["journal"] = token
     data[META_TABLE] = {"1": meta}
     return data
+
+
+def journal_token(data: Tables) -> str | None:
+    meta = data.get(META_TABLE, {}).get("1")
+    token = meta.get("journal") if isinstance(meta, dict) else None
+    return token if isinstance(token, str) else None

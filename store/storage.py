@@ -14,6 +14,19 @@ The file is written one document per line (still plain JSON: a newline is never 
 JSON string). A transaction that says which documents it changed (`touch`) re-serializes
 only those: every other document's line is reused from the bytes last read or written, so a
 transition costs the serialization of one run plus the write, not a json.dumps of the year.
+
+A file opened with `journal=True` (the year files and the index) may also take a
+transaction as one appended line in a journal beside it (`kantor.2026.journal.json`):
+the changed documents, or for a run only its new history entries and fields. An append and
+one fdatasync cost a fraction of a whole new file, and the year's size no longer matters.
+The file is the state as of its last whole write plus the journal's complete lines; the
+journal's first line names the file version it continues (a token in the file's meta), so
+a journal left behind by a whole write that replaced its file (a crash between the two, a
+restore) is ignored, never applied twice. A line cut short by a killed writer is not
+complete: readers leave it out, the next writer cuts it off. A process's first write of a
+file is always whole, and a journal is folded into its file (a whole write) once it
+outgrows a quarter of the file, when a backup is due, and when the TUI closes: a CLI
+command leaves whole files behind, as before.
 """
 
 from __future__ import annotations
@@ -37,19 +50,37 @@ if TYPE_CHECKING:
 
 from tinydb.storages import Storage
 
+from soptrack.sop.numbers import ascii_digits
 from soptrack.store import backups, schema, shared
 from soptrack.store.errors import StoreCorrupt, StoreError
+from soptrack.store.layout import JOURNAL_END, journal_of
 
 _Signature = tuple[int, int, int, int]
+# the file's signature and its journal's (None: no journal)
+_Signatures = tuple[_Signature, _Signature | None]
 # table -> doc id -> the document's line, `"<id>":{...}` exactly as in the file (no comma)
 _Lines = dict[str, dict[str, bytes]]
 # path -> (signature of the file parsed, parsed data, file needs a backup before next write)
-_CACHE: dict[str, tuple[_Signature, dict[str, Any], bool]] = {}
+_CACHE: dict[str, tuple[_Signatures, dict[str, Any], bool]] = {}
 # The cached dict is shared by every thread of the process (the TUI's workers, an export
 # thread), and a transaction changes it in place: whoever reads or writes it holds this.
 CACHE_LOCK = threading.RLock()
 # path -> the raw bytes behind the cached parse, or its lines once split (for `touch`)
 _RAW: dict[str, bytes | _Lines] = {}
+# path -> (its journal's signature, the bytes of it applied: whole lines) when the cached
+# parse applied a journal that continues the file
+_APPLIED: dict[str, tuple[_Signature, int]] = {}
+# path -> table -> doc ids the journal changed since the file's lines in _RAW were read
+_DIRTY: dict[str, dict[str, set[str]]] = {}
+# the files this process wrote whole: only those take its later writes in their journal
+_WHOLE_WRITTEN: set[str] = set()
+# whether writes may go to journals at all (tests of the whole-write path turn it off)
+JOURNALS = True
+# a journal is folded into its file once it would outgrow this, or a quarter of the file
+JOURNAL_MIN_LIMIT = 32 * 1024
+# a document's JSON, or what makes it (only a whole write needs it)
+Encoded = bytes | Callable[[], bytes]
+_APPEND_FLAGS = os.O_WRONLY | os.O_APPEND | os.O_NOFOLLOW | os.O_CLOEXEC
 
 
 def _signature(st: os.stat_result) -> _Signature:
@@ -58,15 +89,25 @@ def _signature(st: os.stat_result) -> _Signature:
 
 def forget(path: str) -> None:
     """Drop the cached parse of `path` (after a restore, or in tests)."""
+    path = os.path.abspath(path)
     with CACHE_LOCK:
-        _CACHE.pop(os.path.abspath(path), None)
-        _RAW.pop(os.path.abspath(path), None)
+        _CACHE.pop(path, None)
+        _RAW.pop(path, None)
+        _APPLIED.pop(path, None)
+        _DIRTY.pop(path, None)
 
 
 def stat_signature(path: str) -> _Signature | None:
     try:
         return _signature(os.stat(path))
     except FileNotFoundError:
+        return None
+
+
+def _journal_signature(path: str) -> _Signature | None:
+    try:
+        return _signature(os.stat(journal_of(path)))
+    except OSError:  # none (an unreadable one is named when it is read)
         return None
 
 
@@ -77,14 +118,25 @@ class AtomicJSONStorage(Storage):
     after the data it names) empty or cut short; its reader rebuilds it then. `kind` marks
     the file's meta (schema.INDEX_KIND)."""
 
-    def __init__(self, path: str, *, durable: bool = True, kind: str | None = None) -> None:
+    def __init__(
+        self,
+        path: str,
+        *,
+        durable: bool = True,
+        kind: str | None = None,
+        journal: bool = False,
+    ) -> None:
         self.path = os.path.abspath(path)
         self.durable = durable
         self.kind = kind
+        self.journal = journal  # may this storage write to the journal (every read applies it)
         self._pending: dict[str, Any] | None = None
         # None: the whole file is serialized again; else the only documents changed (with
         # their JSON when the caller gave it)
-        self._touched: dict[str, dict[str, bytes | None]] | None = None
+        self._touched: dict[str, dict[str, Encoded | None]] | None = None
+        # (table, doc id) -> the journal op of a document that says more briefly what
+        # changed (a run: its new history entries), from the caller
+        self._ops: dict[tuple[str, str], bytes] = {}
 
     # -- reading ---------------------------------------------------------------------------
 
@@ -113,13 +165,121 @@ class AtomicJSONStorage(Storage):
                 "pakai --db FILE"
             )
         sig = _signature(st)
+        jsig = _journal_signature(self.path)
         cached = _CACHE.get(self.path)
-        if cached and cached[0] == sig:
+        if cached and cached[0] == (sig, jsig):
+            return cached[1]
+        applied = _APPLIED.get(self.path)
+        if (
+            cached
+            and applied
+            and jsig is not None
+            and cached[0][0] == sig
+            and applied[0][0] == jsig[0]  # the same journal, grown (another process's step)
+            and jsig[1] >= applied[1]
+        ):
+            try:
+                end = self._replay(cached[1], applied[1], None)
+            except BaseException:
+                forget(self.path)
+                raise
+            _APPLIED[self.path] = (jsig, applied[1] if end is None else end)
+            _CACHE[self.path] = ((sig, jsig), cached[1], cached[2])
             return cached[1]
         data, migrated, raw = self._parse()
-        _CACHE[self.path] = (sig, data, migrated)
+        _APPLIED.pop(self.path, None)
+        _DIRTY.pop(self.path, None)
         _RAW[self.path] = raw
+        token = None if migrated else schema.journal_token(data)
+        if jsig is not None and token is not None:
+            end = self._replay(data, 0, token, len(raw))
+            if end is not None:
+                _APPLIED[self.path] = (jsig, end)
+        _CACHE[self.path] = ((sig, jsig), data, migrated)
         return data
+
+    def _replay(
+        self,
+        data: dict[str, Any],
+        start: int,
+        token: str | None,
+        size: int = -1,
+        *,
+        cached: bool = True,
+    ) -> int | None:
+        """Apply the journal's complete lines from byte `start` (0: from its header, which
+        must name `token` and the file's `size`) to `data`; the byte after the last line
+        applied, None when the journal does not continue this file (it is then left
+        alone). A line that does not read is a torn write when it is the last (left out),
+        damage anywhere else.
+        `cached`: `data` is this process's cached parse (its changed lines are noted)."""
+        jpath = journal_of(self.path)
+        try:
+            with open(jpath, "rb") as handle:
+                handle.seek(start)
+                chunk = handle.read()
+        except FileNotFoundError:
+            return None
+        except OSError as exc:
+            if isinstance(exc, PermissionError):
+                raise _permission_error(jpath, "membaca") from None
+            raise StoreError(f"jurnal {jpath} tidak dapat dibaca: {exc.strerror}") from None
+        pos = 0
+        if start == 0:
+            end = chunk.find(b"\n")
+            try:
+                header = json.loads(chunk[:end]) if end >= 0 else None
+            except ValueError:
+                header = None
+            if not isinstance(header, dict) or header.get("base") != token:
+                return None  # a journal of an earlier version of the file: folded already
+            if header.get("size") != size:
+                # the file was changed by hand after the journal was begun: which of the two
+                # holds the truth is for a person to say
+                raise StoreCorrupt(
+                    f"database {self.path} diubah di luar soptrack, sedangkan jurnalnya "
+                    f"{jpath} berisi langkah-langkah sesudahnya; tidak diubah. Kembalikan "
+                    f"file itu (soptrack restore), atau pindahkan jurnalnya (mv {jpath} "
+                    f"{jpath}.lama) untuk memakai file itu tanpa langkah-langkah tersebut"
+                )
+            pos = end + 1
+        lines = chunk[pos:].split(b"\n")[:-1]  # the last piece has no newline yet: torn
+        records = []
+        for number, line in enumerate(lines):
+            try:
+                records.append(_ops_of(json.loads(line, parse_constant=_not_a_number)))
+            except (ValueError, TypeError, KeyError) as exc:
+                if number == len(lines) - 1:
+                    break  # a record cut short by a crash: never acknowledged
+                raise self._corrupt_journal(jpath, f"catatan ke-{number + 1}: {exc}") from None
+            pos += len(line) + 1
+        dirty = _DIRTY.setdefault(self.path, {}) if cached else {}
+        for ops in records:
+            for op in ops:
+                try:
+                    _apply(data, op)
+                except (ValueError, TypeError, KeyError, IndexError) as exc:
+                    raise self._corrupt_journal(jpath, str(exc)) from None
+                dirty.setdefault(op["t"], set()).add(op["id"])
+        return start + pos
+
+    def read_afresh(self) -> dict[str, Any] | None:
+        """The file as any new reader sees it (its journal applied), parsed again without
+        touching this process's cache: for measuring, and for comparing with a backup."""
+        if not os.path.exists(self.path):
+            return None
+        data, migrated, raw = self._parse()
+        token = None if migrated else schema.journal_token(data)
+        if token is not None:
+            self._replay(data, 0, token, len(raw), cached=False)
+        return data
+
+    def _corrupt_journal(self, jpath: str, why: str) -> StoreCorrupt:
+        return StoreCorrupt(
+            f"jurnal {jpath} rusak ({why[:200]}); tidak diubah. Pindahkan jurnal itu "
+            f"(mv {jpath} {jpath}.rusak): {os.path.basename(self.path)} lalu terbaca tanpa "
+            "langkah-langkah terakhirnya; atau pulihkan cadangan: soptrack restore"
+        )
 
     def _parse(self) -> tuple[dict[str, Any], bool, bytes]:
         try:
@@ -164,14 +324,26 @@ class AtomicJSONStorage(Storage):
         """Whether flush() will write (something was written in this transaction)."""
         return self._pending is not None
 
-    def touch(self, table: str, doc_id: int | str, encoded: bytes | None = None) -> None:
+    def touch(
+        self,
+        table: str,
+        doc_id: int | str,
+        encoded: Encoded | None = None,
+        op: bytes | None = None,
+    ) -> None:
         """Declare a document this transaction changes. A transaction that declares every
         change lets flush() reuse the other documents' bytes; one that declares nothing
         has the whole file serialized again (the safe default). `encoded`: the document's
-        JSON (dump_json of it) where the caller has it already, from parts it keeps."""
+        JSON (dump_json of it) where the caller has it already, from parts it keeps. `op`:
+        the journal line's op for it (patch_op), when a patch says it in fewer bytes."""
         if self._touched is None:
             self._touched = {}
-        self._touched.setdefault(table, {})[str(doc_id)] = encoded
+        key = str(doc_id)
+        self._touched.setdefault(table, {})[key] = encoded
+        if op is not None:
+            self._ops[(table, key)] = op
+        else:
+            self._ops.pop((table, key), None)
 
     def discard(self) -> None:
         # TinyDB changes the cached dict in place, and a transaction may fail after mutating
@@ -179,18 +351,28 @@ class AtomicJSONStorage(Storage):
         forget(self.path)
         self._pending = None
         self._touched = None
+        self._ops = {}
 
-    def flush(self, *, sync_dir: bool = True, clean: bool = True) -> None:
+    def flush(self, *, sync_dir: bool = True, clean: bool = True) -> bool:
         """Write what the transaction changed, atomically; nothing if nothing changed.
         `sync_dir=False` when another file of the same folder is flushed right after (its
         directory fsync makes both renames durable); `clean=False` when the caller removed
-        stale temporary files in this transaction already (remove_stale_temps)."""
+        stale temporary files in this transaction already (remove_stale_temps). Returns
+        whether the file was replaced (a folder fsync is due when `sync_dir=False`): not
+        when nothing changed or the journal took the transaction."""
         if self._pending is None:
-            return
-        data = schema.stamp(self._pending, self.kind)
+            return False
+        data = self._pending
         touched, self._touched = self._touched, None
+        ops, self._ops = self._ops, {}
         self._pending = None
         try:
+            record = self._journal_record(data, touched, ops)
+            if record is not None and touched is not None:
+                self._append(data, touched, record)
+                return False
+            token = os.urandom(8).hex() if self.journal else None
+            data = schema.stamp(data, self.kind, token)
             payload, lines = self._serialize(data, touched)
             self._write_atomically(data, payload, sync_dir=sync_dir, clean=clean)
         except OSError as exc:
@@ -200,23 +382,157 @@ class AtomicJSONStorage(Storage):
             forget(self.path)
             raise
         _RAW[self.path] = lines
+        _DIRTY.pop(self.path, None)
+        _APPLIED.pop(self.path, None)
+        if self.journal:
+            _WHOLE_WRITTEN.add(self.path)
+        return True
+
+    def _journal_record(
+        self,
+        data: dict[str, Any],
+        touched: dict[str, dict[str, Encoded | None]] | None,
+        ops: dict[tuple[str, str], bytes],
+    ) -> bytes | None:
+        """The journal line of this transaction, or None when it is written whole: a file
+        without a journal, a transaction that did not say what it changed, this process's
+        first write of the file, a backup due, or a journal grown past its limit."""
+        if not (JOURNALS and self.journal) or touched is None:
+            return None
+        if self.path not in _WHOLE_WRITTEN:
+            return None
+        cached = _CACHE.get(self.path)
+        if cached is None or cached[1] is not data or cached[2]:
+            return None
+        if schema.journal_token(data) is None:
+            return None
+        if self.durable and backups.due(self.path):
+            return None
+        parts = []
+        for table, docs in touched.items():
+            name = self._dump(table)
+            rows = data.get(table, {})
+            for key, encoded in docs.items():
+                op = ops.get((table, key))
+                if op is None:
+                    doc = rows.get(key)
+                    if doc is None:
+                        op = b'{"t":%s,"id":"%s","del":true}' % (name, key.encode())
+                    else:
+                        body = (
+                            encoded()
+                            if callable(encoded)
+                            else encoded
+                            if encoded is not None
+                            else self._dump(doc)
+                        )
+                        op = b'{"t":%s,"id":"%s","doc":%s}' % (name, key.encode(), body)
+                parts.append(op)
+        record = b'{"tx":[' + b",".join(parts) + b"]}\n"
+        applied = _APPLIED.get(self.path)
+        used = applied[1] if applied is not None and applied[0] == cached[0][1] else 0
+        if used + len(record) > max(JOURNAL_MIN_LIMIT, cached[0][0][1] // 4):
+            return None  # folded into the file now
+        return record
+
+    def _append(
+        self, data: dict[str, Any], touched: dict[str, dict[str, Encoded | None]], record: bytes
+    ) -> None:
+        """Add the transaction's line to the journal, durably (fdatasync: the journal's
+        name is on disk already); a journal that does not continue the file yet is made
+        new, whole, with its header, in one os.replace."""
+        jpath = journal_of(self.path)
+        directory = os.path.dirname(self.path)
+        problem, base = _write_check(self.path)  # a year made read-only stays read-only
+        if problem:
+            raise StoreError(f"{problem}; tidak ada yang diubah")
+        cached = _CACHE[self.path]
+        sig, jsig = cached[0]
+        applied = _APPLIED.get(self.path)
+        try:
+            if applied is not None and jsig is not None and applied[0] == jsig:
+                jst, end = self._append_to(jpath, record, jsig, applied[1])
+            else:
+                token = self._dump(schema.journal_token(data))
+                header = b'{"base":%s,"size":%d}\n' % (token, sig[1])
+                fd, tmp = _create_temp(jpath)
+                try:
+                    with open(fd, "wb") as handle:
+                        handle.writelines((header, record))
+                        handle.flush()
+                        shared.match_permissions_fd(fd, base, directory)
+                        if self.durable:
+                            os.fsync(fd)
+                    os.replace(tmp, jpath)
+                except BaseException:
+                    with contextlib.suppress(OSError):
+                        os.unlink(tmp)
+                    raise
+                if self.durable:
+                    fsync_dir(directory)
+                jst, end = os.stat(jpath), len(header) + len(record)
+        except OSError as exc:
+            raise write_error(jpath, exc) from None
+        new = _signature(jst)
+        _CACHE[self.path] = ((sig, new), data, False)
+        _APPLIED[self.path] = (new, end)
+        dirty = _DIRTY.setdefault(self.path, {})
+        for table, docs in touched.items():
+            dirty.setdefault(table, set()).update(docs)
+
+    def _append_to(
+        self, jpath: str, record: bytes, jsig: _Signature, start: int
+    ) -> tuple[os.stat_result, int]:
+        fd = os.open(jpath, _APPEND_FLAGS)
+        try:
+            st = os.fstat(fd)
+            if st.st_ino != jsig[0] or st.st_size < start:
+                raise StoreError(
+                    f"jurnal {jpath} diubah di luar soptrack selama penulisan; tidak ada "
+                    "yang diubah, coba lagi"
+                )
+            if st.st_size > start:
+                os.ftruncate(fd, start)  # a killed writer's record, cut short
+            try:
+                view = memoryview(record)
+                while view:
+                    view = view[os.write(fd, view) :]
+                if self.durable:
+                    os.fdatasync(fd)
+            except BaseException:
+                with contextlib.suppress(OSError):
+                    os.ftruncate(fd, start)  # a full disk: the journal as it was
+                raise
+            return os.fstat(fd), start + len(record)
+        finally:
+            os.close(fd)
 
     def _serialize(
-        self, data: dict[str, Any], touched: dict[str, dict[str, bytes | None]] | None
+        self, data: dict[str, Any], touched: dict[str, dict[str, Encoded | None]] | None
     ) -> tuple[list[bytes], _Lines]:
         """The file's bytes in pieces (written one after the other, never joined: a year
         file is megabytes), one document per line, and those lines for the next write."""
         known = _lines_of(self.path) if touched is not None else {}
+        dirty = _DIRTY.get(self.path)
+        if touched is not None and dirty:
+            # documents the journal changed: their lines in the file are out of date
+            touched = {table: dict(given) for table, given in touched.items()}
+            for table, keys in dirty.items():
+                stale = touched.setdefault(table, {})
+                for key in keys:
+                    stale.setdefault(key, None)
         lines: _Lines = {}
         pieces = [b"{\n"]
         for name, table in data.items():
             reuse = known.get(name, {}) if touched is not None and name in touched else {}
             changed = touched.get(name, {}) if touched is not None else {}
-            docs = {}
+            docs: dict[str, bytes] = {}
             for doc_id, doc in table.items():
                 key = str(doc_id)
+                line: bytes | None
                 if key in changed:
-                    encoded = changed[key]
+                    given = changed[key]
+                    encoded = given() if callable(given) else given
                     line = None if encoded is None else b'"%s":%s' % (key.encode(), encoded)
                 else:
                     line = reuse.get(key)
@@ -264,8 +580,13 @@ class AtomicJSONStorage(Storage):
                     _advance_mtime(fd, old.st_mtime_ns if old else 0)
                     os.fsync(fd)
             cached = _CACHE.get(self.path)
-            if self.durable and cached and old and _signature(old) == cached[0]:
-                backups.rotate(self.path, force=cached[2])
+            if self.durable and cached and old and _signature(old) == cached[0][0]:
+                # the journal the file is read with is kept with it (hard-linked too)
+                applied = _APPLIED.get(self.path)
+                journal = applied is not None and applied[0] == cached[0][1]
+                backups.rotate(
+                    self.path, force=cached[2], journal=journal_of(self.path) if journal else None
+                )
             if old is not None:
                 previous = _hold_previous(self.path)
             os.replace(tmp, self.path)
@@ -277,13 +598,19 @@ class AtomicJSONStorage(Storage):
             raise
         if sync_dir and self.durable:
             fsync_dir(directory)
-        _CACHE[self.path] = (_signature(os.stat(self.path)), data, False)
+        _CACHE[self.path] = ((_signature(os.stat(self.path)), None), data, False)
         if previous is not None:
             _release_later(previous)
+        if self.journal:
+            # folded into the file now (and ignored by its token, should this not happen)
+            folded = _hold_previous(journal_of(self.path), move=True)
+            if folded is not None:
+                _release_later(folded)
 
     def close(self) -> None:
         self._pending = None
         self._touched = None
+        self._ops = {}
 
 
 def dump_json(value: Any, path: str) -> bytes:
@@ -330,7 +657,7 @@ def _create_temp(path: str) -> tuple[int, str]:
     return tempfile.mkstemp(prefix=_tmp_prefix(path), suffix=".tmp", dir=directory)
 
 
-def _hold_previous(path: str) -> str | None:
+def _hold_previous(path: str, *, move: bool = False) -> str | None:
     """A second name for the file about to be replaced, so that the replace does not free
     its blocks: freeing a year file of several MB took about 2.5 ms of every transition at
     2,000 runs, and even a file of 12 KB takes ~0.2 ms to free on ext4 (a rename over it:
@@ -340,7 +667,8 @@ def _hold_previous(path: str) -> str | None:
     name = f"{_tmp_prefix(path)}{os.getpid()}-{time.monotonic_ns()}.old.tmp"
     held = os.path.join(os.path.dirname(path), name)
     try:
-        os.link(path, held)
+        # `move`: a journal that is folded goes (renamed: freeing it costs as much)
+        (os.rename if move else os.link)(path, held)
     except OSError:  # no file yet, a file system without hard links: replace as before
         return None
     return held
@@ -522,6 +850,81 @@ def _split_lines(raw: bytes) -> _Lines:
     return out
 
 
+def patch_op(
+    table: str, doc_id: str, fields: bytes, items: bytes, field: str, added: list[bytes]
+) -> bytes:
+    """A journal op that sets a document's `fields` (JSON of an object), replaces the
+    `items` of its lists (JSON: {list: {index: value}}) and appends the JSON items `added`
+    to its list `field` (a run's history: most of its bytes, which a step only extends)."""
+    return b'{"t":"%s","id":"%s","set":%s,"items":%s,"add":{"%s":[%s]}}' % (
+        table.encode(),
+        doc_id.encode(),
+        fields,
+        items,
+        field.encode(),
+        b",".join(added),
+    )
+
+
+def _ops_of(record: Any) -> list[dict[str, Any]]:
+    """The ops of one journal line, checked for the shape _apply needs."""
+    ops = record.get("tx") if isinstance(record, dict) else None
+    if not isinstance(ops, list):
+        raise ValueError("bukan catatan jurnal")
+    for op in ops:
+        if not isinstance(op, dict) or not isinstance(op.get("t"), str):
+            raise ValueError("op tanpa tabel")
+        key = op.get("id")
+        if not isinstance(key, str) or not (key.isascii() and key.isdigit()):
+            raise ValueError("op tanpa nomor dokumen")
+        if "doc" in op:
+            if not isinstance(op["doc"], dict):
+                raise ValueError("dokumen bukan objek")
+        elif op.get("del") is not True:
+            add = op.get("add", {})
+            items = op.get("items", {})
+            if not isinstance(op.get("set"), dict) or not isinstance(add, dict):
+                raise ValueError("op tidak dikenal")
+            if not all(isinstance(rows, list) for rows in add.values()):
+                raise ValueError("tambahan bukan daftar")
+            if not isinstance(items, dict) or not all(
+                isinstance(rows, dict) and all(ascii_digits(i) for i in rows)
+                for rows in items.values()
+            ):
+                raise ValueError("penggantian bukan daftar bernomor")
+    return ops
+
+
+def _apply(data: dict[str, Any], op: dict[str, Any]) -> None:
+    table = data.setdefault(op["t"], {})
+    if not isinstance(table, dict):
+        raise ValueError(f"tabel {op['t']} bukan objek")
+    key = op["id"]
+    if "doc" in op:
+        table[key] = op["doc"]
+    elif op.get("del") is True:
+        table.pop(key, None)
+    else:
+        old = table.get(key)
+        if not isinstance(old, dict):
+            raise ValueError(f"dokumen {op['t']} #{key} tidak ada di file")
+        new = {**old, **op["set"]}
+        for name, rows in op.get("items", {}).items():
+            values = new.get(name)
+            if not isinstance(values, list):
+                raise ValueError(f"{name} dokumen #{key} bukan daftar")
+            values = list(values)
+            for index, value in rows.items():
+                values[int(index)] = value  # IndexError: a journal of another file
+            new[name] = values
+        for name, rows in op.get("add", {}).items():
+            before = old.get(name, [])
+            if not isinstance(before, list):
+                raise ValueError(f"{name} dokumen #{key} bukan daftar")
+            new[name] = [*before, *rows]
+        table[key] = new
+
+
 def _not_a_number(name: str) -> None:
     """`Infinity`, `-Infinity`, `NaN`: not JSON, written by versions before dump_json refused
     them (an office setting of 1e309). Read as no value: kept, they would stop every later
@@ -552,8 +955,11 @@ def _loads(raw: bytes) -> Any:
 
 def _tmp_prefix(path: str) -> str:
     """Temporary files are named after their database, so a cleanup touches only its own
-    (`path`: a file's path, or its name)."""
-    return f".{os.path.basename(path)}."
+    (`path`: a file's path, or its name); a journal's are named after its file."""
+    name = os.path.basename(path)
+    if name.endswith(JOURNAL_END):
+        name = name[: -len(JOURNAL_END)] + ".json"
+    return f".{name}."
 
 
 def remove_stale_temps(path: str, *, writing: bool = False) -> int:

@@ -32,6 +32,15 @@ def isolated_home(
 
 
 @pytest.fixture
+def whole_writes(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every write replaces its file whole, as a process's first write of a file does (the
+    tests of that path): no step goes to a journal."""
+    from soptrack.store import storage
+
+    monkeypatch.setattr(storage, "JOURNALS", False)
+
+
+@pytest.fixture
 def db_path(tmp_path: Path) -> Path:
     return tmp_path / "soptrack.json"
 

@@ -134,6 +134,7 @@ def _v1_database(path: Path, sop_id: str = "pengukuran-kinerja") -> None:
     run = s.new_run(sop_id, "PK lama", 2026)
     s.act(run.id, 1, "start")
     s.act(run.id, 1, "done")
+    s.fold_journals()  # at rest: each file says all
     data = json.loads(path.read_text())
     data.pop("sops")
     # soptrack 0.2 kept every run in the one file: gather the year files back into it

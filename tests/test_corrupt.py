@@ -58,6 +58,7 @@ def make_db(path: Path, writes: int = 3) -> Services:
     for i in range(writes):
         services.act("pk-1", 1, "note", note=f"catatan {i}")
     services.repo.update_office(lambda office: office)
+    services.fold_journals()  # at rest, as when the TUI closes: each file says all
     released()  # at rest: the replaced files' background freeing done (tests list the folder)
     return services
 
@@ -517,6 +518,7 @@ def test_a_run_field_of_the_wrong_type_names_the_year_file(tmp_path, env, field,
     db = tmp_path / "kantor.json"
     services = make_db(db)
     services.new_run("pengukuran-kinerja", "Yang lain", 2026)
+    services.fold_journals()  # closed: the edit is made to a file that says all
     released()
     year = db.with_name("kantor.2026.json")
     data = json.loads(year.read_bytes())

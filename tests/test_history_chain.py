@@ -19,6 +19,7 @@ def _worked(db_path: Path, clock) -> Services:
         services.act(run.id, number, "done")
     services.act(run.id, 3, "note", "catatan")
     services.undo(run.id)
+    services.fold_journals()  # at rest, as when the TUI closes: the year file says all
     return services
 
 

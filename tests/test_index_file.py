@@ -32,8 +32,14 @@ def make_db(db: Path) -> Services:
     services.new_run(SOP_ID, "PK 2026", 2026)
     services.new_run(SOP_ID, "PK 2025", 2025)
     services.act("pk-1", 1, "start")
+    services.fold_journals()  # at rest, as when the TUI closes: each file says all
     released()  # at rest: the replaced files' background freeing done (tests list the folder)
     return services
+
+
+def stored(path: Path) -> dict:
+    """A file of the database as a new reader has it: with its journal."""
+    return AtomicJSONStorage(str(path)).read_afresh() or {}
 
 
 def fresh_runs(db: Path, history: bool = True) -> dict[str, tuple[str, int]]:
@@ -50,8 +56,14 @@ def cli(db: Path, *args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
-def test_a_crash_between_the_year_write_and_the_index_write_reads_the_new_state(tmp_path):
+@pytest.mark.parametrize("journals", [False, True], ids=["whole", "journal"])
+def test_a_crash_between_the_year_write_and_the_index_write_reads_the_new_state(
+    tmp_path, monkeypatch, journals
+):
+    """Killed after its year file (or the year's journal) reached the disk: the index is
+    the one from before, and every reader sees the new state."""
     db = tmp_path / "kantor.json"
+    monkeypatch.setattr(storage, "JOURNALS", journals)
     make_db(db)
     index = db.with_name("kantor.index.json")
     old_index = index.read_bytes()
@@ -73,15 +85,16 @@ def test_a_crash_between_the_year_write_and_the_index_write_reads_the_new_state(
     _, status = os.waitpid(pid, 0)
     assert os.waitstatus_to_exitcode(status) == 0
     assert index.read_bytes() == old_index  # the index is the one from before the write
-    year = json.loads(db.with_name("kantor.2026.json").read_text())["runs"]["1"]
+    assert not Path(storage.journal_of(str(index))).exists()  # nor has it a journal
+    year = stored(db.with_name("kantor.2026.json"))["runs"]["1"]
     assert year["steps"][0]["state"] == "selesai"  # the write itself is durable
     # list views (index only) and whole runs both read the new state
     assert fresh_runs(db, history=False)["pk-1"][0] == "selesai"
     assert fresh_runs(db) == {"pk-1": ("selesai", 2), "pk-2": ("belum", 0)}
     # the reader stored the repaired index (the lock was free)
     assert index.read_bytes() != old_index
-    stored = json.loads(index.read_text())["index"]["1"]
-    assert json.loads(stored["steps"])[0][1] == "selesai"
+    entry = stored(index)["index"]["1"]
+    assert json.loads(entry["steps"])[0][1] == "selesai"
 
 
 @pytest.mark.parametrize(
@@ -148,7 +161,7 @@ def test_a_failed_index_write_loses_nothing(tmp_path, monkeypatch):
     assert fresh_runs(db, history=False)["pk-1"][0] == "selesai"
 
 
-def test_a_transition_fsyncs_its_year_file_and_never_the_index(tmp_path, monkeypatch):
+def test_a_transition_fsyncs_its_year_file_and_never_the_index(tmp_path, monkeypatch, whole_writes):
     db = tmp_path / "kantor.json"
     services = make_db(db)
     synced: list[str] = []
@@ -214,7 +227,7 @@ def test_a_schema_3_database_moves_its_index_out_once_with_a_backup(tmp_path):
     assert sorted(r["id"] for r in json.loads(proc.stdout)) == ["pk-1", "pk-2"]
     main = json.loads(db.read_text())
     assert "index" not in main and "years" not in main
-    assert main["meta"]["1"]["schema"] == schema.SCHEMA_VERSION == 4
+    assert main["meta"]["1"]["schema"] == schema.SCHEMA_VERSION == 5
     assert backups.latest(db).read_bytes() == v3  # the old file, kept before the move
     index = json.loads(db.with_name("kantor.index.json").read_text())
     assert set(index["index"]) == {"1", "2"} and index["meta"]["1"]["kind"] == "index"
@@ -240,14 +253,18 @@ def test_a_schema_3_database_read_only_is_read_in_memory(tmp_path, monkeypatch):
     assert db.read_bytes() == v3 and not db.with_name("kantor.index.json").exists()
 
 
-def test_a_schema_4_database_is_refused_by_a_schema_3_soptrack(tmp_path, monkeypatch):
+@pytest.mark.parametrize("older", [3, 4])
+def test_a_schema_5_database_is_refused_by_an_older_soptrack(tmp_path, monkeypatch, older):
+    """4: a soptrack that reads no journal would miss the steps in them, and drop them
+    with its next write of the file."""
     db = tmp_path / "kantor.json"
-    make_db(db)
+    services = make_db(db)
+    services.act("pk-1", 1, "done")  # in the year's journal
     before = {p.name: p.read_bytes() for p in tmp_path.iterdir() if p.is_file()}
     for path in tmp_path.iterdir():
         forget(str(path))
-    monkeypatch.setattr(schema, "SCHEMA_VERSION", 3)
-    with pytest.raises(StoreTooNew, match="skema versi 4.*sampai versi 3"):
+    monkeypatch.setattr(schema, "SCHEMA_VERSION", older)
+    with pytest.raises(StoreTooNew, match=f"skema versi 5.*sampai versi {older}"):
         Repository(db).list_runs()
     with pytest.raises(StoreTooNew):
         Repository(db).update_run("pk-1", lambda run: run)
@@ -295,7 +312,7 @@ def test_a_database_of_its_own_where_the_index_goes_is_never_overwritten(tmp_pat
     assert other.read_bytes() == theirs
 
 
-def test_the_index_file_is_written_with_line_reuse_and_reads_back(tmp_path):
+def test_the_index_file_is_written_with_line_reuse_and_reads_back(tmp_path, whole_writes):
     """A transition re-serializes its run's index entry only; the file stays plain JSON and
     a fresh reader gets the same entries."""
     db = tmp_path / "kantor.json"
@@ -309,7 +326,7 @@ def test_the_index_file_is_written_with_line_reuse_and_reads_back(tmp_path):
     assert json.loads(after)["index"]["1"]["title"] == "PK 2026"
 
 
-def test_every_version_of_a_year_file_is_later_than_the_last(tmp_path, monkeypatch):
+def test_every_version_of_a_year_file_is_later_than_the_last(tmp_path, monkeypatch, whole_writes):
     """The index tells a year file by (inode, size, mtime); the kernel's file clock is
     coarse and inodes are reused, so each write stamps an mtime strictly later than the
     file it replaces: an index of any earlier version never matches, even with the clock
@@ -343,6 +360,7 @@ def test_a_refused_write_leaves_nothing_behind_in_memory(tmp_path, monkeypatch):
         return real(self, *args, **kw)
 
     monkeypatch.setattr(AtomicJSONStorage, "_write_atomically", refused)
+    monkeypatch.setattr(AtomicJSONStorage, "_append", refused)  # nor its journal
     with pytest.raises(StoreError, match="tidak diubah"):
         services.act("pk-1", 1, "done")
     monkeypatch.undo()
@@ -376,10 +394,15 @@ def _as_a_crash_left_it(db: Path, change) -> None:
     its year file reached the disk and before the index did leaves. Then forget every
     parse, as a new process would."""
     index = db.with_name("kantor.index.json")
-    before = index.read_bytes()
+    journal = Path(storage.journal_of(str(index)))
+    before = index.read_bytes(), journal.read_bytes() if journal.exists() else None
     change()
     released()
-    index.write_bytes(before)
+    index.write_bytes(before[0])
+    if before[1] is None:
+        journal.unlink(missing_ok=True)
+    else:
+        journal.write_bytes(before[1])
     for path in db.parent.iterdir():
         forget(str(path))
 
@@ -407,8 +430,9 @@ def test_a_step_after_a_crash_in_its_own_year_repairs_the_index_first(tmp_path):
     # another run of that year: pk-1's stale entry is rebuilt before the year's new
     # identity is recorded
     Repository(db).update_run("pk-3", lambda run: dataclasses.replace(run, title="PK 26"))
-    stored = json.loads(db.with_name("kantor.index.json").read_text())["index"]
-    assert json.loads(stored["1"]["steps"])[0][1] == "selesai" and stored["3"]["title"] == "PK 26"
+    entries = stored(db.with_name("kantor.index.json"))["index"]
+    assert json.loads(entries["1"]["steps"])[0][1] == "selesai"
+    assert entries["3"]["title"] == "PK 26"
     assert _index_is_current(db)
     Services(db=db, user="budi", sop_dirs=[]).act("pk-1", 2, "start")
     assert fresh_runs(db, history=False)["pk-1"] == ("selesai", 0)
@@ -421,7 +445,7 @@ def test_a_step_in_another_year_leaves_a_stale_year_seen_as_stale(tmp_path):
     _as_a_crash_left_it(db, lambda: services.act("pk-1", 1, "done"))  # 2026 is stale
     # a writer alone (a reader would repair and store the index first): a 2025 run
     Repository(db).update_run("pk-2", lambda run: dataclasses.replace(run, title="PK 25"))
-    index = json.loads(db.with_name("kantor.index.json").read_text())
+    index = stored(db.with_name("kantor.index.json"))
     assert index["index"]["2"]["title"] == "PK 25"
     assert json.loads(index["index"]["1"]["steps"])[0][1] == "berjalan"  # still stale...
     assert not _index_is_current(db)  # ...and known to be: readers rebuild it
@@ -432,7 +456,7 @@ def test_a_run_the_index_never_listed_can_be_read_and_stepped(tmp_path):
     db = tmp_path / "kantor.json"
     services = make_db(db)
     _as_a_crash_left_it(db, lambda: services.new_run(SOP_ID, "PK 2026 b", 2026))
-    assert "3" not in json.loads(db.with_name("kantor.index.json").read_text())["index"]
+    assert "3" not in stored(db.with_name("kantor.index.json"))["index"]
     # a writer alone finds it
     Repository(db).update_run("pk-3", lambda run: dataclasses.replace(run, title="PK 26 b"))
     assert _index_is_current(db)
@@ -453,6 +477,7 @@ def test_a_step_on_a_run_its_year_file_no_longer_holds_says_so_as_a_reader_does(
     year = db.with_name("kantor.2026.json")
     older = year.read_bytes()
     services.new_run(SOP_ID, "PK 2026 b", 2026)  # pk-3
+    services.fold_journals()  # closed: then the file is put back by hand
     released()
     year.write_bytes(older)
     for path in db.parent.iterdir():

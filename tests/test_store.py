@@ -20,6 +20,7 @@ from filelock import FileLock
 from soptrack.sop.run import Actor
 from soptrack.store import Repository, StoreBusy, StoreCorrupt, backups, schema, storage
 from soptrack.store.errors import StoreTooNew
+from soptrack.store.storage import AtomicJSONStorage
 
 WITA = timezone(timedelta(hours=8))
 NOW = datetime(2026, 11, 25, 9, 0, tzinfo=WITA)
@@ -49,7 +50,7 @@ def test_two_handles_never_reuse_an_id(db_path: Path) -> None:
     assert len(Repository(db_path).list_runs()) == 3
 
 
-def test_write_is_atomic_replace_and_keeps_mode(db_path: Path) -> None:
+def test_write_is_atomic_replace_and_keeps_mode(db_path: Path, whole_writes: None) -> None:
     repo = Repository(db_path)
     make_run(repo)
     year = db_path.with_name("soptrack.2026.json")
@@ -74,7 +75,9 @@ def test_write_is_atomic_replace_and_keeps_mode(db_path: Path) -> None:
     assert not [p for pattern in temps for p in db_path.parent.glob(pattern)]
 
 
-def test_the_replaced_file_is_freed_after_the_write_returns(db_path: Path, monkeypatch) -> None:
+def test_the_replaced_file_is_freed_after_the_write_returns(
+    db_path: Path, whole_writes: None, monkeypatch
+) -> None:
     """A transition does not wait for the file system to free the year file it replaced:
     the old version keeps a second name until a thread removes it; a killed process's
     leftover is removed by the next write like any temporary file."""
@@ -111,7 +114,7 @@ def test_the_replaced_file_is_freed_after_the_write_returns(db_path: Path, monke
 
 
 def test_a_transaction_frees_its_replaced_files_only_once_all_are_written(
-    db_path: Path, monkeypatch
+    db_path: Path, monkeypatch, whole_writes: None
 ) -> None:
     """Freeing a file is journal work: done while the transaction still syncs the folder,
     it would delay that commit. The year file and the index a step replaces are both still
@@ -489,7 +492,9 @@ def test_an_old_file_that_cannot_be_split_now_is_read_as_it_is(db_path: Path, mo
     assert db_path.read_bytes() == v1 and not list(db_path.parent.glob("soptrack.2*.json"))
 
 
-def test_a_hand_reformatted_file_is_written_whole_and_right(db_path: Path) -> None:
+def test_a_hand_reformatted_file_is_written_whole_and_right(
+    db_path: Path, whole_writes: None
+) -> None:
     """Lines are reused only from the layout soptrack writes (one document per line)."""
     repo = Repository(db_path)
     make_run(repo)
@@ -532,9 +537,11 @@ def test_a_run_read_again_is_the_run_a_fresh_reader_builds(db_path: Path) -> Non
             assert [e.at.utcoffset() for e in mine.history] == [
                 e.at.utcoffset() for e in fresh.history
             ]
-            stored = json.loads(db_path.with_name("soptrack.2026.json").read_text())
-            assert stored["runs"]["1"] == run_to_dict(fresh)
-    # a history entry edited in the file by hand is what the next read shows
+            # the file with its journal, as any new reader has it
+            stored = AtomicJSONStorage(str(db_path.with_name("soptrack.2026.json")))
+            assert (stored.read_afresh() or {})["runs"]["1"] == run_to_dict(fresh)
+    # a history entry edited in the file by hand (soptrack closed) is what the next read shows
+    repo.fold_journals()
     year = db_path.with_name("soptrack.2026.json")
     data = json.loads(year.read_text())
     data["runs"]["1"]["history"][0]["note"] = "diubah tangan"

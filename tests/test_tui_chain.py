@@ -25,6 +25,7 @@ def header_text(app) -> str:
 @async_test
 async def test_a_broken_chain_shows_on_the_board(db: Path) -> None:
     run_id = make_run(db, done=range(1, 3))
+    fresh(db).fold_journals()  # soptrack closed: the edit is made to a file that says all
     year_file = db.with_name(f"{db.stem}.{fresh(db).repo.get_run(run_id).year}.json")
     data = json.loads(year_file.read_text())
     data["runs"]["1"]["history"][0]["user"] = "orang-lain"

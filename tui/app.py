@@ -374,4 +374,7 @@ def run_app(services: Services, run_id: str | None = None) -> int:
         app.run()
     finally:
         app.resume_gc()
+        # the steps of this session that went to journals go into their files
+        for opened in {id(s): s for s in (services, app.state.services)}.values():
+            opened.fold_journals()
     return app.return_code or 0
