@@ -601,7 +601,11 @@ class AtomicJSONStorage(Storage):
         _CACHE[self.path] = ((_signature(os.stat(self.path)), None), data, False)
         if previous is not None:
             _release_later(previous)
-        if self.journal:
+        if self.journal and _journal_signature(self.path) is not None:
+            if self.durable and not sync_dir:
+                # the file's new version on disk before its journal goes: were the journal's
+                # rename to reach the disk first, a crash would leave the old file alone
+                fsync_dir(directory)
             # folded into the file now (and ignored by its token, should this not happen)
             folded = _hold_previous(journal_of(self.path), move=True)
             if folded is not None:
