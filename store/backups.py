@@ -103,7 +103,10 @@ def rotate(
             pairs.insert(0, (journal, journal_of(target)))  # no backup without its journal
         for source, copy in pairs:
             try:
-                os.link(source, copy)
+                if source == db_path:
+                    os.link(source, copy)  # replaced, never changed in place: a link will do
+                else:
+                    shutil.copyfile(source, copy)  # a journal grows in place: copied
                 os.utime(copy, (now, now))
             except FileNotFoundError:
                 if source == db_path:

@@ -245,8 +245,9 @@ def apply(chosen_plan: Plan) -> list[tuple[Path, Path | None]]:
     done = [(chosen, _put_back(target, chosen)) for target, chosen in chosen_plan]
     for main in {layout.main_of(target) for target, _ in chosen_plan}:
         index = layout.index_path(main)
-        with contextlib.suppress(FileNotFoundError):
-            index.unlink()
+        for derived in (index, Path(journal_of(str(index)))):
+            with contextlib.suppress(FileNotFoundError):
+                derived.unlink()
         forget(str(index))
     return done
 
@@ -294,32 +295,38 @@ def _put_back(path: Path, chosen: Path) -> Path | None:
         elif path.exists():
             kept = _aside(path)
             _keep_copy(path, kept)  # keep the broken file: never destroy what we replace
-        _put_back_journal(path, chosen, kept)
+        journal = _put_back_journal(path, chosen, kept)
         os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
+    # then its journal: the backup's names the backup's file, so until the file is in place
+    # it is not taken for the file replaced, whose own journal stays until then
+    live = Path(journal_of(str(path)))
+    if journal is not None:
+        os.replace(journal, live)
+    else:
+        with contextlib.suppress(FileNotFoundError):
+            live.unlink()
     forget(str(path))
     return kept
 
 
-def _put_back_journal(path: Path, chosen: Path, kept: Path | None) -> None:
-    """The file's journal goes with it: the backup's (kept with it when its file was read
-    with one), else none. The journal replaced is kept beside the file kept. Done before
-    the file itself: a journal never continues a file it was not written for (its token)."""
+def _put_back_journal(path: Path, chosen: Path, kept: Path | None) -> Path | None:
+    """Keep the file's journal beside the file kept, and copy the backup's journal (kept
+    with it when its file was read with one) to a temporary name beside `path`: put in
+    place once the file is. Returns that name, None when the backup has none."""
     live = Path(journal_of(str(path)))
-    saved = backups.journal_of(chosen)
     if live.exists():
         beside = kept or _aside(path)
         _keep_copy(live, beside.with_name(beside.name + ".journal"))
-    if saved.exists():
-        tmp = path.with_name(f".{live.name}.restore")
-        shutil.copy2(saved, tmp)
-        os.replace(tmp, live)
-    else:
-        with contextlib.suppress(FileNotFoundError):
-            live.unlink()
+    saved = backups.journal_of(chosen)
+    if not saved.exists():
+        return None
+    tmp = path.with_name(f".{live.name}.restore")
+    shutil.copy2(saved, tmp)
+    return tmp
 
 
 def _keep_copy(path: Path, kept: Path) -> None:

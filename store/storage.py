@@ -67,9 +67,9 @@ _CACHE: dict[str, tuple[_Signatures, dict[str, Any], bool]] = {}
 CACHE_LOCK = threading.RLock()
 # path -> the raw bytes behind the cached parse, or its lines once split (for `touch`)
 _RAW: dict[str, bytes | _Lines] = {}
-# path -> (its journal's signature, the bytes of it applied: whole lines) when the cached
-# parse applied a journal that continues the file
-_APPLIED: dict[str, tuple[_Signature, int]] = {}
+# path -> (its journal's signature, the bytes of it applied: whole lines, the last line
+# applied) when the cached parse applied a journal that continues the file
+_APPLIED: dict[str, tuple[_Signature, int, bytes]] = {}
 # path -> table -> doc ids the journal changed since the file's lines in _RAW were read
 _DIRTY: dict[str, dict[str, set[str]]] = {}
 # the files this process wrote whole: only those take its later writes in their journal
@@ -81,6 +81,15 @@ JOURNAL_MIN_LIMIT = 32 * 1024
 # a document's JSON, or what makes it (only a whole write needs it)
 Encoded = bytes | Callable[[], bytes]
 _APPEND_FLAGS = os.O_WRONLY | os.O_APPEND | os.O_NOFOLLOW | os.O_CLOEXEC
+
+
+# a read that raced a fold (the file replaced between its parse and its journal's) reads again
+_READ_TRIES = 10
+
+
+class _JournalChanged(Exception):
+    """The journal is not the one read before (a fold replaced it, a failed sync cut a line
+    a reader had applied): the file is read again, whole."""
 
 
 def _signature(st: os.stat_result) -> _Signature:
@@ -179,24 +188,55 @@ class AtomicJSONStorage(Storage):
             and jsig[1] >= applied[1]
         ):
             try:
-                end = self._replay(cached[1], applied[1], None)
+                grown = self._replay(cached[1], applied[1], None, inode=jsig[0], last=applied[2])
+            except _JournalChanged:
+                grown = None  # not the journal applied: the file is read again, whole
             except BaseException:
                 forget(self.path)
                 raise
-            _APPLIED[self.path] = (jsig, applied[1] if end is None else end)
-            _CACHE[self.path] = ((sig, jsig), cached[1], cached[2])
-            return cached[1]
-        data, migrated, raw = self._parse()
-        _APPLIED.pop(self.path, None)
+            if grown is not None:
+                _APPLIED[self.path] = (jsig, *grown)
+                _CACHE[self.path] = ((sig, jsig), cached[1], cached[2])
+                return cached[1]
+            forget(self.path)
+        for _ in range(_READ_TRIES):
+            data, migrated, raw, replayed = self._parse_with_journal(jsig)
+            # a journal ignored (or replaced while it was read) may be one that a fold by
+            # another process left behind after it replaced the file read: read again
+            if replayed is not None or jsig is None:
+                break
+            now_sig, now_jsig = stat_signature(self.path), _journal_signature(self.path)
+            if now_sig is None or (now_sig, now_jsig) == (sig, jsig):
+                break  # a journal of an earlier version of this file, as it stays
+            sig, jsig = now_sig, now_jsig
         _DIRTY.pop(self.path, None)
+        if replayed is not None and jsig is not None:
+            _DIRTY[self.path] = replayed[2]
+            _APPLIED[self.path] = (jsig, replayed[0], replayed[1])
+        else:
+            _APPLIED.pop(self.path, None)
         _RAW[self.path] = raw
-        token = None if migrated else schema.journal_token(data)
-        if jsig is not None and token is not None:
-            end = self._replay(data, 0, token, len(raw))
-            if end is not None:
-                _APPLIED[self.path] = (jsig, end)
         _CACHE[self.path] = ((sig, jsig), data, migrated)
         return data
+
+    def _parse_with_journal(
+        self, jsig: _Signature | None
+    ) -> tuple[dict[str, Any], bool, bytes, tuple[int, bytes, dict[str, set[str]]] | None]:
+        """The file parsed and its journal applied: (data, migrated, raw bytes, and (the
+        journal's bytes applied, its last line, the documents it changed) or None when no
+        journal continues the file)."""
+        data, migrated, raw = self._parse()
+        token = None if migrated else schema.journal_token(data)
+        if jsig is None or token is None:
+            return data, migrated, raw, None
+        dirty: dict[str, set[str]] = {}
+        try:
+            replayed = self._replay(data, 0, token, len(raw), inode=jsig[0], dirty=dirty)
+        except _JournalChanged:
+            return data, migrated, raw, None
+        if replayed is None:
+            return data, migrated, raw, None
+        return data, migrated, raw, (*replayed, dirty)
 
     def _replay(
         self,
@@ -205,31 +245,43 @@ class AtomicJSONStorage(Storage):
         token: str | None,
         size: int = -1,
         *,
-        cached: bool = True,
-    ) -> int | None:
+        inode: int | None = None,
+        last: bytes = b"",
+        dirty: dict[str, set[str]] | None = None,
+    ) -> tuple[int, bytes] | None:
         """Apply the journal's complete lines from byte `start` (0: from its header, which
         must name `token` and the file's `size`) to `data`; the byte after the last line
-        applied, None when the journal does not continue this file (it is then left
-        alone). A line that does not read is a torn write when it is the last (left out),
-        damage anywhere else.
-        `cached`: `data` is this process's cached parse (its changed lines are noted)."""
+        applied and that line, None when the journal does not continue this file (it is
+        then left alone). `inode` and `last` (the line that ends at `start`): the journal
+        read before, unchanged up to there, else _JournalChanged (a line whose sync failed
+        is cut off again; a fold replaces the journal). Every line with its newline was
+        written whole: one that does not read is damage. `dirty` (else this process's
+        cache's): notes the documents changed."""
         jpath = journal_of(self.path)
         try:
             with open(jpath, "rb") as handle:
-                handle.seek(start)
+                if inode is not None and os.fstat(handle.fileno()).st_ino != inode:
+                    raise _JournalChanged
+                handle.seek(start - len(last))
                 chunk = handle.read()
         except FileNotFoundError:
+            if inode is not None:
+                raise _JournalChanged from None
             return None
         except OSError as exc:
             if isinstance(exc, PermissionError):
                 raise _permission_error(jpath, "membaca") from None
             raise StoreError(f"jurnal {jpath} tidak dapat dibaca: {exc.strerror}") from None
+        if last:
+            if not chunk.startswith(last):
+                raise _JournalChanged
+            chunk = chunk[len(last) :]
         pos = 0
         if start == 0:
             end = chunk.find(b"\n")
             try:
                 header = json.loads(chunk[:end]) if end >= 0 else None
-            except ValueError:
+            except (ValueError, RecursionError):
                 header = None
             if not isinstance(header, dict) or header.get("base") != token:
                 return None  # a journal of an earlier version of the file: folded already
@@ -248,12 +300,10 @@ class AtomicJSONStorage(Storage):
         for number, line in enumerate(lines):
             try:
                 records.append(_ops_of(json.loads(line, parse_constant=_not_a_number)))
-            except (ValueError, TypeError, KeyError) as exc:
-                if number == len(lines) - 1:
-                    break  # a record cut short by a crash: never acknowledged
+            except (ValueError, TypeError, KeyError, RecursionError) as exc:
                 raise self._corrupt_journal(jpath, f"catatan ke-{number + 1}: {exc}") from None
-            pos += len(line) + 1
-        dirty = _DIRTY.setdefault(self.path, {}) if cached else {}
+        if dirty is None:
+            dirty = _DIRTY.setdefault(self.path, {})
         for ops in records:
             for op in ops:
                 try:
@@ -261,7 +311,10 @@ class AtomicJSONStorage(Storage):
                 except (ValueError, TypeError, KeyError, IndexError) as exc:
                     raise self._corrupt_journal(jpath, str(exc)) from None
                 dirty.setdefault(op["t"], set()).add(op["id"])
-        return start + pos
+        if lines:
+            last = lines[-1] + b"\n"
+            pos += sum(len(line) + 1 for line in lines)
+        return start + pos, last
 
     def read_afresh(self) -> dict[str, Any] | None:
         """The file as any new reader sees it (its journal applied), parsed again without
@@ -271,7 +324,7 @@ class AtomicJSONStorage(Storage):
         data, migrated, raw = self._parse()
         token = None if migrated else schema.journal_token(data)
         if token is not None:
-            self._replay(data, 0, token, len(raw), cached=False)
+            self._replay(data, 0, token, len(raw), dirty={})
         return data
 
     def _corrupt_journal(self, jpath: str, why: str) -> StoreCorrupt:
@@ -475,7 +528,7 @@ class AtomicJSONStorage(Storage):
             raise write_error(jpath, exc) from None
         new = _signature(jst)
         _CACHE[self.path] = ((sig, new), data, False)
-        _APPLIED[self.path] = (new, end)
+        _APPLIED[self.path] = (new, end, record)
         dirty = _DIRTY.setdefault(self.path, {})
         for table, docs in touched.items():
             dirty.setdefault(table, set()).update(docs)
@@ -576,8 +629,9 @@ class AtomicJSONStorage(Storage):
                 handle.writelines(payload)
                 handle.flush()
                 shared.match_permissions_fd(fd, old, directory)
+                # the index too: a reader must never take a new version for the one it read
+                _advance_mtime(fd, old.st_mtime_ns if old else 0)
                 if self.durable:
-                    _advance_mtime(fd, old.st_mtime_ns if old else 0)
                     os.fsync(fd)
             cached = _CACHE.get(self.path)
             if self.durable and cached and old and _signature(old) == cached[0][0]:
