@@ -38,6 +38,9 @@ class AppState:
         self.problems: list[str] = []
         # run id -> what its last export wrote, shown on its board until the next one
         self.exports: dict[str, str] = {}
+        # every database this state showed (the real one, the sample): whose journals
+        # are folded when the app closes
+        self.opened: dict[Path, Services] = {services.repo.path: services}
         self._signature = self._read_signature()
 
     # -- observing the store ---------------------------------------------------------------
@@ -122,8 +125,14 @@ class AppState:
         other database: "run contoh-1 tidak ada")."""
         self.services = services
         self.demo = demo
+        self.opened.setdefault(services.repo.path, services)
         self._office = None
         self._signature = self._read_signature()
+
+    def fold_journals(self) -> None:
+        """On closing: the journals of every database shown go into their files."""
+        for services in self.opened.values():
+            services.fold_journals()
 
 
 def open_demo(services: Services) -> tuple[Services, str]:

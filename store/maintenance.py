@@ -20,9 +20,10 @@ from typing import Any
 from soptrack.sop.numbers import ascii_digits
 from soptrack.store import backups, layout
 from soptrack.store.errors import StoreError
-from soptrack.store.schema import SCHEMA_VERSION
+from soptrack.store.schema import META_TABLE, SCHEMA_VERSION, journal_token
 from soptrack.store.storage import (
     AtomicJSONStorage,
+    dump_json,
     forget,
     journal_of,
     lock_problem,
@@ -285,9 +286,10 @@ def _target_of(path: Path, backup: Path) -> Path:
 def _put_back(path: Path, chosen: Path) -> Path | None:
     # Copy first, then swap: readers (who take no lock) never find the database missing, and
     # a failed copy leaves everything as it was.
-    tmp = path.with_name(f".{path.name}.restore")
-    shutil.copy2(chosen, tmp)
+    tmp = path.with_name(f".{path.name}.restore.tmp")  # a killed restore's: cleaned as any
+    _restored_copy(chosen, tmp)
     kept: Path | None = None
+    live = Path(journal_of(str(path)))
     try:
         if path.is_dir():
             kept = _aside(path)
@@ -295,38 +297,34 @@ def _put_back(path: Path, chosen: Path) -> Path | None:
         elif path.exists():
             kept = _aside(path)
             _keep_copy(path, kept)  # keep the broken file: never destroy what we replace
-        journal = _put_back_journal(path, chosen, kept)
+        if live.exists():  # and the journal it was read with
+            beside = kept or _aside(path)
+            _keep_copy(live, beside.with_name(beside.name + ".journal"))
         os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
-    # then its journal: the backup's names the backup's file, so until the file is in place
-    # it is not taken for the file replaced, whose own journal stays until then
-    live = Path(journal_of(str(path)))
-    if journal is not None:
-        os.replace(journal, live)
-    else:
-        with contextlib.suppress(FileNotFoundError):
-            live.unlink()
+    # the journal of the file replaced names another version: ignored from the moment the
+    # restored file is in place, and removed now
+    with contextlib.suppress(FileNotFoundError):
+        live.unlink()
     forget(str(path))
     return kept
 
 
-def _put_back_journal(path: Path, chosen: Path, kept: Path | None) -> Path | None:
-    """Keep the file's journal beside the file kept, and copy the backup's journal (kept
-    with it when its file was read with one) to a temporary name beside `path`: put in
-    place once the file is. Returns that name, None when the backup has none."""
-    live = Path(journal_of(str(path)))
-    if live.exists():
-        beside = kept or _aside(path)
-        _keep_copy(live, beside.with_name(beside.name + ".journal"))
-    saved = backups.journal_of(chosen)
-    if not saved.exists():
-        return None
-    tmp = path.with_name(f".{live.name}.restore")
-    shutil.copy2(saved, tmp)
-    return tmp
+def _restored_copy(chosen: Path, tmp: Path) -> None:
+    """The backup as one whole file: read with the journal kept beside it, under a token of
+    its own (a journal begun on an earlier restore of this backup never continues it). A
+    backup of a file that takes no journal (the main file, an older soptrack's) is copied
+    as it is."""
+    data = AtomicJSONStorage(str(chosen)).read_afresh()
+    if data is None or journal_token(data) is None:
+        shutil.copy2(chosen, tmp)
+        return
+    data[META_TABLE]["1"]["journal"] = os.urandom(8).hex()
+    tmp.write_bytes(dump_json(data, str(tmp)))
+    shutil.copystat(chosen, tmp)
 
 
 def _keep_copy(path: Path, kept: Path) -> None:

@@ -42,6 +42,7 @@ import stat
 import tempfile
 import threading
 import time
+import zlib
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
@@ -231,7 +232,7 @@ class AtomicJSONStorage(Storage):
             return data, migrated, raw, None
         dirty: dict[str, set[str]] = {}
         try:
-            replayed = self._replay(data, 0, token, len(raw), inode=jsig[0], dirty=dirty)
+            replayed = self._replay(data, 0, token, raw, inode=jsig[0], dirty=dirty)
         except _JournalChanged:
             return data, migrated, raw, None
         if replayed is None:
@@ -243,24 +244,32 @@ class AtomicJSONStorage(Storage):
         data: dict[str, Any],
         start: int,
         token: str | None,
-        size: int = -1,
+        base: bytes = b"",
         *,
         inode: int | None = None,
         last: bytes = b"",
         dirty: dict[str, set[str]] | None = None,
     ) -> tuple[int, bytes] | None:
         """Apply the journal's complete lines from byte `start` (0: from its header, which
-        must name `token` and the file's `size`) to `data`; the byte after the last line
-        applied and that line, None when the journal does not continue this file (it is
-        then left alone). `inode` and `last` (the line that ends at `start`): the journal
-        read before, unchanged up to there, else _JournalChanged (a line whose sync failed
-        is cut off again; a fold replaces the journal). Every line with its newline was
-        written whole: one that does not read is damage. `dirty` (else this process's
-        cache's): notes the documents changed."""
+        must name `token` and the size and CRC-32 of the file's bytes, `base`) to `data`;
+        the byte after the last line applied and that line, None when the journal does not
+        continue this file (it is then left alone). `inode` and `last` (the line that ends
+        at `start`): the journal read before, unchanged up to there, else _JournalChanged
+        (a line whose sync failed is cut off again; a fold replaces the journal). Every
+        line with its newline was written whole: one that does not read is damage.
+        `dirty` (else this process's cache's): notes the documents changed."""
         jpath = journal_of(self.path)
         try:
-            with open(jpath, "rb") as handle:
-                if inode is not None and os.fstat(handle.fileno()).st_ino != inode:
+            # not blocking on a FIFO, not following a link to /dev/zero: a regular file
+            fd = os.open(jpath, os.O_RDONLY | os.O_NONBLOCK | os.O_NOFOLLOW | os.O_CLOEXEC)
+            with open(fd, "rb") as handle:
+                jst = os.fstat(fd)
+                if not stat.S_ISREG(jst.st_mode):
+                    raise StoreCorrupt(
+                        f"jurnal {jpath} bukan file biasa ({stat.filemode(jst.st_mode)}); "
+                        f"pindahkan itu (mv {jpath} {jpath}.lama)"
+                    )
+                if inode is not None and jst.st_ino != inode:
                     raise _JournalChanged
                 handle.seek(start - len(last))
                 chunk = handle.read()
@@ -271,6 +280,11 @@ class AtomicJSONStorage(Storage):
         except OSError as exc:
             if isinstance(exc, PermissionError):
                 raise _permission_error(jpath, "membaca") from None
+            if exc.errno == errno.ELOOP:
+                raise StoreCorrupt(
+                    f"jurnal {jpath} adalah tautan (symlink), bukan file biasa; pindahkan "
+                    f"itu (mv {jpath} {jpath}.lama)"
+                ) from None
             raise StoreError(f"jurnal {jpath} tidak dapat dibaca: {exc.strerror}") from None
         if last:
             if not chunk.startswith(last):
@@ -279,13 +293,17 @@ class AtomicJSONStorage(Storage):
         pos = 0
         if start == 0:
             end = chunk.find(b"\n")
+            if end < 0:
+                return None  # no whole header: nothing was ever written after it
             try:
-                header = json.loads(chunk[:end]) if end >= 0 else None
+                header = json.loads(chunk[:end])
             except (ValueError, RecursionError):
                 header = None
-            if not isinstance(header, dict) or header.get("base") != token:
+            if not isinstance(header, dict) or not isinstance(header.get("base"), str):
+                raise self._corrupt_journal(jpath, "baris pertama bukan kepala jurnal")
+            if header["base"] != token:
                 return None  # a journal of an earlier version of the file: folded already
-            if header.get("size") != size:
+            if header.get("size") != len(base) or header.get("crc") != zlib.crc32(base):
                 # the file was changed by hand after the journal was begun: which of the two
                 # holds the truth is for a person to say
                 raise StoreCorrupt(
@@ -297,7 +315,11 @@ class AtomicJSONStorage(Storage):
             pos = end + 1
         lines = chunk[pos:].split(b"\n")[:-1]  # the last piece has no newline yet: torn
         try:  # one parse for them all (a cold read replays dozens); line by line to name one
+            if not all(line.startswith(b'{"tx":') and line.endswith(b"}") for line in lines):
+                raise ValueError("bukan satu catatan per baris")
             parsed = json.loads(b"[%s]" % b",".join(lines), parse_constant=_not_a_number)
+            if len(parsed) != len(lines):  # joined, damaged lines may read as others
+                raise ValueError("bukan satu catatan per baris")
             records = [_ops_of(record) for record in parsed]
         except (ValueError, TypeError, KeyError, RecursionError):
             records = []
@@ -330,7 +352,7 @@ class AtomicJSONStorage(Storage):
         data, migrated, raw = self._parse()
         token = None if migrated else schema.journal_token(data)
         if token is not None:
-            self._replay(data, 0, token, len(raw), dirty={})
+            self._replay(data, 0, token, raw, dirty={})
         return data
 
     def _corrupt_journal(self, jpath: str, why: str) -> StoreCorrupt:
@@ -513,7 +535,13 @@ class AtomicJSONStorage(Storage):
                 jst, end = self._append_to(jpath, record, jsig, applied[1])
             else:
                 token = self._dump(schema.journal_token(data))
-                header = b'{"base":%s,"size":%d}\n' % (token, sig[1])
+                with open(self.path, "rb") as handle:  # the file it continues, as it is
+                    base_bytes = handle.read()
+                header = b'{"base":%s,"size":%d,"crc":%d}\n' % (
+                    token,
+                    len(base_bytes),
+                    zlib.crc32(base_bytes),
+                )
                 fd, tmp = _create_temp(jpath)
                 try:
                     with open(fd, "wb") as handle:
@@ -561,7 +589,11 @@ class AtomicJSONStorage(Storage):
             except BaseException:
                 with contextlib.suppress(OSError):
                     os.ftruncate(fd, start)  # a full disk: the journal as it was
+                    # a later time: a reader never takes it for the journal it read
+                    _advance_mtime(fd, st.st_mtime_ns)
                 raise
+            # each version of the journal a later mtime than the last, to the nanosecond
+            _advance_mtime(fd, st.st_mtime_ns)
             return os.fstat(fd), start + len(record)
         finally:
             os.close(fd)

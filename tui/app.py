@@ -375,6 +375,5 @@ def run_app(services: Services, run_id: str | None = None) -> int:
     finally:
         app.resume_gc()
         # the steps of this session that went to journals go into their files
-        for opened in {id(s): s for s in (services, app.state.services)}.values():
-            opened.fold_journals()
+        app.state.fold_journals()
     return app.return_code or 0
