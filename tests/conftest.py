@@ -9,6 +9,7 @@ import sys
 from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -83,3 +84,20 @@ def cli(db_path: Path) -> Callable[..., subprocess.CompletedProcess[str]]:
         return result
 
     return run
+
+
+@pytest.fixture
+def worked(tmp_path: Path) -> tuple[Any, Path]:
+    """A run worked in one process (as in the TUI): its first write of each file whole,
+    the later ones in the journals."""
+    from soptrack.services.core import Services
+    from soptrack.store.storage import released
+
+    db = tmp_path / "kantor.json"
+    services = Services(db=db, user="budi", sop_dirs=[])
+    services.new_run("pengukuran-kinerja", "PK 2026", 2026)
+    services.act("pk-1", 1, "start")  # whole: the year file's first backup is due
+    services.act("pk-1", 1, "done")
+    services.act("pk-1", 2, "start")
+    released()
+    return services, db

@@ -37,20 +37,6 @@ def fresh(db: Path) -> dict[str, tuple[str, ...]]:
     return {r.id: tuple(s.state.value for s in r.steps) for r in Repository(db).list_runs()}
 
 
-@pytest.fixture
-def worked(tmp_path: Path) -> tuple[Services, Path]:
-    """A run worked in one process (as in the TUI): its first write of each file whole,
-    the later ones in the journals."""
-    db = tmp_path / "kantor.json"
-    services = Services(db=db, user="budi", sop_dirs=[])
-    services.new_run(SOP_ID, "PK 2026", 2026)
-    services.act("pk-1", 1, "start")  # whole: the year file's first backup is due
-    services.act("pk-1", 1, "done")
-    services.act("pk-1", 2, "start")
-    released()
-    return services, db
-
-
 def test_later_steps_go_to_the_journal_and_every_reader_sees_them(worked) -> None:
     services, db = worked
     year = db.with_name("kantor.2026.json")

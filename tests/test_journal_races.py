@@ -14,10 +14,8 @@ import json
 import os
 from pathlib import Path
 
-import pytest
 from test_corrupt import cli_env, soptrack
 
-from soptrack.services.core import Services
 from soptrack.store import Repository, backups, maintenance
 from soptrack.store.errors import StoreError
 from soptrack.store.storage import AtomicJSONStorage, forget, journal_of, released
@@ -59,22 +57,6 @@ def in_child(body) -> int:
             os._exit(code)
     _, status = os.waitpid(pid, 0)
     return os.waitstatus_to_exitcode(status)
-
-
-@pytest.fixture
-def worked(tmp_path: Path) -> tuple[Services, Path]:
-    """As tests/test_journal.py: the first write of each file whole, the later ones in the
-    journals. The year file says steps (berjalan, belum, belum); with its journal the state
-    is (selesai, berjalan, belum)."""
-    db = tmp_path / "kantor.json"
-    services = Services(db=db, user="budi", sop_dirs=[])
-    services.new_run(SOP_ID, "PK 2026", 2026)
-    services.act("pk-1", 1, "start")  # whole: the year file's first backup is due
-    services.act("pk-1", 1, "done")
-    services.act("pk-1", 2, "start")
-    released()
-    assert fresh(db) == ("selesai", "berjalan", "belum")
-    return services, db
 
 
 def test_a_reader_racing_a_fold_reads_again_and_shows_every_acknowledged_step(

@@ -14,14 +14,14 @@ import subprocess
 
 import pytest
 from test_corrupt import CLI, cli_env, soptrack
-from test_journal_races import fresh, in_child, journal, steps_of, worked  # noqa: F401
+from test_journal_races import fresh, in_child, journal, steps_of
 
 from soptrack.store import backups, maintenance
 from soptrack.store.storage import AtomicJSONStorage, released
 
 
 def test_a_crash_during_restore_of_a_backup_with_a_journal_shows_one_whole_state(
-    worked,  # noqa: F811
+    worked,
 ) -> None:
     """`soptrack restore` of a backup that was taken with its journal (a fold with a
     backup due keeps the journal it was read with) replaces the live file with the
@@ -71,7 +71,7 @@ def test_a_crash_during_restore_of_a_backup_with_a_journal_shows_one_whole_state
 
 
 def test_a_journal_line_holding_two_records_is_damage_not_two_steps(
-    worked,  # noqa: F811
+    worked,
 ) -> None:
     """Since 0e7df90 a cold read parses every journal line at once: b"[" + b",".join(lines)
     + b"]". Lines that are each unreadable can join into a readable list: a line holding
@@ -103,7 +103,7 @@ def test_a_journal_line_holding_two_records_is_damage_not_two_steps(
 
 
 def test_a_same_size_hand_edit_of_a_year_file_with_a_journal_is_refused(
-    worked,  # noqa: F811
+    worked,
 ) -> None:
     """A year file edited by hand while its journal holds steps must be refused, naming
     both (the person says which holds the truth). The journal's header records only the
@@ -129,7 +129,7 @@ def test_a_same_size_hand_edit_of_a_year_file_with_a_journal_is_refused(
 
 
 def test_a_fifo_in_a_journals_place_is_refused_without_blocking(
-    worked,  # noqa: F811
+    worked,
 ) -> None:
     """A FIFO where the database is is refused ("bukan file biasa", test_corrupt.py
     test_fifo_is_refused_without_blocking): a read would block forever. A FIFO where a
@@ -158,7 +158,7 @@ def test_a_fifo_in_a_journals_place_is_refused_without_blocking(
 
 
 def test_closing_the_tui_after_leaving_the_sample_folds_the_samples_journals(
-    worked,  # noqa: F811
+    worked,
     monkeypatch,
 ) -> None:
     """Opening the sample (CONTOH, `x` to leave) writes its run with some twenty steps:
@@ -194,7 +194,7 @@ def test_closing_the_tui_after_leaving_the_sample_folds_the_samples_journals(
 
 
 def test_a_damaged_journal_header_is_one_clear_error_not_a_silent_loss(
-    worked,  # noqa: F811
+    worked,
 ) -> None:
     """The header line of a journal (`{"base":token,"size":N}`) is a complete line like
     any record, and the fix of test_a_damaged_complete_last_line_is_one_clear_error made
