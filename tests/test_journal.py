@@ -13,6 +13,7 @@ from __future__ import annotations
 import errno
 import json
 import os
+import shutil
 from pathlib import Path
 
 import pytest
@@ -259,3 +260,46 @@ def test_a_journal_that_is_not_a_journal_is_refused_by_writers_too(worked) -> No
         forget(str(path))
     with pytest.raises(StoreCorrupt, match="jurnal"):
         services.act("pk-1", 2, "done")
+
+
+def test_a_schema_4_database_opens_and_each_file_is_stamped_5_once_with_a_backup(
+    tmp_path,
+) -> None:
+    """A database of the release before the journals (schema 4, no tokens): every command
+    reads it; the first write of each file keeps a backup of the old version and stamps
+    it 5, once; then steps in one process go to the journals as in a new database."""
+    db = tmp_path / "kantor.json"
+    services = Services(db=db, user="budi", sop_dirs=[])
+    services.new_run(SOP_ID, "PK 2026", 2026)
+    services.act("pk-1", 1, "start")
+    services.fold_journals()
+    released()
+    for path in db.parent.glob("kantor*.json"):  # as the release before wrote them
+        data = json.loads(path.read_text())
+        data["meta"]["1"]["schema"] = 4
+        data["meta"]["1"].pop("journal", None)
+        path.write_text(json.dumps(data))
+    for path in db.parent.iterdir():
+        forget(str(path))
+    shutil.rmtree(db.with_name("kantor.json.backups"))
+    year = db.with_name("kantor.2026.json")
+    v4 = year.read_bytes()
+    env = cli_env(tmp_path / "home")
+    for args in (["status"], ["runs"], ["status", "pk-1"], ["history", "pk-1"]):
+        proc = soptrack(db, *args, env=env)
+        assert proc.returncode == 0 and proc.stderr == "", (args, proc.stderr)
+    proc = soptrack(db, "step", "pk-1", "1", "done", env=env)
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(year.read_text())["meta"]["1"]["schema"] == 5
+    kept = backups.list_backups(year)
+    assert len(kept) == 1 and kept[0].read_bytes() == v4  # the old version, kept first
+    for args in (["step", "pk-1", "2", "start"], ["doctor"]):
+        proc = soptrack(db, *args, env=env)
+        assert proc.returncode == 0, (args, proc.stdout, proc.stderr)
+    assert len(backups.list_backups(year)) == 1  # once
+    assert fresh(db)["pk-1"][:3] == ("selesai", "berjalan", "belum")
+    steps = Services(db=db, user="budi", sop_dirs=[])
+    steps.act("pk-1", 2, "done")
+    steps.act("pk-1", 3, "start")
+    assert journal(year).exists()
+    assert fresh(db)["pk-1"][:4] == ("selesai", "selesai", "berjalan", "belum")
