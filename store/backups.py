@@ -106,7 +106,7 @@ def rotate(
                 if source == db_path:
                     os.link(source, copy)  # replaced, never changed in place: a link will do
                 else:
-                    shutil.copyfile(source, copy)  # a journal grows in place: copied
+                    _copy_shared(source, copy)  # a journal grows in place: copied
                 os.utime(copy, (now, now))
             except FileNotFoundError:
                 if source == db_path:
@@ -130,6 +130,17 @@ def rotate(
         with contextlib.suppress(OSError):
             journal_of(old).unlink()
     return target
+
+
+def _copy_shared(source: str, copy: Path) -> None:
+    """A copy with the mode and group of its source, whatever this user's umask: in a
+    shared folder every member must be able to restore it."""
+    st = os.stat(source)
+    shutil.copyfile(source, copy)
+    os.chmod(copy, stat.S_IMODE(st.st_mode))
+    if os.stat(copy).st_gid != st.st_gid:
+        with contextlib.suppress(PermissionError):
+            os.chown(copy, -1, st.st_gid)
 
 
 def take_failures() -> list[str]:
