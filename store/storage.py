@@ -43,7 +43,7 @@ import tempfile
 import threading
 import time
 import zlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -112,6 +112,11 @@ def stat_signature(path: str) -> _Signature | None:
         return _signature(os.stat(path))
     except FileNotFoundError:
         return None
+
+
+def _given(encoded: Encoded | None) -> bytes | None:
+    """A document's JSON as the caller gave it (made now when it gave what makes it)."""
+    return encoded() if callable(encoded) else encoded
 
 
 def _journal_signature(path: str) -> _Signature | None:
@@ -228,16 +233,12 @@ class AtomicJSONStorage(Storage):
         journal continues the file)."""
         data, migrated, raw = self._parse()
         token = None if migrated else schema.journal_token(data)
-        if jsig is None or token is None:
-            return data, migrated, raw, None
+        replayed = None
         dirty: dict[str, set[str]] = {}
-        try:
-            replayed = self._replay(data, 0, token, raw, inode=jsig[0], dirty=dirty)
-        except _JournalChanged:
-            return data, migrated, raw, None
-        if replayed is None:
-            return data, migrated, raw, None
-        return data, migrated, raw, (*replayed, dirty)
+        if jsig is not None and token is not None:
+            with contextlib.suppress(_JournalChanged):
+                replayed = self._replay(data, 0, token, raw, inode=jsig[0], dirty=dirty)
+        return data, migrated, raw, None if replayed is None else (*replayed, dirty)
 
     def _replay(
         self,
@@ -349,11 +350,7 @@ class AtomicJSONStorage(Storage):
         touching this process's cache: for measuring, and for comparing with a backup."""
         if not os.path.exists(self.path):
             return None
-        data, migrated, raw = self._parse()
-        token = None if migrated else schema.journal_token(data)
-        if token is not None:
-            self._replay(data, 0, token, raw, dirty={})
-        return data
+        return self._parse_with_journal(_journal_signature(self.path))[0]
 
     def _corrupt_journal(self, jpath: str, why: str) -> StoreCorrupt:
         return StoreCorrupt(
@@ -500,13 +497,7 @@ class AtomicJSONStorage(Storage):
                     if doc is None:
                         op = b'{"t":%s,"id":"%s","del":true}' % (name, key.encode())
                     else:
-                        body = (
-                            encoded()
-                            if callable(encoded)
-                            else encoded
-                            if encoded is not None
-                            else self._dump(doc)
-                        )
+                        body = _given(encoded) or self._dump(doc)
                         op = b'{"t":%s,"id":"%s","doc":%s}' % (name, key.encode(), body)
                 parts.append(op)
         record = b'{"tx":[' + b",".join(parts) + b"]}\n"
@@ -544,12 +535,7 @@ class AtomicJSONStorage(Storage):
                 )
                 fd, tmp = _create_temp(jpath)
                 try:
-                    with open(fd, "wb") as handle:
-                        handle.writelines((header, record))
-                        handle.flush()
-                        shared.match_permissions_fd(fd, base, directory)
-                        if self.durable:
-                            os.fsync(fd)
+                    _fill(fd, (header, record), base, directory, durable=self.durable)
                     os.replace(tmp, jpath)
                 except BaseException:
                     with contextlib.suppress(OSError):
@@ -622,8 +608,7 @@ class AtomicJSONStorage(Storage):
                 key = str(doc_id)
                 line: bytes | None
                 if key in changed:
-                    given = changed[key]
-                    encoded = given() if callable(given) else given
+                    encoded = _given(changed[key])
                     line = None if encoded is None else b'"%s":%s' % (key.encode(), encoded)
                 else:
                     line = reuse.get(key)
@@ -663,17 +648,12 @@ class AtomicJSONStorage(Storage):
             raise write_error(self.path, exc) from None
         previous: str | None = None
         try:
-            with open(fd, "wb") as handle:
-                handle.writelines(payload)
-                handle.flush()
-                shared.match_permissions_fd(fd, old, directory)
-                # the index too: a reader must never take a new version for the one it read
-                _advance_mtime(fd, old.st_mtime_ns if old else 0)
-                if self.durable:
-                    os.fsync(fd)
+            # the index too: a reader must never take a new version for the one it read
+            later = old.st_mtime_ns if old else 0
+            _fill(fd, payload, old, directory, durable=self.durable, later_than=later)
             cached = _CACHE.get(self.path)
             if self.durable and cached and old and _signature(old) == cached[0][0]:
-                # the journal the file is read with is kept with it (hard-linked too)
+                # the journal the file is read with is kept with it (a copy)
                 applied = _APPLIED.get(self.path)
                 journal = applied is not None and applied[0] == cached[0][1]
                 backups.rotate(
@@ -735,6 +715,28 @@ def dump_json(value: Any, path: str) -> bytes:
 # processes; O_EXCL settles any other collision)
 _TEMP_NUMBERS = itertools.count()
 _TEMP_FLAGS = os.O_RDWR | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC
+
+
+def _fill(
+    fd: int,
+    pieces: Iterable[bytes],
+    like: os.stat_result | None,
+    directory: str,
+    *,
+    durable: bool,
+    later_than: int | None = None,
+) -> None:
+    """Write a new temporary file (closing `fd`): its bytes, the mode and group of the file
+    it stands for (`like`; None: the folder's default), an mtime later than `later_than`,
+    and on disk before it is renamed into place when `durable`."""
+    with open(fd, "wb") as handle:
+        handle.writelines(pieces)
+        handle.flush()
+        shared.match_permissions_fd(fd, like, directory)
+        if later_than is not None:
+            _advance_mtime(fd, later_than)
+        if durable:
+            os.fsync(fd)
 
 
 def _create_temp(path: str) -> tuple[int, str]:
